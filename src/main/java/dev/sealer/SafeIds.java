@@ -1,0 +1,53 @@
+package dev.sealer;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation of identifiers that arrive from untrusted input (a sealed secret, a request) and end up
+ * in file names or KMS requests: client key ids, KMS instance ids, key ids, kids.
+ *
+ * <p>An acceptable id is 1 to 128 characters of {@code [A-Za-z0-9._-]}, and is neither {@code .} nor
+ * contains {@code ..}; so it can never name a path outside its directory. The rejected value is
+ * never echoed (it may be huge or contain control characters).
+ */
+public final class SafeIds {
+
+    public static final int MAX_LENGTH = 128;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
+    /** A KMS key id, or an alias {@code alias/<name>}: the only place a '/' is allowed. */
+    private static final Pattern KEY_ID = Pattern.compile("(alias/)?[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
+
+    private SafeIds() {
+    }
+
+    public static boolean isValid(String id) {
+        return id != null && ID.matcher(id).matches() && !id.equals(".") && !id.contains("..");
+    }
+
+    public static boolean isValidKeyId(String keyId) {
+        return keyId != null && keyId.length() <= MAX_LENGTH + 6 && KEY_ID.matcher(keyId).matches() && !keyId.contains("..");
+    }
+
+    /** Like {@link #require}, for KMS key ids, which may also be aliases {@code alias/<name>}. */
+    public static String requireKeyId(String field, String keyId) {
+        if (!isValidKeyId(keyId)) {
+            throw new SealerException(ErrorCode.INVALID_ID, "field '" + field + "': "
+                    + (keyId == null || keyId.isEmpty() ? "missing" : "must be a key id or 'alias/<name>' of letters, digits, '.', '_' or '-'"));
+        }
+        return keyId;
+    }
+
+    /**
+     * @param field the name of the field the id came from, for the error message
+     * @return {@code id}, when valid
+     * @throws SealerException {@link ErrorCode#INVALID_ID} otherwise
+     */
+    public static String require(String field, String id) {
+        if (!isValid(id)) {
+            throw new SealerException(ErrorCode.INVALID_ID, "field '" + field + "': "
+                    + (id == null || id.isEmpty() ? "missing" : "must be 1-" + MAX_LENGTH
+                            + " characters of letters, digits, '.', '_' or '-', without '..'"));
+        }
+        return id;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.sealer.credentials;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.SafeIds;
+import dev.sealer.credentials.CredentialException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reads the three credential files of Alibaba Cloud's client-key access (SPEC section 2):
+ * {@code clientKey_<id>.json} ({@code {"KeyId", "PrivateKeyData": base64 PKCS#12}}),
+ * {@code password_<id>.json} (either {@code {"ClientKeyPassword": "..."}} or the bare password,
+ * trailing white space ignored) and {@code PrivateKmsCA_<instance>.pem} (one or more certificates).
+ *
+ * <p>The PKCS#12 may use the legacy encryption of Alibaba's console (RC2-40 certificate bag, 3DES key
+ * bag, SHA-1 MAC); the JDK's PKCS12 key store reads it. Password characters are wiped after use
+ * where Java allows (not from JSON strings).
+ */
+public final class CredentialFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A client key JSON is ~3.5 KB; anything far larger is not one. */
+    private static final int MAX_FILE_BYTES = 1 << 20;
+
+    private CredentialFiles() {
+    }
+
+    public static String clientKeyFileName(String clientKeyId) {
+        return "clientKey_" + SafeIds.require("client_key_id", clientKeyId) + ".json";
+    }
+
+    public static String passwordFileName(String clientKeyId) {
+        return "password_" + SafeIds.require("client_key_id", clientKeyId) + ".json";
+    }
+
+    public static String caFileName(String instanceId) {
+        return "PrivateKmsCA_" + SafeIds.require("kms_instance_id", instanceId) + ".pem";
+    }
+
+    /** Reads a whole (small) credential file; a missing or unreadable file is {@link Reason#MISSING}. */
+    public static byte[] read(Path file) {
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new CredentialException(Reason.CORRUPT, "credential file " + file + " is too large");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CredentialException(Reason.MISSING, "credential file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new CredentialException(Reason.MISSING, "credential file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Opens a client key.
+     *
+     * @param clientKeyJson the content of {@code clientKey_<id>.json}
+     * @param passwordFile the content of {@code password_<id>.json}; wiped by this method
+     * @param expectedId the client key id the caller asked for, or null to accept the file's
+     * @param origin where the content came from, for messages (a file name, a property name)
+     */
+    public static ClientKey parseClientKey(byte[] clientKeyJson, byte[] passwordFile, String expectedId, String origin) {
+        char[] password = parsePassword(passwordFile, origin);
+        try {
+            JsonNode json;
+            try {
+                json = JSON.readTree(clientKeyJson);
+            } catch (IOException e) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": client key is not JSON");
+            }
+            String keyId = text(json, "KeyId");
+            String data = text(json, "PrivateKeyData");
+            if (keyId == null || data == null) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": client key JSON needs string fields KeyId and PrivateKeyData");
+            }
+            if (!SafeIds.isValid(keyId)) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": KeyId is not a valid client key id");
+            }
+            if (expectedId != null && !expectedId.equals(keyId)) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": KeyId " + keyId + " does not match client key id " + expectedId);
+            }
+            byte[] pkcs12;
+            try {
+                pkcs12 = Base64.getMimeDecoder().decode(data);
+            } catch (IllegalArgumentException e) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData is not base64");
+            }
+            return openPkcs12(keyId, pkcs12, password, origin);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Parses a password file in either format; wipes {@code content}. */
+    static char[] parsePassword(byte[] content, String origin) {
+        try {
+            int start = 0;
+            while (start < content.length && Character.isWhitespace(content[start])) {
+                start++;
+            }
+            if (start < content.length && content[start] == '{') {
+                try {
+                    JsonNode json = JSON.readTree(content);
+                    String password = text(json, "ClientKeyPassword");
+                    if (password != null) {
+                        return password.toCharArray();
+                    }
+                } catch (IOException e) {
+                    // not JSON after all: a bare password that starts with '{'
+                }
+            }
+            char[] decoded = decodeUtf8(content, origin);
+            int end = decoded.length;
+            while (end > 0 && Character.isWhitespace(decoded[end - 1])) {
+                end--;
+            }
+            char[] password = Arrays.copyOf(decoded, end);
+            Arrays.fill(decoded, '\0');
+            if (password.length == 0) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": password file is empty");
+            }
+            return password;
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
+    }
+
+    /** Reads every certificate of a PEM bundle such as {@code PrivateKmsCA_<instance>.pem}, in file order. */
+    public static List<X509Certificate> parseCertificates(byte[] pem, String origin) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : factory.generateCertificates(new ByteArrayInputStream(pem))) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw new CredentialException(Reason.CORRUPT, origin + ": no certificate in the CA file");
+            }
+            return Collections.unmodifiableList(certificates);
+        } catch (CertificateException e) {
+            throw new CredentialException(Reason.CORRUPT, origin + ": CA file is not a PEM certificate bundle", e);
+        }
+    }
+
+    private static ClientKey openPkcs12(String keyId, byte[] pkcs12, char[] password, String origin) {
+        KeyStore store;
+        try {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(new ByteArrayInputStream(pkcs12), password);
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new CredentialException(Reason.WRONG_PASSWORD, origin + ": the password does not open the client key");
+            }
+            throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData is not a readable PKCS#12 (truncated or corrupt)");
+        } catch (GeneralSecurityException e) {
+            throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData cannot be opened: " + e.getClass().getSimpleName());
+        } finally {
+            Arrays.fill(pkcs12, (byte) 0);
+        }
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    Key key = store.getKey(alias, password);
+                    Certificate certificate = store.getCertificate(alias);
+                    if (key instanceof PrivateKey privateKey && certificate instanceof X509Certificate x509) {
+                        return new ClientKey(keyId, privateKey, x509);
+                    }
+                }
+            }
+        } catch (UnrecoverableKeyException e) {
+            throw new CredentialException(Reason.WRONG_PASSWORD, origin + ": the password does not open the client key's private key");
+        } catch (GeneralSecurityException e) {
+            throw new CredentialException(Reason.CORRUPT, origin + ": client key entry cannot be read: " + e.getClass().getSimpleName());
+        }
+        throw new CredentialException(Reason.CORRUPT, origin + ": PKCS#12 holds no private key with a certificate");
+    }
+
+    private static char[] decodeUtf8(byte[] bytes, String origin) {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            char[] result = new char[chars.remaining()];
+            chars.get(result);
+            Arrays.fill(chars.array(), '\0');
+            return result;
+        } catch (CharacterCodingException e) {
+            throw new CredentialException(Reason.CORRUPT, origin + ": password file is not UTF-8");
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json == null ? null : json.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+}

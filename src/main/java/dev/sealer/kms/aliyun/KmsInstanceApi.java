@@ -1,0 +1,48 @@
+package dev.sealer.kms.aliyun;
+
+import dev.sealer.kms.aliyun.proto.DecryptRequest;
+import dev.sealer.kms.aliyun.proto.DecryptResponse;
+import dev.sealer.kms.aliyun.proto.EncryptRequest;
+import dev.sealer.kms.aliyun.proto.EncryptResponse;
+import dev.sealer.kms.aliyun.proto.GenerateDataKeyRequest;
+import dev.sealer.kms.aliyun.proto.GenerateDataKeyResponse;
+import dev.sealer.kms.aliyun.proto.GetSecretValueRequest;
+import dev.sealer.kms.aliyun.proto.GetSecretValueResponse;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+
+/**
+ * The KMS-instance API {@code dkms-gcs-0.2} as a typed MicroProfile REST client: every operation is
+ * a POST of a protobuf message to {@code /}, selected by the {@code x-kms-apiname} header. Built
+ * programmatically per (instance, client key) by {@link AliyunKmsClients}, with
+ * {@link SigningFilter}, {@link ProtobufProvider} and {@link KmsErrorMapper} registered.
+ */
+@Path("/")
+@Consumes(RequestSigner.CONTENT_TYPE)
+@Produces(RequestSigner.CONTENT_TYPE)
+public interface KmsInstanceApi extends AutoCloseable {
+
+    @POST
+    @ClientHeaderParam(name = RequestSigner.HEADER_API_NAME, value = "Encrypt")
+    Uni<EncryptResponse> encrypt(EncryptRequest request);
+
+    @POST
+    @ClientHeaderParam(name = RequestSigner.HEADER_API_NAME, value = "Decrypt")
+    Uni<DecryptResponse> decrypt(DecryptRequest request);
+
+    @POST
+    @ClientHeaderParam(name = RequestSigner.HEADER_API_NAME, value = "GetSecretValue")
+    Uni<GetSecretValueResponse> getSecretValue(GetSecretValueRequest request);
+
+    @POST
+    @ClientHeaderParam(name = RequestSigner.HEADER_API_NAME, value = "GenerateDataKey")
+    Uni<GenerateDataKeyResponse> generateDataKey(GenerateDataKeyRequest request);
+
+    /** Closes the connection pool of this client. */
+    @Override
+    void close();
+}
