@@ -35,6 +35,8 @@ public enum ErrorCode {
     UNAUTHORIZED,
     /** No such function or route. */
     NOT_FOUND,
+    /** The request is neither JSON nor a CloudEvent. */
+    UNSUPPORTED_MEDIA_TYPE,
     /** The credential files for the requested client key or KMS instance do not exist. */
     CREDENTIALS_NOT_FOUND,
     /** The credential files exist but cannot be used (wrong password, corrupt file, bad PEM). */

@@ -133,12 +133,10 @@ public final class CredentialWriter {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".part");
             try {
-                if (ownerOnly) {
-                    try {
-                        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                    } catch (UnsupportedOperationException e) {
-                        // not a POSIX file system: keep the default permissions
-                    }
+                try {
+                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: keep the default permissions
                 }
                 Files.write(temporary, content);
                 try {

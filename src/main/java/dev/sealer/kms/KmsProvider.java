@@ -20,6 +20,12 @@ public interface KmsProvider {
      */
     KmsClient client(Map<String, String> providerSettings);
 
+    /**
+     * Validates {@code provider_settings} (untrusted), applies the defaults and returns the settings
+     * to write into a sealed secret, without loading any credential.
+     */
+    Map<String, String> canonicalSettings(Map<String, String> providerSettings);
+
     /** The key id to use when a seal request names none. */
     String defaultKeyId();
 }

@@ -23,7 +23,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -66,11 +65,8 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         this.retry = retry;
         this.callTimeout = callTimeout;
         this.observer = observer;
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(AliyunProviderSettings.CLIENT_KEY_ID, clientKeyId);
-        settings.put(AliyunProviderSettings.KMS_INSTANCE_ID, instanceId);
-        settings.put(AliyunProviderSettings.CLIENT_TYPE, AliyunProviderSettings.CLIENT_TYPE_CLIENT_KEY);
-        this.providerSettings = Map.copyOf(settings);
+        this.providerSettings = java.util.Collections.unmodifiableMap(
+                new AliyunProviderSettings(clientKeyId, instanceId).toMap());
     }
 
     @Override

@@ -51,10 +51,18 @@ public class AliyunKmsProvider implements KmsProvider {
 
     @Override
     public AliyunKmsClient client(Map<String, String> providerSettings) {
-        AliyunProviderSettings settings = AliyunProviderSettings.from(providerSettings,
+        return clients().get(settings(providerSettings));
+    }
+
+    @Override
+    public Map<String, String> canonicalSettings(Map<String, String> providerSettings) {
+        return settings(providerSettings).toMap();
+    }
+
+    private AliyunProviderSettings settings(Map<String, String> providerSettings) {
+        return AliyunProviderSettings.from(providerSettings,
                 required(defaultClientKeyId(), AliyunProviderSettings.CLIENT_KEY_ID, providerSettings, "aliyun.kms.client-key-id"),
                 required(defaultInstanceId(), AliyunProviderSettings.KMS_INSTANCE_ID, providerSettings, "aliyun.kms.instance-id"));
-        return clients().get(settings);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sealer.kms.aliyun;
 import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +21,15 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
     public AliyunProviderSettings {
         SafeIds.require("provider_settings." + CLIENT_KEY_ID, clientKeyId);
         SafeIds.require("provider_settings." + KMS_INSTANCE_ID, kmsInstanceId);
+    }
+
+    /** The settings as written into a sealed secret, {@code client_type} included (as newer CDH tools do). */
+    public Map<String, String> toMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(CLIENT_KEY_ID, clientKeyId);
+        map.put(KMS_INSTANCE_ID, kmsInstanceId);
+        map.put(CLIENT_TYPE, CLIENT_TYPE_CLIENT_KEY);
+        return map;
     }
 
     /**

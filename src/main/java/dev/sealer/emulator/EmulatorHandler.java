@@ -1,0 +1,326 @@
+package dev.sealer.emulator;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import dev.sealer.kms.aliyun.RequestSigner;
+import dev.sealer.kms.aliyun.proto.DecryptRequest;
+import dev.sealer.kms.aliyun.proto.DecryptResponse;
+import dev.sealer.kms.aliyun.proto.EncryptRequest;
+import dev.sealer.kms.aliyun.proto.EncryptResponse;
+import dev.sealer.kms.aliyun.proto.Error;
+import dev.sealer.kms.aliyun.proto.GenerateDataKeyRequest;
+import dev.sealer.kms.aliyun.proto.GenerateDataKeyResponse;
+import dev.sealer.kms.aliyun.proto.GetSecretValueRequest;
+import dev.sealer.kms.aliyun.proto.GetSecretValueResponse;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One request of the emulated KMS-instance API: the checks the real service makes, in its order,
+ * each refused with a protobuf {@code Error}, a realistic HTTP status and {@code ErrorCode} (SPEC 3a),
+ * then the operation. Every answer carries a fresh {@code RequestId}. Runs on the event loop; all
+ * work here is short.
+ */
+final class EmulatorHandler implements Handler<HttpServerRequest> {
+
+    /** Request bodies larger than this are refused with 413, like the real service (3 MB). */
+    static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    private static final int MAX_ENCRYPT_PLAINTEXT = 6 * 1024;
+    private static final int MAX_AAD = 8192;
+    private static final Set<String> APIS = Set.of("Encrypt", "Decrypt", "GetSecretValue", "GenerateDataKey");
+    private static final String CURRENT_STAGE = "ACSCurrent";
+    private static final String CURRENT_VERSION = "v1";
+
+    /** A refusal: the HTTP status and the protobuf Error fields. */
+    private static final class Refusal extends Exception {
+        final int status;
+        final String code;
+
+        Refusal(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private final Vertx vertx;
+    private final EmulatorKeys keys;
+    private final Map<String, String> secrets;
+    private final TrustedClientKeys clientKeys;
+    private final EmulatorFaults faults;
+    private final Duration maxClockSkew;
+    private final Clock clock;
+    private final Instant createTime;
+
+    EmulatorHandler(Vertx vertx, EmulatorKeys keys, Map<String, String> secrets, TrustedClientKeys clientKeys,
+            EmulatorFaults faults, Duration maxClockSkew, Clock clock) {
+        this.vertx = vertx;
+        this.keys = keys;
+        this.secrets = Map.copyOf(secrets);
+        this.clientKeys = clientKeys;
+        this.faults = faults;
+        this.maxClockSkew = maxClockSkew;
+        this.clock = clock;
+        this.createTime = clock.instant();
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        String contentLength = request.getHeader("content-length");
+        if (contentLength != null && parseLength(contentLength) > MAX_BODY_BYTES) {
+            answerLater(request, 413, Error.newBuilder().setStatusCode(413).setErrorCode("RequestEntityTooLarge")
+                    .setErrorMessage("The request body exceeds 3 MB").build(), true);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(end -> respond(request, body.getBytes()));
+    }
+
+    private void respond(HttpServerRequest request, byte[] body) {
+        switch (faults.next()) {
+            case DROP -> {
+                delay(() -> request.connection().close());
+                return;
+            }
+            case THROTTLE -> {
+                answerLater(request, 429, error(429, "Rejected.Throttling", "Request was denied due to request throttling"), false);
+                return;
+            }
+            case FAIL -> {
+                answerLater(request, 503, error(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable"), false);
+                return;
+            }
+            case SERVE -> {
+                // go on
+            }
+        }
+        Message answer;
+        int status = 200;
+        try {
+            answer = process(request, body);
+        } catch (Refusal refusal) {
+            status = refusal.status;
+            answer = error(refusal.status, refusal.code, refusal.getMessage());
+        }
+        answerLater(request, status, answer, false);
+    }
+
+    private Message process(HttpServerRequest request, byte[] body) throws Refusal {
+        if (request.method() != HttpMethod.POST || !"/".equals(request.path())) {
+            throw new Refusal(404, "InvalidApiName", "Only POST / is served");
+        }
+        String apiVersion = request.getHeader(RequestSigner.HEADER_API_VERSION);
+        if (!RequestSigner.API_VERSION.equals(apiVersion)) {
+            throw new Refusal(400, "InvalidApiVersion", "The api version is not supported: " + printable(apiVersion));
+        }
+        String apiName = request.getHeader(RequestSigner.HEADER_API_NAME);
+        if (!APIS.contains(apiName)) {
+            throw new Refusal(400, "InvalidApiName", "The api name is not supported: " + printable(apiName));
+        }
+        if (!RequestSigner.SIGNATURE_METHOD.equals(request.getHeader(RequestSigner.HEADER_SIGNATURE_METHOD))) {
+            throw new Refusal(400, "InvalidParam", "The Param x-kms-signaturemethod is invalid.");
+        }
+        String accessKeyId = request.getHeader(RequestSigner.HEADER_ACCESS_KEY_ID);
+        if (accessKeyId == null || accessKeyId.isEmpty()) {
+            throw new Refusal(400, "MissingParameter", "The Param x-kms-acccesskeyid is missing.");
+        }
+        String date = request.getHeader("date");
+        Instant sent;
+        try {
+            sent = RequestSigner.parseDate(date == null ? "" : date);
+        } catch (DateTimeParseException e) {
+            throw new Refusal(400, "InvalidParam", "The Param Date is invalid.");
+        }
+        if (Duration.between(sent, clock.instant()).abs().compareTo(maxClockSkew) > 0) {
+            throw new Refusal(400, "RequestTimeTooSkewed", "The difference between the request time and the server time is too large.");
+        }
+        String contentSha256 = request.getHeader(RequestSigner.HEADER_CONTENT_SHA256);
+        if (contentSha256 == null || !MessageDigest.isEqual(contentSha256.getBytes(StandardCharsets.US_ASCII),
+                RequestSigner.contentSha256(body).getBytes(StandardCharsets.US_ASCII))) {
+            throw new Refusal(400, "InvalidParam", "The Param Content-SHA256 is invalid.");
+        }
+        X509Certificate certificate = clientKeys.find(accessKeyId);
+        if (certificate == null) {
+            throw new Refusal(404, "Unauthorized", "The client key " + printable(accessKeyId) + " is not found.");
+        }
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
+        String contentType = request.getHeader("content-type");
+        String toSign = RequestSigner.stringToSign("POST", contentSha256, contentType == null ? "" : contentType, date, headers);
+        if (!RequestSigner.verify(toSign, request.getHeader("authorization"), certificate.getPublicKey())) {
+            throw new Refusal(401, "SignatureNotMatch", "The request signature does not match.");
+        }
+        String requestId = UUID.randomUUID().toString();
+        try {
+            return switch (apiName) {
+                case "Encrypt" -> encrypt(EncryptRequest.parseFrom(body), requestId);
+                case "Decrypt" -> decrypt(DecryptRequest.parseFrom(body), requestId);
+                case "GenerateDataKey" -> generateDataKey(GenerateDataKeyRequest.parseFrom(body), requestId);
+                default -> getSecretValue(GetSecretValueRequest.parseFrom(body), requestId);
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw new Refusal(400, "InvalidParameter", "The request body is not a valid " + apiName + "Request.");
+        }
+    }
+
+    private EncryptResponse encrypt(EncryptRequest request, String requestId) throws Refusal {
+        requireKey(request.getKeyId());
+        requireAlgorithm(request.getAlgorithm());
+        if (request.getPlaintext().isEmpty() || request.getPlaintext().size() > MAX_ENCRYPT_PLAINTEXT) {
+            throw new Refusal(400, "InvalidParameter", "The Plaintext must be 1 to 6144 bytes.");
+        }
+        requireAad(request.getAad());
+        byte[] iv = request.getIv().isEmpty() ? EmulatorKeys.randomIv() : request.getIv().toByteArray();
+        if (iv.length != EmulatorKeys.IV_BYTES) {
+            throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
+        }
+        byte[] blob = keys.encrypt(request.getKeyId(), request.getPlaintext().toByteArray(), iv, request.getAad().toByteArray());
+        return EncryptResponse.newBuilder().setKeyId(request.getKeyId()).setCiphertextBlob(ByteString.copyFrom(blob))
+                .setIv(ByteString.copyFrom(iv)).setRequestId(requestId).setAlgorithm("AES_GCM").build();
+    }
+
+    private DecryptResponse decrypt(DecryptRequest request, String requestId) throws Refusal {
+        requireKey(request.getKeyId());
+        requireAlgorithm(request.getAlgorithm());
+        requireAad(request.getAad());
+        if (request.getCiphertextBlob().isEmpty()) {
+            throw new Refusal(400, "InvalidParameter", "The CiphertextBlob is missing.");
+        }
+        if (request.getIv().size() != EmulatorKeys.IV_BYTES) {
+            throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
+        }
+        try {
+            byte[] plaintext = keys.decrypt(request.getKeyId(), request.getCiphertextBlob().toByteArray(),
+                    request.getIv().toByteArray(), request.getAad().toByteArray());
+            return DecryptResponse.newBuilder().setKeyId(request.getKeyId()).setPlaintext(ByteString.copyFrom(plaintext))
+                    .setRequestId(requestId).setAlgorithm("AES_GCM").build();
+        } catch (EmulatorKeys.Refused e) {
+            throw new Refusal(400, "InvalidParameter", e.getMessage());
+        }
+    }
+
+    private GenerateDataKeyResponse generateDataKey(GenerateDataKeyRequest request, String requestId) throws Refusal {
+        requireKey(request.getKeyId());
+        requireAlgorithm(request.getAlgorithm());
+        requireAad(request.getAad());
+        int length = request.getNumberOfBytes() == 0 ? 32 : request.getNumberOfBytes();
+        if (length < 1 || length > 1024) {
+            throw new Refusal(400, "InvalidParameter", "The NumberOfBytes must be 1 to 1024.");
+        }
+        byte[] dataKey = new byte[length];
+        new java.security.SecureRandom().nextBytes(dataKey);
+        byte[] iv = EmulatorKeys.randomIv();
+        byte[] blob = keys.encrypt(request.getKeyId(), dataKey, iv, request.getAad().toByteArray());
+        return GenerateDataKeyResponse.newBuilder().setKeyId(request.getKeyId()).setIv(ByteString.copyFrom(iv))
+                .setPlaintext(ByteString.copyFrom(dataKey)).setCiphertextBlob(ByteString.copyFrom(blob))
+                .setRequestId(requestId).setAlgorithm("AES_GCM").build();
+    }
+
+    private GetSecretValueResponse getSecretValue(GetSecretValueRequest request, String requestId) throws Refusal {
+        String value = secrets.get(request.getSecretName());
+        boolean stageOk = request.getVersionStage().isEmpty() || CURRENT_STAGE.equals(request.getVersionStage());
+        boolean versionOk = request.getVersionId().isEmpty() || CURRENT_VERSION.equals(request.getVersionId());
+        if (request.getSecretName().isEmpty()) {
+            throw new Refusal(400, "MissingParameter", "The SecretName is missing.");
+        }
+        if (value == null || !stageOk || !versionOk) {
+            throw new Refusal(404, "Forbidden.ResourceNotFound", "The secret (or that version of it) is not found.");
+        }
+        return GetSecretValueResponse.newBuilder().setSecretName(request.getSecretName()).setSecretType("Generic")
+                .setSecretData(value).setSecretDataType("text").addVersionStages(CURRENT_STAGE)
+                .setVersionId(CURRENT_VERSION).setCreateTime(createTime.toString()).setRequestId(requestId)
+                .setAutomaticRotation("Disabled").build();
+    }
+
+    private void requireKey(String keyId) throws Refusal {
+        if (keyId.isEmpty()) {
+            throw new Refusal(400, "MissingParameter", "The KeyId is missing.");
+        }
+        if (!keys.exists(keyId)) {
+            throw new Refusal(404, "Forbidden.KeyNotFound", "The specified Key is not found.");
+        }
+    }
+
+    private static void requireAlgorithm(String algorithm) throws Refusal {
+        if (!algorithm.isEmpty() && !"AES_GCM".equals(algorithm)) {
+            throw new Refusal(400, "InvalidParameter", "The Algorithm is not supported by this key.");
+        }
+    }
+
+    private static void requireAad(ByteString aad) throws Refusal {
+        if (aad.size() > MAX_AAD) {
+            throw new Refusal(400, "InvalidParameter", "The Aad exceeds 8192 bytes.");
+        }
+    }
+
+    private static Error error(int status, String code, String message) {
+        return Error.newBuilder().setStatusCode(status).setErrorCode(code).setErrorMessage(message)
+                .setRequestId(UUID.randomUUID().toString()).build();
+    }
+
+    private void answerLater(HttpServerRequest request, int status, Message answer, boolean close) {
+        delay(() -> {
+            String requestId = answer instanceof Error error ? error.getRequestId() : requestIdOf(answer);
+            var response = request.response().setStatusCode(status)
+                    .putHeader("content-type", RequestSigner.CONTENT_TYPE)
+                    .putHeader("x-kms-requestid", requestId);
+            if (close) {
+                response.putHeader("connection", "close");
+            }
+            response.end(Buffer.buffer(answer.toByteArray()));
+        });
+    }
+
+    private static String requestIdOf(Message answer) {
+        var field = answer.getDescriptorForType().findFieldByName("RequestId");
+        return field == null ? "" : String.valueOf(answer.getField(field));
+    }
+
+    private void delay(Runnable action) {
+        long millis = faults.latency().toMillis();
+        if (millis <= 0) {
+            action.run();
+        } else {
+            vertx.setTimer(millis, id -> action.run());
+        }
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** A header value safe to echo in a message: printable ASCII, at most 64 characters. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "(missing)";
+        }
+        String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+    }
+}
