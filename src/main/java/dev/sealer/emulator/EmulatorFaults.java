@@ -20,7 +20,16 @@ public final class EmulatorFaults {
     private volatile Settings settings;
 
     EmulatorFaults(EmulatorConfig.Faults config) {
-        set(config.latency(), config.throttleRate(), config.errorRate(), config.dropRate());
+        this(config.latency(), config.throttleRate(), config.errorRate(), config.dropRate());
+    }
+
+    public EmulatorFaults(Duration latency, double throttleRate, double errorRate, double dropRate) {
+        set(latency, throttleRate, errorRate, dropRate);
+    }
+
+    /** No faults. */
+    public EmulatorFaults() {
+        this(Duration.ZERO, 0, 0, 0);
     }
 
     /** Replaces every switch at once. Rates are shares in [0, 1]. */

@@ -5,7 +5,6 @@ import dev.sealer.credentials.CredentialWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -118,10 +117,6 @@ record EmulatorState(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static boolean exists(Path file) {
-        return Files.isRegularFile(file);
     }
 
     @Override

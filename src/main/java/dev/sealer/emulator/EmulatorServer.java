@@ -1,0 +1,161 @@
+package dev.sealer.emulator;
+
+import dev.sealer.credentials.ClientKey;
+import dev.sealer.credentials.CredentialFiles;
+import dev.sealer.credentials.CredentialWriter;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The emulated KMS instance itself, free of CDI so that tests can start, stop and restart it on a
+ * directory. {@link KmsEmulator} runs one inside the application.
+ *
+ * <p>At start it loads its state (or creates it: root CA, sub-CA, server certificate, client key,
+ * AES keys) and writes the credential files a client needs into its directory in the real formats:
+ * {@code PrivateKmsCA_<instance>.pem} (root, then sub-CA), {@code clientKey_<id>.json} with a
+ * legacy-encrypted PKCS#12 and {@code password_<id>.json}. It serves TLS with the chain server
+ * certificate + sub-CA, and asks for (does not require) a client certificate.
+ *
+ * <p><b>A development tool with no security value</b>: its keys live in plain files.
+ */
+public final class EmulatorServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmulatorServer.class);
+    static final String STATE_FILE = ".kms-emulator-state.json";
+
+    /** Everything the server needs to start. */
+    public record Settings(Path directory, Path stateFile, String host, int port, String instanceId, String clientKeyId,
+            List<String> keys, Map<String, String> secrets, Duration maxClockSkew) {
+
+        /** Test defaults: loopback, any port, one key, the given secrets. */
+        public static Settings forTests(Path directory, String instanceId, String clientKeyId, List<String> keys,
+                Map<String, String> secrets) {
+            return new Settings(directory, directory.resolve(STATE_FILE), "127.0.0.1", 0, instanceId, clientKeyId, keys,
+                    secrets, Duration.ofMinutes(15));
+        }
+    }
+
+    private final Settings settings;
+    private final EmulatorFaults faults;
+    private Vertx vertx;
+    private URI endpoint;
+
+    public EmulatorServer(Settings settings, EmulatorFaults faults) {
+        this.settings = settings;
+        this.faults = faults;
+    }
+
+    /** Loads or creates the state, writes the credential files and listens. Blocks until listening. */
+    public EmulatorServer start() {
+        Path directory = settings.directory().toAbsolutePath().normalize();
+        EmulatorState state = loadOrCreate(directory);
+        ClientKey ownKey = new ClientKey(settings.clientKeyId(), state.clientKey().issued().key(),
+                state.clientKey().issued().certificate());
+        writeCredentialFiles(directory, state, ownKey);
+
+        // Its own small Vert.x: the emulator is another server, not part of the application's
+        // event loops or metrics.
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
+        TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey);
+        EmulatorHandler handler = new EmulatorHandler(vertx, new EmulatorKeys(state.keys()), settings.secrets(),
+                clientKeys, faults, settings.maxClockSkew(), Clock.systemUTC());
+        EmulatorPki.Issued serverPair = state.server().issued();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .addKeyValue(Buffer.buffer(CredentialWriter.pem(serverPair.key())))
+                        .addCertValue(Buffer.buffer(CredentialWriter.pem(serverPair.certificate(),
+                                state.subCa().issued().certificate()))))
+                .setClientAuth(ClientAuth.REQUEST)
+                .setTrustOptions(TrustOptions.wrap(clientKeys));
+        HttpServer server;
+        try {
+            server = vertx.createHttpServer(options).requestHandler(handler).listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("the KMS emulator cannot listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        String host = settings.host().equals("0.0.0.0") || settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
+        endpoint = URI.create("https://" + host + ":" + server.actualPort());
+        LOG.infof("KMS emulator (a development tool, no security value) listening on %s: instance %s, client key %s, "
+                + "keys %s, credentials in %s", endpoint, settings.instanceId(), settings.clientKeyId(), settings.keys(),
+                directory);
+        return this;
+    }
+
+    private EmulatorState loadOrCreate(Path directory) {
+        Path stateFile = settings.stateFile();
+        EmulatorState state;
+        if (Files.isRegularFile(stateFile)) {
+            state = EmulatorState.load(stateFile);
+        } else {
+            LOG.infof("KMS emulator: creating a new CA, server certificate and client key in %s", directory);
+            state = EmulatorState.generate(settings.instanceId());
+        }
+        EmulatorState withKeys = state.withKeys(settings.keys());
+        if (!withKeys.equals(state) || !Files.isRegularFile(stateFile)) {
+            withKeys.save(stateFile);
+        }
+        return withKeys;
+    }
+
+    /** (Re)writes the files a client needs, so that they always match the state. */
+    private void writeCredentialFiles(Path directory, EmulatorState state, ClientKey ownKey) {
+        CredentialWriter.writeCaBundle(directory, settings.instanceId(),
+                List.of(state.rootCa().issued().certificate(), state.subCa().issued().certificate()));
+        Path clientKeyFile = directory.resolve(CredentialFiles.clientKeyFileName(ownKey.id()));
+        if (!Files.exists(clientKeyFile) || !matches(clientKeyFile, ownKey, state.clientKeyPassword())) {
+            CredentialWriter.writeClientKey(directory, ownKey.id(), ownKey.privateKey(), ownKey.certificate(),
+                    state.clientKeyPassword().toCharArray(), CredentialWriter.PasswordFormat.BARE);
+        }
+    }
+
+    private static boolean matches(Path clientKeyFile, ClientKey ownKey, String password) {
+        try {
+            return CredentialFiles.parseClientKey(CredentialFiles.read(clientKeyFile),
+                    (password + "\n").getBytes(StandardCharsets.UTF_8), ownKey.id(), "emulator client key")
+                    .certificate().equals(ownKey.certificate());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public EmulatorFaults faults() {
+        return faults;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            vertx = null;
+        }
+    }
+}
