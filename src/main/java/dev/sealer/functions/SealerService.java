@@ -10,6 +10,7 @@ import dev.sealer.kms.aliyun.AliyunProviderSettings;
 import dev.sealer.secret.DirectoryVerificationKeys;
 import dev.sealer.secret.SecretSealer;
 import dev.sealer.secret.SigningKey;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,7 @@ import org.jboss.logging.Logger;
  * {@link SecretSealer}. Plaintext buffers are wiped once encoded.
  */
 @ApplicationScoped
+@Startup
 public class SealerService {
 
     private static final Logger LOG = Logger.getLogger(SealerService.class);
@@ -59,6 +61,21 @@ public class SealerService {
         sealer = new SecretSealer(new KmsProviders(List.of(aliyun)), signingKey,
                 new DirectoryVerificationKeys(secretConfig.verification().keyDir()),
                 new SecretSealer.Options(config.maxSecretBytes(), skip), new SecureRandom());
+    }
+
+    /** Touches what the first request would otherwise build: the JCE providers and the crypto classes. */
+    public void warmUp() {
+        SecretSealer.utf8OrNull(new byte[] {'w'});
+        try {
+            javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when this instance can seal (a signing key is configured). */
+    public boolean canSeal() {
+        return sealer.canSeal();
     }
 
     public SealResponse seal(SealRequest request) {

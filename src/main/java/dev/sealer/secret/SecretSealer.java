@@ -66,6 +66,10 @@ public final class SecretSealer {
         this.maxSealedChars = maxSealedChars(options.maxSecretBytes());
     }
 
+    public boolean canSeal() {
+        return signingKey != null;
+    }
+
     public Options options() {
         return options;
     }
