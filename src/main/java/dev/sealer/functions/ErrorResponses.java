@@ -60,6 +60,9 @@ public class ErrorResponses {
     void install(@Observes Router router) {
         strictMapper = StrictJson.apply(new ObjectMapper());
         router.route().order(Integer.MIN_VALUE + 10).failureHandler(this::handle);
+        // No route matched: the same JSON body as every other error.
+        router.errorHandler(404, context -> write(context, fromStatus(404, context)));
+        router.errorHandler(405, context -> write(context, fromStatus(405, context)));
     }
 
     private void handle(RoutingContext context) {
