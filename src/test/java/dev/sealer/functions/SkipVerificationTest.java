@@ -1,0 +1,41 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.sealer.testsupport.TestSigner;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With the explicit opt-in sealed-secret.verification.skip=true, the legacy unsigned form opens. */
+@QuarkusTest
+@TestProfile(SkipVerificationTest.Skip.class)
+class SkipVerificationTest {
+
+    public static class Skip implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealed-secret.verification.skip", "true");
+        }
+    }
+
+    @Test
+    void unseal_legacyForm_opensWhenSkipIsSetOnPurpose() {
+        String sealed = SealUnsealHttpTest.seal(Map.of("text", "legacy"));
+        String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
+        given().contentType(ContentType.JSON).body(Map.of("sealed", legacy)).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("legacy"));
+    }
+
+    @Test
+    void unseal_signedByAnUnknownKey_opensWhenSkipIsSetOnPurpose() {
+        String sealed = SealUnsealHttpTest.seal(Map.of("text", "unverified"));
+        String resigned = TestSigner.random("unknown-kid").sign(TestSigner.payloadOf(sealed));
+        given().contentType(ContentType.JSON).body(Map.of("sealed", resigned)).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("unverified"));
+    }
+}
