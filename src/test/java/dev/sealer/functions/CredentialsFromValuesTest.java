@@ -1,0 +1,49 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import dev.sealer.testsupport.ExternalEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Credentials given as configuration values (environment variables on a host that cannot mount
+ * files), against a KMS outside the application: seal and unseal work, readiness is up, and no
+ * secret value shows in the health answer.
+ */
+@QuarkusTest
+@TestProfile(CredentialsFromValuesTest.Values.class)
+class CredentialsFromValuesTest {
+
+    public static class Values implements QuarkusTestProfile {
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(ExternalEmulatorResource.class, Map.of("mode", "values"), true));
+        }
+    }
+
+    @Test
+    void sealThenUnseal_withCredentialsFromValues_roundTrips() {
+        String sealed = SealUnsealHttpTest.seal(Map.of("text", "no files mounted"));
+        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("no files mounted"));
+    }
+
+    @Test
+    void readiness_isUpAndShowsNoSecret() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(containsString("property aliyun.kms.client-key-json"))
+                .body(not(containsString("PrivateKeyData")))
+                .body(not(containsString("BEGIN CERTIFICATE")));
+    }
+}
