@@ -49,6 +49,9 @@ public class SealerService {
     @Inject
     AliyunKmsProvider aliyun;
 
+    @Inject
+    SealerMetrics metrics;
+
     private SecretSealer sealer;
 
     @PostConstruct
@@ -79,6 +82,14 @@ public class SealerService {
     }
 
     public SealResponse seal(SealRequest request) {
+        return metrics.timed("seal", () -> doSeal(request));
+    }
+
+    public UnsealResponse unseal(UnsealRequest request) {
+        return metrics.timed("unseal", () -> doUnseal(request));
+    }
+
+    private SealResponse doSeal(SealRequest request) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
         }
@@ -109,7 +120,7 @@ public class SealerService {
         }
     }
 
-    public UnsealResponse unseal(UnsealRequest request) {
+    private UnsealResponse doUnseal(UnsealRequest request) {
         if (request == null || request.sealed() == null) {
             throw invalid("field 'sealed': required");
         }

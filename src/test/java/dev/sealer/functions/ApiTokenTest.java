@@ -1,0 +1,72 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With sealer.api-token set, every entry point requires it; health and /initialize stay open. */
+@QuarkusTest
+@TestProfile(ApiTokenTest.WithToken.class)
+class ApiTokenTest {
+
+    static final String TOKEN = "test-token-5b1f9c";
+
+    public static class WithToken implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealer.api-token", TOKEN);
+        }
+    }
+
+    @Test
+    void http_withoutOrWithWrongToken_isUnauthorized() {
+        given().contentType(ContentType.JSON).body(Map.of("text", "x")).when().post("/seal")
+                .then().statusCode(401).header("www-authenticate", "Bearer")
+                .body("error", equalTo("unauthorized")).body("message", equalTo("missing or wrong API token"));
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN + "x")
+                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
+        given().contentType(ContentType.JSON).header("Authorization", TOKEN)
+                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer ")
+                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
+    }
+
+    @Test
+    void http_withToken_works() {
+        String sealed = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", "guarded")).when().post("/seal")
+                .then().statusCode(200).body("sealed", startsWith("sealed.")).extract().path("sealed");
+        given().contentType(ContentType.JSON).header("Authorization", "bearer " + TOKEN)
+                .body(Map.of("sealed", sealed)).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("guarded"));
+    }
+
+    @Test
+    void cloudEvent_withoutToken_isUnauthorized() {
+        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/t").header("ce-specversion", "1.0").body(Map.of("text", "x"))
+                .when().post("/").then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/t").header("ce-specversion", "1.0").header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", "x")).when().post("/").then().statusCode(200);
+    }
+
+    @Test
+    void functionComputeInvoke_withoutToken_isUnauthorized_initializeIsOpen() {
+        given().header("x-fc-function-handler", "seal").body("{\"text\":\"x\"}").when().post("/invoke")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().when().post("/initialize").then().statusCode(200);
+    }
+
+    @Test
+    void health_isOpen() {
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+}
