@@ -69,9 +69,20 @@ class CredentialFilesTest {
     @TempDir
     Path directory;
 
+    /** A second self-signed certificate, as a root CA in bundles (RSA key generation is slow: made once). */
+    private static X509Certificate testRoot;
+    /** The files CredentialWriter writes for the shared fixture key, made once and copied where needed. */
+    private static Path writtenFiles;
+
     @BeforeAll
-    static void makeConsoleClientKeyWithOpenssl() throws IOException, InterruptedException {
+    static void makeFixturesOnce() throws IOException, InterruptedException {
         opensslPkcs12 = TestClientKeys.opensslConsolePkcs12(opensslDirectory, "kst-test-client", PASSWORD);
+        testRoot = TestClientKeys.selfSigned("Test Root CA").certificate();
+        var fixture = TestClientKeys.shared();
+        writtenFiles = Files.createDirectory(opensslDirectory.resolve("written"));
+        CredentialWriter.writeClientKey(writtenFiles, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
+                PASSWORD.toCharArray(), PasswordFormat.BARE);
+        CredentialWriter.writeCaBundle(writtenFiles, INSTANCE_ID, List.of(fixture.certificate()));
     }
 
     // ---- the console's client key, made by OpenSSL ------------------------------------------
@@ -373,11 +384,11 @@ class CredentialFilesTest {
      * reading before validating would answer with the files' problem (CORRUPT), not INVALID_ID.
      */
     private DirectoryCredentialStore storeWithLoadableTraversalTargets() throws IOException {
-        var fixture = TestClientKeys.shared();
         Path store = Files.createDirectories(directory.resolve("store"));
-        CredentialWriter.writeClientKey(store, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                PASSWORD.toCharArray(), PasswordFormat.BARE);
-        CredentialWriter.writeCaBundle(store, INSTANCE_ID, List.of(fixture.certificate()));
+        for (String name : List.of(CredentialFiles.clientKeyFileName(CLIENT_KEY_ID), CredentialFiles.passwordFileName(CLIENT_KEY_ID),
+                CredentialFiles.caFileName(INSTANCE_ID))) {
+            Files.copy(writtenFiles.resolve(name), store.resolve(name));
+        }
         // "clientKey_../x.json" resolves to <store>/clientKey_../x.json
         for (String prefix : List.of("clientKey_..", "password_..", "PrivateKmsCA_..", "clientKey_a", "password_a", "PrivateKmsCA_a")) {
             Files.createDirectories(store.resolve(prefix));
@@ -392,7 +403,7 @@ class CredentialFilesTest {
 
     @Test
     void caBundle_twoCertificates_bothReturnedInOrder() {
-        X509Certificate root = TestClientKeys.selfSigned("Test Root CA").certificate();
+        X509Certificate root = testRoot;
         X509Certificate sub = TestClientKeys.shared().certificate();
         CredentialWriter.writeCaBundle(directory, INSTANCE_ID, List.of(root, sub));
 
@@ -404,7 +415,7 @@ class CredentialFilesTest {
 
     @Test
     void caBundle_opensslPemWithTextAroundCertificates_bothReturnedInOrder() throws IOException {
-        X509Certificate root = TestClientKeys.selfSigned("Test Root CA").certificate();
+        X509Certificate root = testRoot;
         String opensslCertificate = Files.readString(opensslDirectory.resolve("cert.pem"));
         String bundle = "subject=CN = Test Root CA\n" + CredentialWriter.pem(root) + "\n# regional sub-CA\n" + opensslCertificate;
 
@@ -428,7 +439,7 @@ class CredentialFilesTest {
 
     @Test
     void caBundle_truncatedSecondCertificate_isCorrupt() {
-        X509Certificate root = TestClientKeys.selfSigned("Test Root CA").certificate();
+        X509Certificate root = testRoot;
         String second = CredentialWriter.pem(TestClientKeys.shared().certificate());
         String bundle = CredentialWriter.pem(root) + second.substring(0, second.length() / 2);
 
