@@ -7,6 +7,11 @@ import java.util.regex.Pattern;
  * Base64 decoding that accepts exactly one form, as the sealed-secret format prescribes: the outer
  * JWS parts are base64url without padding, the fields inside the payload standard base64 with
  * padding (SPEC 1 and 3b). The JDK decoders are lenient about padding; this class is not.
+ *
+ * <p>Only the canonical encoding is accepted: the unused low bits of the last character must be
+ * zero (RFC 4648 section 3.5), as the CDH's decoders (Rust {@code base64} {@code STANDARD} and
+ * {@code URL_SAFE_NO_PAD}) require. Otherwise several strings decode to the same bytes, e.g. a
+ * sealed secret's signature part could be altered and still verify.
  */
 public final class StrictBase64 {
 
@@ -21,11 +26,16 @@ public final class StrictBase64 {
         if (value == null || !STANDARD.matcher(value).matches()) {
             throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
+        byte[] bytes;
         try {
-            return Base64.getDecoder().decode(value);
+            bytes = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
             throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
+        if (!encodeStandard(bytes).equals(value)) {
+            throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
+        }
+        return bytes;
     }
 
     /** Decodes base64url without padding (a JWS part); {@code part} names the part in the error. */
@@ -33,11 +43,16 @@ public final class StrictBase64 {
         if (value == null || !URL_NO_PADDING.matcher(value).matches() || value.length() % 4 == 1) {
             throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
         }
+        byte[] bytes;
         try {
-            return Base64.getUrlDecoder().decode(value);
+            bytes = Base64.getUrlDecoder().decode(value);
         } catch (IllegalArgumentException e) {
             throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
         }
+        if (!encodeUrl(bytes).equals(value)) {
+            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
+        }
+        return bytes;
     }
 
     public static String encodeStandard(byte[] bytes) {
