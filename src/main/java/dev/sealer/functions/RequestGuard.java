@@ -55,21 +55,33 @@ public class RequestGuard {
         }
         if (!token.accepts(context.request().getHeader("authorization"))) {
             context.response().putHeader("www-authenticate", "Bearer");
-            errors.write(context, errors.render(new SealerException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"), -1, null));
+            reject(context, new SealerException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
         try {
-            checkCloudEvent(context);
+            checkBody(context);
         } catch (SealerException e) {
-            errors.write(context, errors.render(e, -1, null));
+            reject(context, e);
             return;
         }
         context.next();
     }
 
-    private void checkCloudEvent(RoutingContext context) {
+    private void reject(RoutingContext context, SealerException reason) {
+        if (context.normalizedPath().equals("/invoke")) {
+            // Function Compute reads the outcome of an invocation from this header.
+            context.response().putHeader("x-fc-status", "404");
+        }
+        errors.write(context, errors.render(reason, -1, null));
+    }
+
+    private void checkBody(RoutingContext context) {
         if (context.request().method() != HttpMethod.POST) {
             return;
+        }
+        if (context.body().buffer() == null || context.body().buffer().length() == 0) {
+            // Funqy dereferences the body unchecked: an empty one must not reach it.
+            throw invalidEvent("the request body is empty: it must be a JSON object");
         }
         String contentType = context.request().getHeader("content-type");
         if (context.request().headers().contains("ce-id")) {

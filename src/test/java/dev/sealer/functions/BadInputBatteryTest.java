@@ -1,0 +1,229 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sealer.testsupport.TestSigner;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input battery: hostile or broken input of every kind, on every entry point. Each case
+ * gets its documented 4xx and stable error code; none gets a 500, a stack trace or a hint of secret
+ * material; and the service answers correctly right after. Add a case for every bug found.
+ */
+@QuarkusTest
+class BadInputBatteryTest {
+
+    private static final String SECRET = "battery-secret-9c41e";
+
+    /** One hostile request, built from a valid sealed secret and a signer for forged payloads. */
+    record Case(String name, Function<Fixture, Request> request, int status, String error) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    record Request(String path, String contentType, Map<String, String> headers, byte[] body) {
+        static Request json(String path, String body) {
+            return new Request(path, "application/json", Map.of(), body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Request unseal(String sealed) {
+            return json("/unseal", "{\"sealed\":\"" + sealed + "\"}");
+        }
+    }
+
+    record Fixture(String sealed, TestSigner signer) {
+        String[] parts() {
+            return sealed.split("\\.");
+        }
+
+        Map<String, Object> payload() {
+            return new LinkedHashMap<>(TestSigner.payloadOf(sealed));
+        }
+
+        String with(String field, Object value) {
+            Map<String, Object> payload = payload();
+            if (value == null) {
+                payload.remove(field);
+            } else {
+                payload.put(field, value);
+            }
+            return signer.sign(payload);
+        }
+
+        String withSetting(String field, String value) {
+            Map<String, Object> settings = new LinkedHashMap<>(
+                    (Map<String, Object>) payload().get("provider_settings"));
+            settings.put(field, value);
+            return with("provider_settings", settings);
+        }
+
+        String replacePart(int index, String value) {
+            String[] parts = parts();
+            parts[index] = value;
+            return String.join(".", parts);
+        }
+    }
+
+    @ConfigProperty(name = "sealed-secret.signing.jwk-file")
+    Path signingJwk;
+
+    @ConfigProperty(name = "sealed-secret.signing.kid")
+    String kid;
+
+    private Fixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new Fixture(SealUnsealHttpTest.seal(Map.of("text", SECRET)), TestSigner.fromJwkFile(signingJwk, kid));
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> cases = new ArrayList<>();
+        String nul = "\\u0000";
+        String longId = "a".repeat(4096);
+        // Request bodies
+        cases.add(new Case("not JSON", f -> Request.json("/unseal", "sealed please"), 400, "invalid_request"));
+        cases.add(new Case("JSON array", f -> Request.json("/unseal", "[1,2]"), 400, "invalid_request"));
+        cases.add(new Case("JSON string", f -> Request.json("/seal", "\"x\""), 400, "invalid_request"));
+        cases.add(new Case("empty body", f -> Request.json("/seal", ""), 400, "invalid_request"));
+        cases.add(new Case("deeply nested JSON", f -> Request.json("/seal", "{\"text\":" + "[".repeat(100_000) + "}"),
+                400, "invalid_request"));
+        cases.add(new Case("unknown field", f -> Request.json("/unseal", "{\"sealed\":\"" + f.sealed() + "\",\"x\":1}"),
+                400, "invalid_request"));
+        cases.add(new Case("sealed of wrong type", f -> Request.json("/unseal", "{\"sealed\":42}"), 400, "invalid_request"));
+        cases.add(new Case("sealed null", f -> Request.json("/unseal", "{\"sealed\":null}"), 400, "invalid_request"));
+        cases.add(new Case("huge body", f -> Request.json("/unseal", "{\"sealed\":\"" + "A".repeat(5_000_000) + "\"}"),
+                413, "payload_too_large"));
+        cases.add(new Case("plaintext in url alphabet", f -> Request.json("/seal", "{\"plaintext\":\"_-_-\"}"), 400, "invalid_base64"));
+        cases.add(new Case("plaintext without padding", f -> Request.json("/seal", "{\"plaintext\":\"YWI\"}"), 400, "invalid_base64"));
+        cases.add(new Case("key id with ../", f -> Request.json("/seal", "{\"text\":\"a\",\"key_id\":\"../k\"}"), 400, "invalid_id"));
+        cases.add(new Case("key id with NUL", f -> Request.json("/seal", "{\"text\":\"a\",\"key_id\":\"k" + nul + "\"}"), 400, "invalid_id"));
+        cases.add(new Case("key id of 4 KB", f -> Request.json("/seal", "{\"text\":\"a\",\"key_id\":\"" + longId + "\"}"), 400, "invalid_id"));
+        cases.add(new Case("client key id with /", f -> Request.json("/seal",
+                "{\"text\":\"a\",\"provider_settings\":{\"client_key_id\":\"a/b\"}}"), 400, "invalid_id"));
+        cases.add(new Case("instance id of 4 KB", f -> Request.json("/seal",
+                "{\"text\":\"a\",\"provider_settings\":{\"kms_instance_id\":\"" + longId + "\"}}"), 400, "invalid_id"));
+        cases.add(new Case("provider setting unknown", f -> Request.json("/seal",
+                "{\"text\":\"a\",\"provider_settings\":{\"region\":\"x\"}}"), 400, "invalid_request"));
+        // The sealed-secret envelope
+        cases.add(new Case("3 parts", f -> Request.unseal("sealed.a.b"), 400, "malformed_sealed_secret"));
+        cases.add(new Case("5 parts", f -> Request.unseal(f.sealed() + ".e"), 400, "malformed_sealed_secret"));
+        cases.add(new Case("empty part", f -> Request.unseal(f.replacePart(2, "")), 400, "malformed_sealed_secret"));
+        cases.add(new Case("no prefix", f -> Request.unseal(f.sealed().substring(7)), 400, "malformed_sealed_secret"));
+        cases.add(new Case("padded header", f -> Request.unseal(f.replacePart(1, f.parts()[1] + "=")), 400, "malformed_sealed_secret"));
+        cases.add(new Case("std alphabet in signature", f -> Request.unseal(f.replacePart(3, f.parts()[3].replace('-', '+').replace('_', '/') + "+/")),
+                400, "malformed_sealed_secret"));
+        cases.add(new Case("header not JSON", f -> Request.unseal(f.replacePart(1, b64url("alg ES256"))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("alg none", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"none\",\"kid\":\"x\"}"))), 400, "signature_invalid"));
+        cases.add(new Case("kid with ../", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"../etc/passwd\"}"))),
+                400, "invalid_id"));
+        cases.add(new Case("kid with NUL", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"a\\u0000b\"}"))),
+                400, "invalid_id"));
+        cases.add(new Case("kid of 4 KB", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"" + longId + "\"}"))),
+                400, "invalid_id"));
+        cases.add(new Case("signature all zero", f -> Request.unseal(f.replacePart(3, b64url(new byte[64]))), 400, "signature_invalid"));
+        cases.add(new Case("signature 65 bytes", f -> Request.unseal(f.replacePart(3, b64url(new byte[65]))), 400, "signature_invalid"));
+        cases.add(new Case("payload not JSON", f -> Request.unseal(f.signer().sign("not json".getBytes(StandardCharsets.UTF_8))),
+                400, "malformed_sealed_secret"));
+        cases.add(new Case("payload deeply nested", f -> Request.unseal(f.signer().sign(("{\"version\":" + "[".repeat(50_000))
+                .getBytes(StandardCharsets.UTF_8))), 400, "malformed_sealed_secret"));
+        // Payload fields
+        for (String field : List.of("version", "type", "provider", "key_id", "encrypted_key", "encrypted_data", "wrap_type", "iv")) {
+            cases.add(new Case("missing " + field, f -> Request.unseal(f.with(field, null)), 400, "malformed_sealed_secret"));
+            cases.add(new Case(field + " of wrong type", f -> Request.unseal(f.with(field, List.of(1))), 400, "malformed_sealed_secret"));
+        }
+        cases.add(new Case("unknown payload field", f -> Request.unseal(f.with("surprise", "x")), 400, "malformed_sealed_secret"));
+        cases.add(new Case("version 0.1.1", f -> Request.unseal(f.with("version", "0.1.1")), 400, "unsupported_version"));
+        cases.add(new Case("version empty", f -> Request.unseal(f.with("version", "")), 400, "unsupported_version"));
+        cases.add(new Case("encrypted_key url alphabet", f -> Request.unseal(f.with("encrypted_key", "_-_-")), 400, "invalid_base64"));
+        cases.add(new Case("encrypted_data unpadded", f -> Request.unseal(f.with("encrypted_data", "YWI")), 400, "invalid_base64"));
+        cases.add(new Case("iv unpadded", f -> Request.unseal(f.with("iv", "YWI")), 400, "invalid_base64"));
+        cases.add(new Case("iv of 16 bytes for GCM", f -> Request.unseal(f.with("iv", b64(new byte[16]))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("encrypted_key empty", f -> Request.unseal(f.with("encrypted_key", "")), 400, "malformed_sealed_secret"));
+        cases.add(new Case("encrypted_key of wrong length", f -> Request.unseal(f.with("encrypted_key", b64(new byte[20]))), 502, "kms_error"));
+        cases.add(new Case("GCM tag cut short", f -> Request.unseal(f.with("encrypted_data", b64(new byte[10]))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("GCM tag altered", f -> Request.unseal(f.with("encrypted_data",
+                flipLast((String) f.payload().get("encrypted_data")))), 400, "decryption_failed"));
+        cases.add(new Case("annotations.iv missing", f -> Request.unseal(f.with("annotations", Map.of())), 400, "malformed_sealed_secret"));
+        cases.add(new Case("annotations not strings", f -> Request.unseal(f.with("annotations", Map.of("iv", 1))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("settings client key with ../", f -> Request.unseal(f.withSetting("client_key_id", "../../x")), 400, "invalid_id"));
+        cases.add(new Case("settings instance with NUL", f -> Request.unseal(f.withSetting("kms_instance_id", "kst\u0000")), 400, "invalid_id"));
+        cases.add(new Case("settings client type", f -> Request.unseal(f.withSetting("client_type", "sts_token")), 400, "unsupported_client_type"));
+        cases.add(new Case("payload key id with /", f -> Request.unseal(f.with("key_id", "a/b")), 400, "invalid_id"));
+        // Other entry points
+        cases.add(new Case("CloudEvent without type", f -> new Request("/", "application/json",
+                Map.of("ce-id", "1", "ce-source", "/t", "ce-specversion", "1.0"), "{}".getBytes(StandardCharsets.UTF_8)), 400, "invalid_request"));
+        cases.add(new Case("CloudEvent of unknown type", f -> new Request("/", "application/json",
+                Map.of("ce-id", "1", "ce-source", "/t", "ce-specversion", "1.0", "ce-type", "x.y"), "{}".getBytes(StandardCharsets.UTF_8)),
+                404, "not_found"));
+        cases.add(new Case("structured CloudEvent without source", f -> new Request("/", "application/cloudevents+json", Map.of(),
+                "{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"dev.sealer.seal\",\"data\":{}}".getBytes(StandardCharsets.UTF_8)),
+                400, "invalid_request"));
+        cases.add(new Case("FC unknown handler", f -> new Request("/invoke", "application/octet-stream",
+                Map.of("x-fc-function-handler", "../seal", "x-fc-request-id", "r"), "{}".getBytes(StandardCharsets.UTF_8)), 404, "not_found"));
+        cases.add(new Case("FC event not JSON", f -> new Request("/invoke", "application/octet-stream",
+                Map.of("x-fc-function-handler", "unseal", "x-fc-request-id", "r"), "\u0000\u0001".getBytes(StandardCharsets.UTF_8)),
+                400, "invalid_request"));
+        cases.add(new Case("text/plain body", f -> new Request("/seal", "text/plain", Map.of(), "x".getBytes(StandardCharsets.UTF_8)),
+                415, "unsupported_media_type"));
+        return cases.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInput_getsItsDocumentedError_andTheServiceStaysUp(Case badCase) {
+        Request request = badCase.request().apply(fixture);
+        var spec = given().contentType(request.contentType()).body(request.body());
+        for (Map.Entry<String, String> header : request.headers().entrySet()) {
+            spec = spec.header(header.getKey(), header.getValue());
+        }
+        Response response = spec.when().post(request.path());
+        String body = response.asString();
+        assertThat(response.statusCode()).as("%s: %s", badCase.name(), body).isEqualTo(badCase.status());
+        assertThat(response.<String>path("error")).as(badCase.name()).isEqualTo(badCase.error());
+        assertThat(response.<String>path("message")).isNotBlank();
+        assertThat(body).doesNotContain(SECRET).doesNotContain("Exception").doesNotContain("at dev.sealer")
+                .doesNotContain("at java.").doesNotContain("BEGIN");
+        assertThat(body.length()).isLessThan(2048);
+
+        // ... and the service still answers correctly.
+        given().contentType("application/json").body(Map.of("sealed", fixture.sealed())).when().post("/unseal")
+                .then().statusCode(200);
+    }
+
+    private static String b64url(String text) {
+        return b64url(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String b64url(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static String flipLast(String base64) {
+        byte[] bytes = Base64.getDecoder().decode(base64);
+        bytes[bytes.length - 1] ^= 1;
+        return b64(bytes);
+    }
+}
