@@ -14,8 +14,12 @@ public final class SafeIds {
 
     public static final int MAX_LENGTH = 128;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
-    /** A KMS key id, or an alias {@code alias/<name>}: the only place a '/' is allowed. */
-    private static final Pattern KEY_ID = Pattern.compile("(alias/)?[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
+    /**
+     * A KMS key id, or an alias {@code alias/<name>} whose name Alibaba allows to hold '/' and up
+     * to 255 characters: the only place a '/' is allowed.
+     */
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255}");
+    private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)|//|/$");
 
     private SafeIds() {
     }
@@ -25,7 +29,8 @@ public final class SafeIds {
     }
 
     public static boolean isValidKeyId(String keyId) {
-        return keyId != null && keyId.length() <= MAX_LENGTH + 6 && KEY_ID.matcher(keyId).matches() && !keyId.contains("..");
+        return keyId != null && KEY_ID.matcher(keyId).matches() && !keyId.contains("..")
+                && !DOT_SEGMENT.matcher(keyId).find();
     }
 
     /** Like {@link #require}, for KMS key ids, which may also be aliases {@code alias/<name>}. */

@@ -75,7 +75,7 @@ class SafeIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alias/../x", "alias/..", "alias/", "alias//x", "alias/a/b", "ALIAS/x", "x/alias/y",
+    @ValueSource(strings = {"alias/../x", "alias/..", "alias/", "alias//x", "alias/a/", "alias/a/./b", "ALIAS/x", "x/alias/y",
             "../alias/x", "alias/a..b", "..", "a/b", "/x", "alias/\u0000", "key\u0000", "", " alias/x"})
     void requireKeyId_unsafeKeyId_isInvalidId(String keyId) {
         SealerException e = catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", keyId));
@@ -88,7 +88,10 @@ class SafeIdsTest {
     @Test
     void requireKeyId_tooLongOrNull_isInvalidId() {
         assertThat(SafeIds.isValidKeyId("k".repeat(129))).isFalse();
-        assertThat(SafeIds.isValidKeyId("alias/" + "k".repeat(129))).isFalse();
+        assertThat(SafeIds.isValidKeyId("alias/" + "k".repeat(256))).isFalse();
+        // Alibaba allows alias names of up to 255 characters, with slashes.
+        assertThat(SafeIds.isValidKeyId("alias/" + "k".repeat(255))).isTrue();
+        assertThat(SafeIds.isValidKeyId("alias/team/app-key")).isTrue();
         assertThat(SafeIds.isValidKeyId(null)).isFalse();
         assertThat(catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", null)).errorCode())
                 .isEqualTo(ErrorCode.INVALID_ID);

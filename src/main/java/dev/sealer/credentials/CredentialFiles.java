@@ -122,14 +122,19 @@ public final class CredentialFiles {
                 start++;
             }
             if (start < content.length && content[start] == '{') {
+                JsonNode json = null;
                 try {
-                    JsonNode json = JSON.readTree(content);
-                    String password = text(json, "ClientKeyPassword");
-                    if (password != null) {
-                        return password.toCharArray();
-                    }
+                    json = JSON.readTree(content);
                 } catch (IOException e) {
                     // not JSON after all: a bare password that starts with '{'
+                }
+                if (json != null && json.isObject()) {
+                    String password = text(json, "ClientKeyPassword");
+                    if (password == null) {
+                        throw new CredentialException(Reason.CORRUPT,
+                                origin + ": password file is JSON without a string field ClientKeyPassword");
+                    }
+                    return password.toCharArray();
                 }
             }
             char[] decoded = decodeUtf8(content, origin);

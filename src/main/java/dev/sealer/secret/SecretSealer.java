@@ -125,7 +125,8 @@ public final class SecretSealer {
             throw new SealerException(ErrorCode.INVALID_REQUEST, "field 'name': required for a vault secret");
         }
         SealedSecretPayload payload = SealedSecretPayload.vault(provider.name(), name,
-                provider.canonicalSettings(providerSettings), new LinkedHashMap<>(annotations));
+                provider.canonicalSettings(providerSettings),
+                annotations == null ? new LinkedHashMap<>() : new LinkedHashMap<>(annotations));
         return SealedSecretJws.sign(key, payload.toJson());
     }
 
