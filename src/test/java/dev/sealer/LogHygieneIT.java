@@ -1,0 +1,67 @@
+package dev.sealer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs after the whole test suite (failsafe, phase integration-test) and greps everything the
+ * application logged during it for the secrets the tests used: plaintexts, the emulator's client-key
+ * password, private keys, the signing key and the API token. None may appear.
+ */
+class LogHygieneIT {
+
+    private static final Path LOGS = Path.of("target/test-logs");
+    private static final Path STATE = Path.of("target/test-state");
+
+    /** Plaintexts the tests seal and unseal (kept distinctive so that a hit is a real leak). */
+    private static final List<String> PLAINTEXTS = List.of("correct horse battery staple", "do-not-leak-7f3a",
+            "battery-secret-9c41e", "made by the CDH's way", "older tools wrote CTR", "opened by the other side",
+            "vault-secret-value", "load-secret-", "no files mounted", "after the storm", "from FC", "structured mode",
+            "binary mode", "test-token-5b1f9c");
+
+    @Test
+    void theSuitesLog_containsNoSecret() throws IOException {
+        String log = readLogs();
+        assertThat(log).as("the suite's log was captured").contains("KMS emulator").contains("FC Invoke Start RequestId");
+
+        List<String> secrets = new ArrayList<>(PLAINTEXTS);
+        secrets.addAll(List.of("PrivateKeyData", "PRIVATE KEY", "ClientKeyPassword"));
+        try (Stream<Path> files = Files.list(STATE.resolve("kms-credentials"))) {
+            files.filter(f -> f.getFileName().toString().startsWith("password_"))
+                    .forEach(f -> secrets.add(read(f).strip()));
+        }
+        JsonNode signingKey = new ObjectMapper().readTree(read(STATE.resolve("signing/test-signing-key.jwk")));
+        secrets.add(signingKey.get("d").asText());
+
+        for (String secret : secrets) {
+            assertThat(log).as("the log must not contain a secret (%s...)", secret.substring(0, Math.min(4, secret.length())))
+                    .doesNotContain(secret);
+        }
+    }
+
+    private static String readLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(LOGS)) {
+            files.filter(f -> f.getFileName().toString().startsWith("quarkus.log")).forEach(f -> all.append(read(f)));
+        }
+        return all.toString();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
