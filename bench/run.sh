@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Reproduces BENCHMARKS.md: builds the application and the empty Funqy app, then runs the
+# side-by-side benchmark (dev.sealer.bench.Benchmark) against one KMS emulator process.
+# Options as system properties in BENCH_OPTS, e.g. BENCH_OPTS="-Dbench.rounds=1 -Dbench.seconds=5".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -B -q package -DskipTests
+./mvnw -B -q -f bench/empty-funqy/pom.xml package
+./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+rm -rf target/bench
+exec java ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  -Dcom.google.protobuf.use_unsafe_pre22_gencode=true dev.sealer.bench.Benchmark target/bench
