@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.credentials.CredentialWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,8 +42,7 @@ final class TestEmulators {
     static EmulatorServer startSeeded(Path directory) {
         EmulatorServer.Settings settings = settings(directory);
         try {
-            Files.createDirectories(directory);
-            Files.write(settings.stateFile(), seedState());
+            CredentialWriter.writeSecretFile(settings.stateFile(), seedState());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
