@@ -170,6 +170,25 @@ class CredentialRotationITTest {
     }
 
     @Test
+    void get_brokenCredentialsRolledBackToTheVeryFilesOfTheClient_clearsTheProblem() throws Exception {
+        AliyunKmsClient before = clients.get(settings);
+        Path password = clientDirectory.resolve(CredentialFiles.passwordFileName(emulator.clientKeyId()));
+        Path kept = clientDirectory.resolve("password.kept");
+        Files.move(password, kept, StandardCopyOption.ATOMIC_MOVE);
+        replace(password.getFileName().toString(), "not-the-password\n".getBytes(StandardCharsets.UTF_8));
+        waitPastCheckInterval();
+        clients.get(settings);
+        assertThat(clients.problems()).hasSize(1);
+
+        // e.g. an operator moves the previous file back: same file, same time stamp, same size
+        Files.move(kept, password, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        waitPastCheckInterval();
+
+        assertThat(clients.get(settings)).isSameAs(before);
+        assertThat(clients.problems()).isEmpty();
+    }
+
+    @Test
     void get_brokenCredentialsWithoutPreviousClient_isCredentialsInvalid() throws Exception {
         replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
