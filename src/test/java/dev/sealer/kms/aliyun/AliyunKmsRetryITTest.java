@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +36,15 @@ class AliyunKmsRetryITTest {
 
     private static final byte[] DATA_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    /** Counts every HTTP request the REST client sends, retries included. */
+    /** Counts every HTTP request the REST client sends, retries included; runs a hook before each. */
     static final class RequestCounter implements ClientRequestFilter {
         final AtomicInteger requests = new AtomicInteger();
+        volatile IntConsumer beforeSending = number -> {
+        };
 
         @Override
         public void filter(ClientRequestContext request) {
-            requests.incrementAndGet();
+            beforeSending.accept(requests.incrementAndGet());
         }
     }
 
@@ -116,6 +119,46 @@ class AliyunKmsRetryITTest {
 
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.KMS_UNAVAILABLE);
         assertThat(counter.requests).hasValue(3);
+    }
+
+    /** Faults on for the first request only: the hook turns them off before the second is sent. */
+    private void faultsForTheFirstRequestOnly(Duration latency, double throttle, double error, double drop) {
+        emulator.faults().set(latency, throttle, error, drop);
+        counter.beforeSending = number -> {
+            if (number == 2) {
+                emulator.faults().clear();
+            }
+        };
+    }
+
+    @Test
+    void call_throttledOnce_succeedsOnTheSecondRequest() {
+        faultsForTheFirstRequestOnly(Duration.ZERO, 1.0, 0, 0);
+
+        WrappedKey wrapped = countingClient(config.retry()).encrypt("key-emulator-0001", DATA_KEY);
+
+        assertThat(wrapped.ciphertext()).isNotEmpty();
+        assertThat(counter.requests).hasValue(2);
+    }
+
+    @Test
+    void call_503Once_succeedsOnTheSecondRequest() {
+        faultsForTheFirstRequestOnly(Duration.ZERO, 0, 1.0, 0);
+
+        byte[] secret = countingClient(config.retry()).getSecret("db-password", java.util.Map.of());
+
+        assertThat(new String(secret, StandardCharsets.UTF_8)).isEqualTo("vault-secret-value");
+        assertThat(counter.requests).hasValue(2);
+    }
+
+    @Test
+    void call_droppedOnce_succeedsOnTheSecondRequest() {
+        faultsForTheFirstRequestOnly(Duration.ZERO, 0, 0, 1.0);
+
+        WrappedKey wrapped = countingClient(config.retry()).encrypt("key-emulator-0001", DATA_KEY);
+
+        assertThat(wrapped.ciphertext()).isNotEmpty();
+        assertThat(counter.requests).hasValue(2);
     }
 
     @Test
