@@ -204,6 +204,26 @@ class EmulatorProtocolTest {
     }
 
     @Test
+    void bodyLargerThan3Mb_isRefused413WithAProtobufError() throws Exception {
+        byte[] large = new byte[3 * 1024 * 1024 + 1];
+
+        RawKmsHttps.Answer answer = https.post(signed("Encrypt", large, Instant.now()), large);
+
+        // SPEC 3a names no ErrorCode for 413; the answer is still a protobuf Error with a RequestId
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.error().getStatusCode()).isEqualTo(413);
+        assertThat(answer.error().getRequestId()).isNotBlank().isEqualTo(answer.requestIdHeader());
+    }
+
+    @Test
+    void plaintextAbove6Kb_isRefusedInvalidParameter() throws Exception {
+        byte[] tooLong = EncryptRequest.newBuilder().setKeyId(TestEmulators.KEY_1)
+                .setPlaintext(ByteString.copyFrom(new byte[6 * 1024 + 1])).build().toByteArray();
+
+        assertRefused(https.post(signed("Encrypt", tooLong, Instant.now()), tooLong), 400, "InvalidParameter");
+    }
+
+    @Test
     void unknownKeyId_isRefusedForbiddenKeyNotFound() throws Exception {
         byte[] unknownKey = EncryptRequest.newBuilder().setKeyId("key-nobody-has")
                 .setPlaintext(ByteString.copyFromUtf8("x")).build().toByteArray();
