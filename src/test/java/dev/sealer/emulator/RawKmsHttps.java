@@ -7,6 +7,7 @@ import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.aliyun.RequestSigner;
 import dev.sealer.kms.aliyun.proto.Error;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,7 +101,7 @@ final class RawKmsHttps {
             return new Answer(response.statusCode(), response.body(),
                     response.headers().firstValue("x-kms-requestid").orElse(null));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

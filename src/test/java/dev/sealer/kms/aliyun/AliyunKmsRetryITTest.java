@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -145,7 +146,7 @@ class AliyunKmsRetryITTest {
     void call_503Once_succeedsOnTheSecondRequest() {
         faultsForTheFirstRequestOnly(Duration.ZERO, 0, 1.0, 0);
 
-        byte[] secret = countingClient(config.retry()).getSecret("db-password", java.util.Map.of());
+        byte[] secret = countingClient(config.retry()).getSecret("db-password", Map.of());
 
         assertThat(new String(secret, StandardCharsets.UTF_8)).isEqualTo("vault-secret-value");
         assertThat(counter.requests).hasValue(2);
@@ -209,7 +210,7 @@ class AliyunKmsRetryITTest {
                 new TestKmsConfig.TestRetry(10, Duration.ofMillis(5), Duration.ofMillis(20)));
 
         for (int i = 0; i < 30; i++) {
-            assertThat(client.getSecret("db-password", java.util.Map.of())).isNotEmpty();
+            assertThat(client.getSecret("db-password", Map.of())).isNotEmpty();
         }
 
         assertThat(counter.requests.get()).isGreaterThan(30);
