@@ -83,8 +83,7 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         String contentLength = request.getHeader("content-length");
         if (contentLength != null && parseLength(contentLength) > MAX_BODY_BYTES) {
-            answerLater(request, 413, Error.newBuilder().setStatusCode(413).setErrorCode("RequestEntityTooLarge")
-                    .setErrorMessage("The request body exceeds 3 MB").build(), true);
+            answerLater(request, 413, error(413, "RequestEntityTooLarge", "The request body exceeds 3 MB"), true);
             return;
         }
         Buffer body = Buffer.buffer();

@@ -10,7 +10,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.TrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,9 @@ import org.jboss.logging.Logger;
  * AES keys) and writes the credential files a client needs into its directory in the real formats:
  * {@code PrivateKmsCA_<instance>.pem} (root, then sub-CA), {@code clientKey_<id>.json} with a
  * legacy-encrypted PKCS#12 and {@code password_<id>.json}. It serves TLS with the chain server
- * certificate + sub-CA, and asks for (does not require) a client certificate.
+ * certificate + sub-CA, and asks for no client certificate: like the real service (whose official
+ * SDKs present none), it authenticates each request by its signature and refuses an unknown or
+ * wrong client key with a protocol answer ({@code Unauthorized}, {@code SignatureNotMatch}).
  *
  * <p><b>A development tool with no security value</b>: its keys live in plain files.
  */
@@ -84,8 +85,7 @@ public final class EmulatorServer implements AutoCloseable {
                         .addKeyValue(Buffer.buffer(CredentialWriter.pem(serverPair.key())))
                         .addCertValue(Buffer.buffer(CredentialWriter.pem(serverPair.certificate(),
                                 state.subCa().issued().certificate()))))
-                .setClientAuth(ClientAuth.REQUEST)
-                .setTrustOptions(TrustOptions.wrap(clientKeys));
+                .setClientAuth(ClientAuth.NONE);
         HttpServer server;
         try {
             server = vertx.createHttpServer(options).requestHandler(handler).listen()

@@ -71,7 +71,12 @@ final class AliyunKmsClients implements AutoCloseable {
                 return entry.client;
             }
             Object version = store.version(key.instanceId, key.clientKeyId);
-            if (entry != null && (version.equals(entry.version) || version.equals(entry.brokenVersion))) {
+            if (entry != null && version.equals(entry.version)) {
+                // back to the files the client was built from (e.g. a broken rotation rolled back): nothing to report
+                entries.put(key, new Entry(entry.version, entry.client, now, null, null));
+                return entry.client;
+            }
+            if (entry != null && version.equals(entry.brokenVersion)) {
                 entries.put(key, new Entry(entry.version, entry.client, now, entry.brokenVersion, entry.problem));
                 return entry.client;
             }
