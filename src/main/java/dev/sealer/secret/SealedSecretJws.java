@@ -7,12 +7,8 @@ import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
 import dev.sealer.StrictBase64;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
-import org.jose4j.jca.ProviderContext;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.lang.JoseException;
 
 /**
  * The outer form of a sealed secret: {@code sealed.<header>.<payload>.<signature>}, a JWS compact
@@ -20,7 +16,8 @@ import org.jose4j.lang.JoseException;
  * prefix, every part base64url without padding (SPEC 1). Also the legacy unsigned form
  * {@code sealed.fakejwsheader.<payload>.fakesignature}.
  *
- * <p>Authenticated: the protected header and the payload bytes, with the key named by the kid.
+ * <p>Authenticated: the protected header and the payload bytes, with the key named by the kid. The
+ * signature itself is computed by {@link Es256}.
  */
 final class SealedSecretJws {
 
@@ -29,7 +26,7 @@ final class SealedSecretJws {
     static final String LEGACY_SIGNATURE = "fakesignature";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ES256_SIGNATURE_BYTES = 64;
+    private static final String ALG_ES256 = "ES256";
 
     /** The three parts after the prefix, still encoded. */
     record Parts(String header, String payload, String signature) {
@@ -43,16 +40,11 @@ final class SealedSecretJws {
     }
 
     static String sign(SigningKey key, byte[] payload) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
-        jws.setKeyIdHeaderValue(key.kid());
-        jws.setPayloadBytes(payload);
-        jws.setKey(key.privateKey());
-        try {
-            return PREFIX + jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign a sealed secret", e);
-        }
+        // The kid is a SafeIds id (no character needs escaping in JSON).
+        String header = StrictBase64.encodeUrl(("{\"alg\":\"ES256\",\"kid\":\"" + key.kid() + "\"}")
+                .getBytes(StandardCharsets.US_ASCII));
+        String signingInput = header + "." + StrictBase64.encodeUrl(payload);
+        return PREFIX + signingInput + "." + StrictBase64.encodeUrl(Es256.sign(key.privateKey(), signingInput));
     }
 
     static Parts split(String sealed) {
@@ -86,32 +78,21 @@ final class SealedSecretJws {
             throw malformed("JWS header is not a JSON object");
         }
         JsonNode alg = header.get("alg");
-        if (alg == null || !AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256.equals(alg.asText(null))) {
+        if (alg == null || !ALG_ES256.equals(alg.asText(null))) {
             throw new SealerException(ErrorCode.SIGNATURE_INVALID, "JWS header: 'alg' must be ES256");
         }
         JsonNode kidNode = header.get("kid");
         String kid = SafeIds.require("kid", kidNode != null && kidNode.isTextual() ? kidNode.textValue() : null);
         byte[] signature = StrictBase64.decodeUrl("JWS signature", parts.signature());
-        if (signature.length != ES256_SIGNATURE_BYTES || isZero(signature, 0, 32) || isZero(signature, 32, 64)) {
+        if (signature.length != Es256.SIGNATURE_BYTES || isZero(signature, 0, 32) || isZero(signature, 32, 64)) {
             throw invalidSignature();
         }
-        StrictBase64.decodeUrl("JWS payload", parts.payload());
+        byte[] payload = StrictBase64.decodeUrl("JWS payload", parts.payload());
         ECPublicKey key = keys.find(kid);
-
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-        jws.setProviderContext(new ProviderContext());
-        try {
-            jws.setCompactSerialization(parts.header() + "." + parts.payload() + "." + parts.signature());
-            jws.setKey(key);
-            if (!jws.verifySignature()) {
-                throw invalidSignature();
-            }
-            return jws.getPayloadBytes();
-        } catch (JoseException e) {
+        if (!Es256.verify(key, parts.header() + "." + parts.payload(), signature)) {
             throw invalidSignature();
         }
+        return payload;
     }
 
     /** The payload bytes without any verification: only for the explicit skip switch. */
