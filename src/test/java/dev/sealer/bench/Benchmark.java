@@ -76,8 +76,9 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of(arg(args, 0, "target/bench")).toAbsolutePath();
+        // JVM flags of the measured applications, comma-separated (default: a small container's).
         List<String> flags = Arrays.asList(System.getProperty("bench.jvm-flags",
-                "-Xmx160m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m").split(" "));
+                "-Xmx160m,-XX:+UseSerialGC,-Xss512k,-XX:ReservedCodeCacheSize=64m").split(","));
         Benchmark benchmark = new Benchmark(work, Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
                 Path.of("bench/empty-funqy/target/quarkus-app/quarkus-run.jar").toAbsolutePath(), flags,
                 Integer.getInteger("bench.cold-starts", 5), Integer.getInteger("bench.calls", 1000),
@@ -118,7 +119,8 @@ public final class Benchmark {
         log("warm latency (%d sequential calls, %d rounds)", latencyCalls, rounds);
         List<double[]> appLatency = new ArrayList<>();
         List<double[]> sdkLatency = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        // Warm both sides up until the JIT has compiled the hot paths.
+        for (int i = 0; i < Integer.getInteger("bench.warmup", 3000); i++) {
             call(app, "unseal", Map.of("sealed", sealed));
             sdkDecrypt(sdk, blob);
         }
@@ -251,7 +253,12 @@ public final class Benchmark {
     }
 
     private App startApp(String name) throws Exception {
-        List<String> args = appArgs(name);
+        List<String> args = new ArrayList<>(appArgs(name));
+        // Extra flags for the long-running application only, e.g. a JFR recording (separated by ";").
+        String extra = System.getProperty("bench.main-flags", "");
+        if (name.equals("main") && !extra.isEmpty()) {
+            args.addAll(Arrays.asList(extra.split(";")));
+        }
         int port = Integer.parseInt(args.get(0).substring("-Dquarkus.http.port=".length()));
         Process process = launch(appJar, args, name);
         App app = new App(process, URI.create("http://localhost:" + port + "/"));
