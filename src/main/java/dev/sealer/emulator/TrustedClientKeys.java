@@ -8,21 +8,19 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.logging.Logger;
 
 /**
  * The client keys the emulator accepts: its own, and every other {@code clientKey_<id>.json} with
  * its {@code password_<id>.json} in the credential directory (so a user can bring their own). The
- * directory is scanned again, at most once a second, when an unknown id or certificate shows up.
- * Also the TLS trust manager for client certificates: only a known client key's certificate passes.
+ * directory is scanned again, at most once a second, when an unknown id shows up. Requests are
+ * authenticated by their signature only; like the real service, the emulator asks for no TLS client
+ * certificate.
  */
-final class TrustedClientKeys implements X509TrustManager {
+final class TrustedClientKeys {
 
     private static final Logger LOG = Logger.getLogger(TrustedClientKeys.class);
     private static final long RESCAN_INTERVAL_NANOS = 1_000_000_000L;
@@ -72,45 +70,5 @@ final class TrustedClientKeys implements X509TrustManager {
         } catch (IOException e) {
             LOG.warnf("KMS emulator: cannot scan %s for client keys: %s", directory, e.getMessage());
         }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        if (chain == null || chain.length == 0) {
-            throw new CertificateException("no client certificate");
-        }
-        if (isKnown(chain[0]) || rescanDue() && rescanAndCheck(chain[0])) {
-            return;
-        }
-        throw new CertificateException("the client certificate is not the certificate of a known client key");
-    }
-
-    private boolean rescanAndCheck(X509Certificate certificate) {
-        scan();
-        return isKnown(certificate);
-    }
-
-    private boolean isKnown(X509Certificate certificate) {
-        try {
-            byte[] encoded = certificate.getEncoded();
-            for (X509Certificate known : certificates.values()) {
-                if (Arrays.equals(known.getEncoded(), encoded)) {
-                    return true;
-                }
-            }
-        } catch (java.security.cert.CertificateEncodingException e) {
-            return false;
-        }
-        return false;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("the emulator is a server");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
     }
 }

@@ -7,6 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -35,6 +37,8 @@ final class Es256 {
     private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(),
             CURVE.getH());
 
+    private static final Map<ECPublicKey, ECPublicKeyParameters> PUBLIC_KEYS = new WeakHashMap<>();
+
     private Es256() {
     }
 
@@ -60,15 +64,35 @@ final class Es256 {
         if (r.signum() <= 0 || s.signum() <= 0 || r.compareTo(n) >= 0 || s.compareTo(n) >= 0) {
             return false;
         }
-        ECPoint point;
+        ECPublicKeyParameters publicKey;
         try {
-            point = DOMAIN.getCurve().validatePoint(key.getW().getAffineX(), key.getW().getAffineY());
+            publicKey = publicParameters(key);
         } catch (IllegalArgumentException e) {
             return false;
         }
         ECDSASigner verifier = new ECDSASigner();
-        verifier.init(false, new ECPublicKeyParameters(point, DOMAIN));
+        verifier.init(false, publicKey);
         return verifier.verifySignature(sha256(signingInput), r, s);
+    }
+
+    /**
+     * The validated point of a public key, kept per key: Bouncy Castle stores its multiplication
+     * tables on the point, which halves the cost of every later verification with that key. Weak
+     * keys, so that a rotated-out verification key is forgotten.
+     */
+    private static ECPublicKeyParameters publicParameters(ECPublicKey key) {
+        synchronized (PUBLIC_KEYS) {
+            ECPublicKeyParameters cached = PUBLIC_KEYS.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        ECPoint point = DOMAIN.getCurve().validatePoint(key.getW().getAffineX(), key.getW().getAffineY());
+        ECPublicKeyParameters parameters = new ECPublicKeyParameters(point, DOMAIN);
+        synchronized (PUBLIC_KEYS) {
+            PUBLIC_KEYS.put(key, parameters);
+        }
+        return parameters;
     }
 
     private static byte[] sha256(String signingInput) {

@@ -180,7 +180,7 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         if (cause instanceof KmsServiceException answer) {
             return answer.httpStatus() >= 500 || answer.httpStatus() == 429 || THROTTLING.equals(answer.kmsErrorCode());
         }
-        if (cause instanceof SSLException) {
+        if (tlsFailure(cause) != null) {
             return false; // a TLS trust or handshake failure does not heal by itself
         }
         return cause instanceof IOException || cause instanceof VertxException || cause instanceof TimeoutException;
@@ -195,9 +195,10 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
             return new KmsException(ErrorCode.KMS_TIMEOUT, "KMS " + apiName + " at " + endpoint
                     + " did not answer in time (call timeout " + callTimeout.toMillis() + " ms)", null);
         }
-        if (cause instanceof SSLException) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
             return new KmsException(ErrorCode.KMS_UNAVAILABLE, "TLS handshake with the KMS at " + endpoint
-                    + " failed (check the CA file and the endpoint host): " + cause.getMessage(), null);
+                    + " failed (check the CA file and the endpoint host): " + rootMessage(tls), null);
         }
         if (cause instanceof com.google.protobuf.InvalidProtocolBufferException) {
             return new KmsException(ErrorCode.KMS_BAD_RESPONSE, "KMS " + apiName + " at " + endpoint
@@ -205,6 +206,27 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         }
         return new KmsException(ErrorCode.KMS_UNAVAILABLE, "KMS " + apiName + " at " + endpoint + " is unreachable: "
                 + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()), null);
+    }
+
+    /** The TLS failure anywhere in the cause chain (a TLS alert may arrive wrapped in an IOException). */
+    private static SSLException tlsFailure(Throwable failure) {
+        for (Throwable current = failure; current != null; current = current.getCause()) {
+            if (current instanceof SSLException tls) {
+                return tls;
+            }
+        }
+        return null;
+    }
+
+    /** The innermost message, e.g. "PKIX path building failed" or "No subject alternative DNS name matching". */
+    private static String rootMessage(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable current = failure.getCause(); current != null; current = current.getCause()) {
+            if (current.getMessage() != null) {
+                message = current.getMessage();
+            }
+        }
+        return message;
     }
 
     /** Strips the wrappers that the REST client, Mutiny's retry and futures put around the real failure. */
