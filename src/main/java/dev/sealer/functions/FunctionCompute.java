@@ -3,14 +3,12 @@ package dev.sealer.functions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
-import dev.sealer.kms.aliyun.AliyunKmsProvider;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,9 +28,6 @@ public class FunctionCompute {
 
     @Inject
     SealerService service;
-
-    @Inject
-    AliyunKmsProvider aliyun;
 
     @Inject
     ErrorResponses errors;
@@ -76,9 +71,6 @@ public class FunctionCompute {
         String requestId = requestId(context);
         try {
             service.warmUp();
-            if (aliyun.defaultInstanceId().isPresent() && aliyun.defaultClientKeyId().isPresent()) {
-                aliyun.client(Map.of());
-            }
             context.response().setStatusCode(200).putHeader("x-fc-status", "200").end();
         } catch (Throwable failure) {
             LOG.warnf("FC initialize %s failed: %s", requestId, failure.getMessage());

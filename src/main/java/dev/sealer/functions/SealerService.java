@@ -66,13 +66,17 @@ public class SealerService {
                 new SecretSealer.Options(config.maxSecretBytes(), skip), new SecureRandom());
     }
 
-    /** Touches what the first request would otherwise build: the JCE providers and the crypto classes. */
+    /**
+     * Does ahead of time what the first request would otherwise do: the local crypto (classes,
+     * tables, JIT), and, when default ids are configured, loading the default credentials and
+     * building their KMS client with its TLS material. Makes no KMS call. Safe to call repeatedly.
+     *
+     * @throws dev.sealer.SealerException when the default credentials do not load
+     */
     public void warmUp() {
-        SecretSealer.utf8OrNull(new byte[] {'w'});
-        try {
-            javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        SecretSealer.warmUp();
+        if (aliyun.defaultInstanceId().isPresent() && aliyun.defaultClientKeyId().isPresent()) {
+            aliyun.client(Map.of());
         }
     }
 
