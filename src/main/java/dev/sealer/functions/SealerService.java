@@ -76,7 +76,7 @@ public class SealerService {
     public void warmUp() {
         SecretSealer.warmUp();
         if (aliyun.defaultInstanceId().isPresent() && aliyun.defaultClientKeyId().isPresent()) {
-            aliyun.client(Map.of());
+            aliyun.client(Map.of()).warmUp();
         }
     }
 

@@ -57,14 +57,16 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
     private final AliyunKmsConfig.Retry retry;
     private final Duration callTimeout;
     private final KmsCallObserver observer;
+    private final Runnable warmUp;
 
     AliyunKmsClient(KmsInstanceApi api, URI endpoint, String instanceId, String clientKeyId,
-            AliyunKmsConfig.Retry retry, Duration callTimeout, KmsCallObserver observer) {
+            AliyunKmsConfig.Retry retry, Duration callTimeout, KmsCallObserver observer, Runnable warmUp) {
         this.api = api;
         this.endpoint = endpoint;
         this.retry = retry;
         this.callTimeout = callTimeout;
         this.observer = observer;
+        this.warmUp = warmUp;
         this.providerSettings = java.util.Collections.unmodifiableMap(
                 new AliyunProviderSettings(clientKeyId, instanceId).toMap());
     }
@@ -125,6 +127,11 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
                 .setNumberOfBytes(numberOfBytes)
                 .build();
         return call("GenerateDataKey", () -> api.generateDataKey(request));
+    }
+
+    /** Prepares what the first call would otherwise pay for; makes no KMS call. */
+    public void warmUp() {
+        warmUp.run();
     }
 
     @Override

@@ -4,6 +4,10 @@ import dev.sealer.SealerException;
 import dev.sealer.credentials.CredentialStore;
 import dev.sealer.credentials.KmsCredentials;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import dev.sealer.kms.aliyun.proto.DecryptRequest;
+import dev.sealer.kms.aliyun.proto.DecryptResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jboss.logging.Logger;
 
 /**
@@ -116,9 +122,10 @@ final class AliyunKmsClients implements AutoCloseable {
 
     private AliyunKmsClient build(KmsCredentials credentials) {
         URI endpoint = endpointFor.apply(credentials.instanceId());
+        KmsTlsConfiguration tls = new KmsTlsConfiguration(credentials);
         KmsInstanceApi api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(endpoint)
-                .tlsConfiguration(new KmsTlsConfiguration(credentials))
+                .tlsConfiguration(tls)
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .register(new SigningFilter(credentials.clientKey(), clock))
@@ -126,7 +133,33 @@ final class AliyunKmsClients implements AutoCloseable {
                 .register(new KmsErrorMapper())
                 .build(KmsInstanceApi.class);
         return new AliyunKmsClient(api, endpoint, credentials.instanceId(), credentials.clientKey().id(),
-                config.retry(), config.callTimeout(), observer);
+                config.retry(), config.callTimeout(), observer, () -> warmUp(credentials, tls, endpoint));
+    }
+
+    /**
+     * Runs once what the first call would pay for, without calling the KMS: a request signature with
+     * the client key, the protobuf codecs, and a TLS handshake with the instance (connection closed
+     * right after; no HTTP request is sent). A failed handshake is only logged: the call will report it.
+     */
+    private void warmUp(KmsCredentials credentials, KmsTlsConfiguration tls, URI endpoint) {
+        byte[] body = DecryptRequest.newBuilder().setKeyId("warm-up").build().toByteArray();
+        RequestSigner.headers("Decrypt", credentials.clientKey().id(), body, clock.instant(), credentials.clientKey().privateKey());
+        try {
+            DecryptResponse.parseFrom(DecryptResponse.newBuilder().setKeyId("warm-up").build().toByteArray());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        int port = endpoint.getPort() > 0 ? endpoint.getPort() : 443;
+        try (SSLSocket socket = (SSLSocket) tls.sslContext().getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(endpoint.getHost(), port), (int) config.connectTimeout().toMillis());
+            socket.setSoTimeout((int) config.readTimeout().toMillis());
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+        } catch (IOException e) {
+            LOG.infof("warm-up: TLS handshake with %s failed: %s", endpoint, e.getMessage());
+        }
     }
 
     /** Closes a replaced client once the calls that may still use it are over. */

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -77,6 +78,17 @@ final class KmsTlsConfiguration extends BaseTlsConfiguration {
     @Override
     public TrustOptions getTrustStoreOptions() {
         return TrustOptions.wrap(trustManagers);
+    }
+
+    /** An SSLContext with the same key and trust material (for the warm-up's TLS probe). */
+    SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

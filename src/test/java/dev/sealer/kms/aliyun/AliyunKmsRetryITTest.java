@@ -76,7 +76,7 @@ class AliyunKmsRetryITTest {
                 .register(counter)
                 .build(KmsInstanceApi.class);
         AliyunKmsClient client = new AliyunKmsClient(api, emulator.endpoint(), emulator.instanceId(), emulator.clientKeyId(),
-                retry, Duration.ofSeconds(10), KmsCallObserver.NONE);
+                retry, Duration.ofSeconds(10), KmsCallObserver.NONE, () -> { });
         clients.add(client);
         return client;
     }
