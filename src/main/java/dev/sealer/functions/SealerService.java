@@ -7,6 +7,7 @@ import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.kms.aliyun.AliyunKmsProvider;
 import dev.sealer.kms.aliyun.AliyunProviderSettings;
+import dev.sealer.secret.DataKeyCache;
 import dev.sealer.secret.DirectoryVerificationKeys;
 import dev.sealer.secret.SecretSealer;
 import dev.sealer.secret.SigningKey;
@@ -63,7 +64,17 @@ public class SealerService {
         }
         sealer = new SecretSealer(new KmsProviders(List.of(aliyun)), signingKey,
                 new DirectoryVerificationKeys(secretConfig.verification().keyDir()),
-                new SecretSealer.Options(config.maxSecretBytes(), skip), new SecureRandom());
+                new SecretSealer.Options(config.maxSecretBytes(), skip, dataKeyCacheLimits()), new SecureRandom());
+    }
+
+    private DataKeyCache.Limits dataKeyCacheLimits() {
+        SealerConfig.DataKeyCache cache = config.dataKeyCache();
+        if (!cache.enabled()) {
+            return null;
+        }
+        LOG.infof("data-key cache on: decrypted data keys stay in memory up to %s, %d uses, %d entries",
+                cache.maxAge(), cache.maxUses(), cache.maxEntries());
+        return new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries());
     }
 
     /**

@@ -37,8 +37,16 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SecretSealer {
 
-    /** Options of one instance; see the configuration properties in the README. */
-    public record Options(int maxSecretBytes, boolean skipVerification) {
+    /**
+     * Options of one instance; see the configuration properties in the README.
+     *
+     * @param dataKeyCache bounds of the opt-in data-key cache, or null for none (the default)
+     */
+    public record Options(int maxSecretBytes, boolean skipVerification, DataKeyCache.Limits dataKeyCache) {
+
+        public Options(int maxSecretBytes, boolean skipVerification) {
+            this(maxSecretBytes, skipVerification, null);
+        }
     }
 
     private static final int DATA_KEY_BYTES = 32;
@@ -52,6 +60,7 @@ public final class SecretSealer {
     private final Options options;
     private final SecureRandom random;
     private final long maxSealedChars;
+    private final DataKeyCache dataKeys;
 
     /**
      * @param signingKey the key that signs new sealed secrets; null if this instance only unseals
@@ -64,6 +73,7 @@ public final class SecretSealer {
         this.options = options;
         this.random = Objects.requireNonNull(random);
         this.maxSealedChars = maxSealedChars(options.maxSecretBytes());
+        this.dataKeys = options.dataKeyCache() == null ? null : new DataKeyCache(options.dataKeyCache());
     }
 
     public boolean canSeal() {
@@ -190,19 +200,36 @@ public final class SecretSealer {
             throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'encrypted_data': shorter than the 16-byte GCM tag");
         }
-        KmsClient kms = provider.client(payload.providerSettings());
-        byte[] dataKey = kms.decrypt(keyId, encryptedKey, payload.annotations());
+        byte[] dataKey = decryptDataKey(provider, payload, keyId, encryptedKey);
         try {
-            if (dataKey.length != DATA_KEY_BYTES) {
-                throw new SealerException(ErrorCode.KMS_BAD_RESPONSE,
-                        "the KMS returned a data key of " + dataKey.length + " bytes, not " + DATA_KEY_BYTES);
-            }
             return wrapType.equals(SealedSecretPayload.WRAP_A256GCM)
                     ? aesGcm(Cipher.DECRYPT_MODE, dataKey, iv, encryptedData)
                     : aesCtr(dataKey, iv, encryptedData);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
+    }
+
+    /** The data key, from the cache when it is on and holds it, else from the KMS (checked: 32 bytes). */
+    private byte[] decryptDataKey(KmsProvider provider, SealedSecretPayload payload, String keyId, byte[] encryptedKey) {
+        String cacheKey = dataKeys == null ? null
+                : DataKeyCache.keyOf(provider.name(), payload.providerSettings(), keyId, encryptedKey, payload.annotations());
+        if (cacheKey != null) {
+            byte[] cached = dataKeys.get(cacheKey);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        byte[] dataKey = provider.client(payload.providerSettings()).decrypt(keyId, encryptedKey, payload.annotations());
+        if (dataKey.length != DATA_KEY_BYTES) {
+            Arrays.fill(dataKey, (byte) 0);
+            throw new SealerException(ErrorCode.KMS_BAD_RESPONSE,
+                    "the KMS returned a data key of " + dataKey.length + " bytes, not " + DATA_KEY_BYTES);
+        }
+        if (cacheKey != null) {
+            dataKeys.put(cacheKey, dataKey);
+        }
+        return dataKey;
     }
 
     private void requireSizeOf(byte[] plaintext) {
