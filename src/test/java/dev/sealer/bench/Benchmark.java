@@ -13,9 +13,6 @@ import dev.sealer.testsupport.OfficialSdk;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /**
  * The side-by-side benchmark of BENCHMARKS.md (run it with {@code bench/run.sh}). Against one KMS
@@ -41,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Benchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Both applications were built with AppCDS archives (bench/run.sh --appcds) and run with them. */
+    private static final boolean APPCDS = Boolean.getBoolean("bench.appcds");
     private static final String INSTANCE = "kst-emu00000000000000001";
     private static final String CLIENT_KEY = "KAAP.emulator-client-key-0001";
     private static final String KEY = "key-emulator-0001";
@@ -53,8 +59,14 @@ public final class Benchmark {
     private final int latencyCalls;
     private final int rounds;
     private final Duration throughputTime;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * The caller of the functions: OkHttp, the HTTP client the official SDK itself uses, so that the
+     * side-by-side comparison measures the function and not a difference between client libraries.
+     */
+    private final OkHttpClient http = new OkHttpClient.Builder()
+            .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
+            .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(30)).build();
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
 
     private Process emulator;
     private URI kmsEndpoint;
@@ -150,7 +162,21 @@ public final class Benchmark {
                     .setAlgorithm("AES_GCM"))));
         }
         long peakRss = Math.max(rss.max(), app.peakRss());
-        app.stop();
+
+        log("CPU per operation (one more unseal and decrypt run each)");
+        App measured = app;
+        double[] unsealCpu = cpuPerOperation(measured, () -> call(measured, "unseal", Map.of("sealed", sealed)));
+        double[] decryptCpu = cpuPerOperation(measured, () -> sdkDecrypt(sdk, blob));
+        measured.stop();
+
+        log("unseal with the opt-in data-key cache");
+        App cached = startApp("cached", "-Dsealer.data-key-cache.enabled=true");
+        for (int i = 0; i < Integer.getInteger("bench.warmup", 3000); i++) {
+            call(cached, "unseal", Map.of("sealed", sealed));
+        }
+        double[] cachedLatency = percentiles(latencies(() -> call(cached, "unseal", Map.of("sealed", sealed))));
+        double cachedRate = throughput(() -> call(cached, "unseal", Map.of("sealed", sealed)));
+        cached.stop();
 
         double appColdMedian = median(appCold);
         double emptyColdMedian = median(emptyCold);
@@ -172,6 +198,13 @@ public final class Benchmark {
         table.append(row("unseal throughput, 8 callers", rate(unseal), rate(decrypt) + " (SDK Decrypt)", unseal / decrypt, ">= 0.7x"));
         table.append(row("seal throughput, 8 callers", rate(seal), rate(encrypt) + " (SDK Encrypt)", seal / encrypt, ">= 0.7x"));
         table.append(String.format(Locale.ROOT, "| peak RSS during the throughput runs | %.0f MB | - | - | < 250 MB |%n", peakRss / 1e6));
+        table.append(String.format(Locale.ROOT, "%nCPU per operation during 8-caller runs, ms (application / KMS emulator / calling client):%n"
+                + "unseal %.2f / %.2f / %.2f; SDK Decrypt - / %.2f / %.2f%n", unsealCpu[0], unsealCpu[1], unsealCpu[2],
+                decryptCpu[1], decryptCpu[2]));
+        table.append(String.format(Locale.ROOT, "%nopt-in data-key cache (sealer.data-key-cache.enabled=true), same sealed secret: "
+                + "unseal p50 %s, p99 %s, %s with 8 callers%n", ms(cachedLatency[0]), ms(cachedLatency[1]), rate(cachedRate)));
+        table.append(String.format(Locale.ROOT, "%nJVM flags of the measured applications: %s%s%n", String.join(" ", jvmFlags),
+                APPCDS ? " -XX:SharedArchiveFile=app-cds.jsa (AppCDS, both applications)" : ""));
         table.append(String.format(Locale.ROOT, "%nraw: cold sealer %s ms, cold empty %s ms; p50 sealer %s, SDK %s; unseal/s %s, decrypt/s %s, seal/s %s, encrypt/s %s%n",
                 fmt(appCold), fmt(emptyCold), fmt(appLatency.stream().map(p -> p[0]).toList()),
                 fmt(sdkLatency.stream().map(p -> p[0]).toList()), fmt(unsealRate), fmt(decryptRate), fmt(sealRate), fmt(encryptRate)));
@@ -252,8 +285,9 @@ public final class Benchmark {
         }
     }
 
-    private App startApp(String name) throws Exception {
+    private App startApp(String name, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(appArgs(name));
+        args.addAll(List.of(extraArgs));
         // Extra flags for the long-running application only, e.g. a JFR recording (separated by ";").
         String extra = System.getProperty("bench.main-flags", "");
         if (name.equals("main") && !extra.isEmpty()) {
@@ -277,29 +311,38 @@ public final class Benchmark {
         command.add("java");
         command.addAll(jvmFlags);
         command.addAll(args);
-        command.add("-jar");
-        command.add(jar.toString());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (APPCDS) {
+            // An AppCDS archive only loads with the class path it was made with: run from the app's directory.
+            command.add("-XX:SharedArchiveFile=app-cds.jsa");
+            builder.directory(jar.getParent().toFile());
+            command.add("-jar");
+            command.add(jar.getFileName().toString());
+        } else {
+            command.add("-jar");
+            command.add(jar.toString());
+        }
+        return builder.redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 
     /** Milliseconds from process launch to the first successful call of {@code function}. */
     private double coldStart(Path jar, List<String> args, String function, Map<String, String> body, boolean app)
             throws Exception {
         int port = Integer.parseInt(args.get(0).substring("-Dquarkus.http.port=".length()));
-        URI uri = URI.create("http://localhost:" + port + "/" + function);
-        HttpRequest request = HttpRequest.newBuilder(uri).header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        Request request = new Request.Builder().url("http://localhost:" + port + "/" + function)
+                .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
         long start = System.nanoTime();
         Process process = launch(jar, args, app ? "cold-app" : "cold-empty");
         try {
             while (true) {
                 try {
-                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        return (System.nanoTime() - start) / 1e6;
+                    try (Response response = http.newCall(request).execute()) {
+                        if (response.code() == 200) {
+                            return (System.nanoTime() - start) / 1e6;
+                        }
+                        throw new IllegalStateException(function + " answered " + response.code() + ": " + response.body().string());
                     }
-                    throw new IllegalStateException(function + " answered " + response.statusCode() + ": " + response.body());
-                } catch (java.net.ConnectException e) {
+                } catch (java.net.ConnectException | java.io.InterruptedIOException e) {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the process died; see " + work);
                     }
@@ -316,16 +359,17 @@ public final class Benchmark {
 
     private JsonNode call(App app, String function, Map<String, String> body) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(app.base.resolve(function))
-                    .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(function + " answered " + response.statusCode() + ": "
-                        + new String(response.body(), StandardCharsets.UTF_8));
+            Request request = new Request.Builder().url(app.base.resolve(function).toString())
+                    .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE)).build();
+            try (Response response = http.newCall(request).execute()) {
+                byte[] bytes = response.body().bytes();
+                if (response.code() != 200) {
+                    throw new IllegalStateException(function + " answered " + response.code() + ": "
+                            + new String(bytes, StandardCharsets.UTF_8));
+                }
+                return JSON.readTree(bytes);
             }
-            return JSON.readTree(response.body());
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -375,6 +419,50 @@ public final class Benchmark {
         }
         pool.shutdown();
         return rate;
+    }
+
+    /**
+     * CPU milliseconds per operation over a 10 s run with 8 callers, in the application, the
+     * emulator and this (calling) process.
+     */
+    private double[] cpuPerOperation(App app, Callable<?> call) throws Exception {
+        long[] before = {cpuNanos(app.process.pid()), cpuNanos(emulator.pid()), ownCpuNanos()};
+        AtomicLong count = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            futures.add(pool.submit(() -> {
+                while (running.get()) {
+                    call.call();
+                    count.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(10_000);
+        running.set(false);
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        pool.shutdown();
+        long[] after = {cpuNanos(app.process.pid()), cpuNanos(emulator.pid()), ownCpuNanos()};
+        double[] perOperation = new double[3];
+        for (int i = 0; i < 3; i++) {
+            perOperation[i] = (after[i] - before[i]) / 1e6 / count.get();
+        }
+        return perOperation;
+    }
+
+    /** User plus system CPU time of a process, from /proc (clock ticks of 10 ms). */
+    private static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+    }
+
+    private static long ownCpuNanos() throws IOException {
+        return cpuNanos(ProcessHandle.current().pid());
     }
 
     // ---- numbers ---------------------------------------------------------------------------------
