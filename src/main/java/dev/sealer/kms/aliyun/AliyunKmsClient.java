@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -160,25 +161,56 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         return value;
     }
 
-    /** Runs one KMS operation with retries, back-off and the total time bound; translates failures. */
+    /**
+     * Runs one KMS operation with retries, back-off and the total time bound; translates failures.
+     * A plain loop rather than Mutiny's retry operators: it reads as what it does, and it costs less
+     * per call (measured: the operator chain was a visible part of a call's CPU time).
+     */
     private <T> T call(String apiName, Supplier<Uni<? extends T>> operation) {
         long start = System.nanoTime();
+        long deadline = start + callTimeout.toNanos();
         String outcome = "error";
         try {
-            T result = Uni.createFrom().<T>deferred(operation)
-                    .onFailure(AliyunKmsClient::isRetryable).retry()
-                    .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-                    .atMost(Math.max(0, retry.maxAttempts() - 1))
-                    .ifNoItem().after(callTimeout).fail()
-                    .await().indefinitely();
-            outcome = "success";
-            return result;
+            for (int attempt = 1; ; attempt++) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new io.smallrye.mutiny.TimeoutException();
+                }
+                try {
+                    T result = operation.get().await().atMost(Duration.ofNanos(remaining));
+                    outcome = "success";
+                    return result;
+                } catch (RuntimeException failure) {
+                    long backoff = backoffNanos(attempt);
+                    if (attempt >= retry.maxAttempts() || !isRetryable(failure) || System.nanoTime() + backoff >= deadline) {
+                        throw failure;
+                    }
+                    sleep(backoff);
+                }
+            }
         } catch (RuntimeException e) {
             KmsException translated = translate(apiName, e);
             outcome = translated.errorCode().code();
             throw translated;
         } finally {
             observer.called(apiName, outcome, System.nanoTime() - start);
+        }
+    }
+
+    /** Exponential back-off: initial x 2^(attempt-1), capped, with +-20 % jitter so that callers spread out. */
+    private long backoffNanos(int attempt) {
+        long initial = retry.initialBackoff().toNanos();
+        long exponential = initial << Math.min(attempt - 1, 20);
+        long capped = Math.min(exponential <= 0 ? Long.MAX_VALUE : exponential, retry.maxBackoff().toNanos());
+        return (long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KmsException(ErrorCode.KMS_UNAVAILABLE, "interrupted while waiting to retry a KMS call", e);
         }
     }
 

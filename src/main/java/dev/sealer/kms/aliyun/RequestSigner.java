@@ -75,9 +75,21 @@ public final class RequestSigner {
         }
     }
 
+    /** The {@code date} header, RFC 1123 in GMT. Formatted once per second: formatting is not cheap. */
     public static String formatDate(Instant instant) {
-        return DATE.format(instant);
+        FormattedDate last = lastDate;
+        if (last.epochSecond == instant.getEpochSecond()) {
+            return last.text;
+        }
+        String text = DATE.format(instant);
+        lastDate = new FormattedDate(instant.getEpochSecond(), text);
+        return text;
     }
+
+    private record FormattedDate(long epochSecond, String text) {
+    }
+
+    private static volatile FormattedDate lastDate = new FormattedDate(Long.MIN_VALUE, "");
 
     /** Parses a {@code date} header; throws {@link java.time.format.DateTimeParseException} if it is not RFC 1123 GMT. */
     public static Instant parseDate(String date) {
