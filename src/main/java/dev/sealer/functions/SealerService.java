@@ -12,6 +12,7 @@ import dev.sealer.secret.DirectoryVerificationKeys;
 import dev.sealer.secret.SecretSealer;
 import dev.sealer.secret.SigningKey;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +60,7 @@ public class SealerService {
     void init() {
         SigningKey signingKey = loadSigningKey();
         boolean skip = secretConfig.verification().skip();
+        requireVerificationInTee(skip, ConfigUtils.getProfiles());
         if (skip) {
             LOG.warn("sealed-secret.verification.skip=true: sealed secrets are opened WITHOUT verifying their signature");
         }
@@ -94,6 +96,17 @@ public class SealerService {
     /** True when this instance can seal (a signing key is configured). */
     public boolean canSeal() {
         return sealer.canSeal();
+    }
+
+    /**
+     * Inside a TEE, verification is always on: a skip switch set there (say, by an environment
+     * variable) stops the start rather than being obeyed.
+     */
+    static void requireVerificationInTee(boolean skip, java.util.Collection<String> profiles) {
+        if (skip && profiles.contains("tee")) {
+            throw new SealerException(ErrorCode.NOT_CONFIGURED,
+                    "sealed-secret.verification.skip=true is not allowed in the tee profile: verification is always on there");
+        }
     }
 
     public SealResponse seal(SealRequest request) {

@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.testsupport.OfficialSdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aliyun.dkms.gcs.sdk.Client;
