@@ -1,8 +1,6 @@
 package dev.sealer.emulator;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -131,15 +129,6 @@ public final class EmulatorPki {
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
         } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue an emulator certificate", e);
-        }
-    }
-
-    /** True if {@code host} is an IP address literal (for SAN entries). */
-    static boolean isIpAddress(String host) {
-        try {
-            return host.matches("[0-9.]+|.*:.*") && InetAddress.getByName(host) != null;
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 }
