@@ -35,6 +35,7 @@ public class AliyunKmsProvider implements KmsProvider {
     private final Instance<LocalKmsInstance> localInstance;
     private final KmsCallObserver observer;
     private volatile AliyunKmsClients clients;
+    private volatile Optional<LocalKmsInstance> local;
 
     @Inject
     public AliyunKmsProvider(AliyunKmsConfig config, Instance<LocalKmsInstance> localInstance,
@@ -148,8 +149,14 @@ public class AliyunKmsProvider implements KmsProvider {
                 "no provider_settings." + field + " given and " + property + " is not set"));
     }
 
+    /** The in-process KMS instance, looked up once (a CDI lookup is too slow for every request). */
     private Optional<LocalKmsInstance> local() {
-        return localInstance.isResolvable() ? Optional.of(localInstance.get()) : Optional.empty();
+        Optional<LocalKmsInstance> current = local;
+        if (current == null) {
+            current = localInstance.isResolvable() ? Optional.of(localInstance.get()) : Optional.empty();
+            local = current;
+        }
+        return current;
     }
 
     @PreDestroy
