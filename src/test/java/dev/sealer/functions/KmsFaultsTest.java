@@ -31,7 +31,7 @@ class KmsFaultsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("aliyun.kms.read-timeout", "400ms", "aliyun.kms.call-timeout", "2s",
-                    "aliyun.kms.retry.max-attempts", "6", "aliyun.kms.retry.initial-backoff", "10ms",
+                    "aliyun.kms.retry.max-attempts", "8", "aliyun.kms.retry.initial-backoff", "10ms",
                     "aliyun.kms.retry.max-backoff", "50ms");
         }
     }
