@@ -31,7 +31,7 @@ public class ReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("kms-credentials")
                 .withData("sealing", service.canSeal() ? "enabled" : "disabled (no signing key)");
         try {
-            if (aliyun.defaultInstanceId().isPresent() && aliyun.defaultClientKeyId().isPresent()) {
+            if (aliyun.hasDefaultClient()) {
                 aliyun.client(Map.of());
                 response.withData("default-client", aliyun.defaultInstanceId().get() + " / " + aliyun.defaultClientKeyId().get());
             } else {

@@ -88,7 +88,7 @@ public class SealerService {
      */
     public void warmUp() {
         SecretSealer.warmUp();
-        if (aliyun.defaultInstanceId().isPresent() && aliyun.defaultClientKeyId().isPresent()) {
+        if (aliyun.hasDefaultClient()) {
             aliyun.client(Map.of()).warmUp();
         }
     }

@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.testsupport.TestTls;
 import dev.sealer.testsupport.OfficialSdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,7 +151,7 @@ class EmulatorServerTest {
 
     /** A TLS handshake with host name verification, trusting the CA file; returns the chain the server sent. */
     private X509Certificate[] handshake(EmulatorServer server) throws Exception {
-        try (SSLSocket socket = (SSLSocket) RawKmsHttps.trusting(caFile()).getSocketFactory()
+        try (SSLSocket socket = (SSLSocket) TestTls.trusting(caFile()).getSocketFactory()
                 .createSocket(server.endpoint().getHost(), server.endpoint().getPort())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");

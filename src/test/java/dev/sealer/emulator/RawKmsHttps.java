@@ -1,9 +1,9 @@
 package dev.sealer.emulator;
 
+import dev.sealer.testsupport.TestTls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
-import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.aliyun.RequestSigner;
 import dev.sealer.kms.aliyun.proto.Error;
 import java.io.IOException;
@@ -12,19 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A bare HTTPS client for the KMS-instance protocol, independent of the application's REST client:
@@ -48,28 +41,10 @@ final class RawKmsHttps {
     RawKmsHttps(URI endpoint, Path caFile) {
         this.endpoint = endpoint;
         this.http = HttpClient.newBuilder()
-                .sslContext(trusting(caFile))
+                .sslContext(TestTls.trusting(caFile))
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-    }
-
-    static SSLContext trusting(Path caFile) {
-        try {
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            List<X509Certificate> certificates = CredentialFiles.parseCertificates(Files.readAllBytes(caFile), caFile.toString());
-            for (int i = 0; i < certificates.size(); i++) {
-                anchors.setCertificateEntry("ca-" + i, certificates.get(i));
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(anchors);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The headers of a correctly signed request, in a mutable map. */

@@ -23,6 +23,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,8 +69,7 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         this.callTimeout = callTimeout;
         this.observer = observer;
         this.warmUp = warmUp;
-        this.providerSettings = java.util.Collections.unmodifiableMap(
-                new AliyunProviderSettings(clientKeyId, instanceId).toMap());
+        this.providerSettings = Collections.unmodifiableMap(new AliyunProviderSettings(clientKeyId, instanceId).toMap());
     }
 
     @Override
@@ -268,13 +268,12 @@ public final class AliyunKmsClient implements KmsClient, AutoCloseable {
         return message;
     }
 
-    /** Strips the wrappers that the REST client, Mutiny's retry and futures put around the real failure. */
+    /** Strips the wrappers that the REST client and Mutiny's blocking await put around the real failure. */
     static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         for (int depth = 0; depth < 10 && current.getCause() != null; depth++) {
             if (current instanceof ProcessingException || current instanceof CompletionException
-                    || current instanceof jakarta.ws.rs.WebApplicationException && current.getCause() != null
-                    || current.getClass() == IllegalStateException.class
+                    || current instanceof jakarta.ws.rs.WebApplicationException
                     || current.getClass() == RuntimeException.class) {
                 current = current.getCause();
             } else {

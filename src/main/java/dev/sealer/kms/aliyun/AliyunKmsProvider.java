@@ -80,6 +80,11 @@ public class AliyunKmsProvider implements KmsProvider {
         return config.clientKeyId().or(() -> local().map(LocalKmsInstance::clientKeyId));
     }
 
+    /** True when both default ids are known, i.e. {@code client(Map.of())} names a client. */
+    public boolean hasDefaultClient() {
+        return defaultInstanceId().isPresent() && defaultClientKeyId().isPresent();
+    }
+
     /** Where credentials are looked up, for logs and health (no secret). */
     public String describeCredentials() {
         return clients().store().describe();

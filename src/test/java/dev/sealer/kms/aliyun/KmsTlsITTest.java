@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun;
 
+import dev.sealer.testsupport.TestTls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -14,9 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -137,16 +135,7 @@ class KmsTlsITTest {
 
     /** A bare TLS handshake trusting the CA file, without host name verification; returns the server certificate's CN. */
     private static String handshakeWithoutHostCheck(URI endpoint, Path caFile) throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        List<X509Certificate> certificates = CredentialFiles.parseCertificates(Files.readAllBytes(caFile), "ca");
-        for (int i = 0; i < certificates.size(); i++) {
-            anchors.setCertificateEntry("ca-" + i, certificates.get(i));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestTls.trusting(caFile);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {
             socket.startHandshake();
             X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
