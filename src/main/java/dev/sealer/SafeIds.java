@@ -15,10 +15,12 @@ public final class SafeIds {
     public static final int MAX_LENGTH = 128;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
     /**
-     * A KMS key id, or an alias {@code alias/<name>} whose name Alibaba allows to hold '/' and up
-     * to 255 characters: the only place a '/' is allowed.
+     * A KMS key id, an alias {@code alias/<name>} whose name Alibaba allows to hold '/' and up to 255
+     * characters, or the ARN of either ({@code acs:kms:<region>:<account>:key/<id>}); key ids never
+     * build a path, they only travel to the KMS.
      */
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255}");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255}"
+            + "|acs:kms:[a-z0-9-]{1,64}:[0-9]{1,32}:(key/[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255})");
     private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)|//|/$");
 
     private SafeIds() {
@@ -30,14 +32,15 @@ public final class SafeIds {
 
     public static boolean isValidKeyId(String keyId) {
         return keyId != null && KEY_ID.matcher(keyId).matches() && !keyId.contains("..")
-                && !DOT_SEGMENT.matcher(keyId).find();
+                && !DOT_SEGMENT.matcher(keyId.substring(keyId.lastIndexOf(':') + 1)).find();
     }
 
     /** Like {@link #require}, for KMS key ids, which may also be aliases {@code alias/<name>}. */
     public static String requireKeyId(String field, String keyId) {
         if (!isValidKeyId(keyId)) {
-            throw new SealerException(ErrorCode.INVALID_ID, "field '" + field + "': "
-                    + (keyId == null || keyId.isEmpty() ? "missing" : "must be a key id or 'alias/<name>' of letters, digits, '.', '_' or '-'"));
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + field + "': "
+                    + (keyId == null || keyId.isEmpty() ? "missing"
+                            : "must be a key id, 'alias/<name>' or an ARN, of letters, digits, '.', '_' or '-'"));
         }
         return keyId;
     }
@@ -49,7 +52,7 @@ public final class SafeIds {
      */
     public static String require(String field, String id) {
         if (!isValid(id)) {
-            throw new SealerException(ErrorCode.INVALID_ID, "field '" + field + "': "
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + field + "': "
                     + (id == null || id.isEmpty() ? "missing" : "must be 1-" + MAX_LENGTH
                             + " characters of letters, digits, '.', '_' or '-', without '..'"));
         }

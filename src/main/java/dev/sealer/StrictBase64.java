@@ -24,16 +24,16 @@ public final class StrictBase64 {
     /** Decodes standard base64 with padding; {@code field} names the field in the error. */
     public static byte[] decodeStandard(String field, String value) {
         if (value == null || !STANDARD.matcher(value).matches()) {
-            throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
+            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
+            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
         if (!encodeStandard(bytes).equals(value)) {
-            throw new SealerException(ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
+            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
         }
         return bytes;
     }
@@ -41,16 +41,16 @@ public final class StrictBase64 {
     /** Decodes base64url without padding (a JWS part); {@code part} names the part in the error. */
     public static byte[] decodeUrl(String part, String value) {
         if (value == null || !URL_NO_PADDING.matcher(value).matches() || value.length() % 4 == 1) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
         }
         byte[] bytes;
         try {
             bytes = Base64.getUrlDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
         }
         if (!encodeUrl(bytes).equals(value)) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
         }
         return bytes;
     }

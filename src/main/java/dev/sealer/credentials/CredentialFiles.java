@@ -3,7 +3,10 @@ package dev.sealer.credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.SafeIds;
-import dev.sealer.credentials.CredentialException.Reason;
+import dev.sealer.CallerFaultException;
+import dev.sealer.ErrorCode;
+import dev.sealer.SealerException;
+import dev.sealer.ServiceFaultException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,18 +63,35 @@ public final class CredentialFiles {
         return "PrivateKmsCA_" + SafeIds.require("kms_instance_id", instanceId) + ".pem";
     }
 
-    /** Reads a whole (small) credential file; a missing or unreadable file is {@link Reason#MISSING}. */
+    /**
+     * Reads a whole (small) credential file.
+     *
+     * @throws CallerFaultException {@code CREDENTIALS_NOT_FOUND} when it does not exist or cannot be read
+     * @throws ServiceFaultException {@code CREDENTIALS_INVALID} when it is far too large to be one
+     */
     public static byte[] read(Path file) {
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new CredentialException(Reason.CORRUPT, "credential file " + file + " is too large");
+                throw invalid("a credential file is too large", file.toString(), null);
             }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new CredentialException(Reason.MISSING, "credential file " + file + " does not exist");
+            throw notFound("no credential files for the requested client key and KMS instance",
+                    "credential file " + file + " does not exist");
         } catch (IOException e) {
-            throw new CredentialException(Reason.MISSING, "credential file " + file + " cannot be read: " + e.getClass().getSimpleName());
+            throw notFound("the credential files for the requested client key and KMS instance cannot be read",
+                    "credential file " + file + " cannot be read: " + e.getClass().getSimpleName());
         }
+    }
+
+    /** Credentials the request asks for do not exist: the caller's mistake (422). */
+    public static CallerFaultException notFound(String message, String detail) {
+        return new CallerFaultException(ErrorCode.CREDENTIALS_NOT_FOUND, message, detail, null);
+    }
+
+    /** Credentials exist but cannot be used: the service's problem (500). */
+    public static ServiceFaultException invalid(String message, String detail, Throwable cause) {
+        return new ServiceFaultException(ErrorCode.CREDENTIALS_INVALID, message, detail, cause);
     }
 
     /**
@@ -80,7 +100,7 @@ public final class CredentialFiles {
      * @param clientKeyJson the content of {@code clientKey_<id>.json}
      * @param passwordFile the content of {@code password_<id>.json}; wiped by this method
      * @param expectedId the client key id the caller asked for, or null to accept the file's
-     * @param origin where the content came from, for messages (a file name, a property name)
+     * @param origin where the content came from, for the log (a file name, a property name)
      */
     public static ClientKey parseClientKey(byte[] clientKeyJson, byte[] passwordFile, String expectedId, String origin) {
         char[] password = parsePassword(passwordFile, origin);
@@ -89,24 +109,24 @@ public final class CredentialFiles {
             try {
                 json = JSON.readTree(clientKeyJson);
             } catch (IOException e) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": client key is not JSON");
+                throw invalid("client key is not JSON", origin, null);
             }
             String keyId = text(json, "KeyId");
             String data = text(json, "PrivateKeyData");
             if (keyId == null || data == null) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": client key JSON needs string fields KeyId and PrivateKeyData");
+                throw invalid("client key JSON needs string fields KeyId and PrivateKeyData", origin, null);
             }
             if (!SafeIds.isValid(keyId)) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": KeyId is not a valid client key id");
+                throw invalid("KeyId is not a valid client key id", origin, null);
             }
             if (expectedId != null && !expectedId.equals(keyId)) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": KeyId " + keyId + " does not match client key id " + expectedId);
+                throw invalid("the client key file holds another client key (KeyId does not match)", origin + ": KeyId " + keyId + ", expected " + expectedId, null);
             }
             byte[] pkcs12;
             try {
                 pkcs12 = Base64.getMimeDecoder().decode(data);
             } catch (IllegalArgumentException e) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData is not base64");
+                throw invalid("PrivateKeyData is not base64", origin, null);
             }
             return openPkcs12(keyId, pkcs12, password, origin);
         } finally {
@@ -131,8 +151,7 @@ public final class CredentialFiles {
                 if (json != null && json.isObject()) {
                     String password = text(json, "ClientKeyPassword");
                     if (password == null) {
-                        throw new CredentialException(Reason.CORRUPT,
-                                origin + ": password file is JSON without a string field ClientKeyPassword");
+                        throw invalid("password file is JSON without a string field ClientKeyPassword", origin, null);
                     }
                     return password.toCharArray();
                 }
@@ -145,7 +164,7 @@ public final class CredentialFiles {
             char[] password = Arrays.copyOf(decoded, end);
             Arrays.fill(decoded, '\0');
             if (password.length == 0) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": password file is empty");
+                throw invalid("password file is empty", origin, null);
             }
             return password;
         } finally {
@@ -162,11 +181,11 @@ public final class CredentialFiles {
                 certificates.add((X509Certificate) certificate);
             }
             if (certificates.isEmpty()) {
-                throw new CredentialException(Reason.CORRUPT, origin + ": no certificate in the CA file");
+                throw invalid("no certificate in the CA file", origin, null);
             }
             return Collections.unmodifiableList(certificates);
         } catch (CertificateException e) {
-            throw new CredentialException(Reason.CORRUPT, origin + ": CA file is not a PEM certificate bundle", e);
+            throw invalid("CA file is not a PEM certificate bundle", origin, e);
         }
     }
 
@@ -177,11 +196,11 @@ public final class CredentialFiles {
             store.load(new ByteArrayInputStream(pkcs12), password);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new CredentialException(Reason.WRONG_PASSWORD, origin + ": the password does not open the client key");
+                throw invalid("the password does not open the client key", origin, e);
             }
-            throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData is not a readable PKCS#12 (truncated or corrupt)");
+            throw invalid("PrivateKeyData is not a readable PKCS#12 (truncated or corrupt)", origin, null);
         } catch (GeneralSecurityException e) {
-            throw new CredentialException(Reason.CORRUPT, origin + ": PrivateKeyData cannot be opened: " + e.getClass().getSimpleName());
+            throw invalid("PrivateKeyData cannot be opened", origin + ": " + e.getClass().getSimpleName(), e);
         } finally {
             Arrays.fill(pkcs12, (byte) 0);
         }
@@ -196,11 +215,11 @@ public final class CredentialFiles {
                 }
             }
         } catch (UnrecoverableKeyException e) {
-            throw new CredentialException(Reason.WRONG_PASSWORD, origin + ": the password does not open the client key's private key");
+            throw invalid("the password does not open the client key's private key", origin, null);
         } catch (GeneralSecurityException e) {
-            throw new CredentialException(Reason.CORRUPT, origin + ": client key entry cannot be read: " + e.getClass().getSimpleName());
+            throw invalid("the client key entry cannot be read", origin + ": " + e.getClass().getSimpleName(), e);
         }
-        throw new CredentialException(Reason.CORRUPT, origin + ": PKCS#12 holds no private key with a certificate");
+        throw invalid("PKCS#12 holds no private key with a certificate", origin, null);
     }
 
     private static char[] decodeUtf8(byte[] bytes, String origin) {
@@ -214,7 +233,7 @@ public final class CredentialFiles {
             Arrays.fill(chars.array(), '\0');
             return result;
         } catch (CharacterCodingException e) {
-            throw new CredentialException(Reason.CORRUPT, origin + ": password file is not UTF-8");
+            throw invalid("password file is not UTF-8", origin, null);
         }
     }
 

@@ -9,8 +9,9 @@ public interface CredentialStore {
     /**
      * Loads and opens the credentials.
      *
-     * @throws CredentialException when they are missing or unusable
-     * @throws dev.sealer.SealerException {@code INVALID_ID} for a bad id (no file is read)
+     * @throws dev.sealer.CallerFaultException {@code CREDENTIALS_NOT_FOUND} when they are missing,
+     *     {@code INVALID_ID} for a bad id (no file is read)
+     * @throws dev.sealer.ServiceFaultException {@code CREDENTIALS_INVALID} when they exist but are unusable
      */
     KmsCredentials load(String instanceId, String clientKeyId);
 

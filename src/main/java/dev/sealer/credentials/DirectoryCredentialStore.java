@@ -1,15 +1,13 @@
 package dev.sealer.credentials;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.sealer.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
  * The CDH's layout: one directory holding {@code clientKey_<id>.json}, {@code password_<id>.json}
  * and {@code PrivateKmsCA_<instance>.pem} for any number of client keys and instances. The user
- * mode names the directory; the TEE mode uses {@code /run/confidential-containers/cdh/kms-credential/aliyun}.
+ * mode names the directory; the TEE mode uses the CDH's credential folder.
  */
 public final class DirectoryCredentialStore implements CredentialStore {
 
@@ -19,10 +17,6 @@ public final class DirectoryCredentialStore implements CredentialStore {
         this.directory = directory.toAbsolutePath().normalize();
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     @Override
     public KmsCredentials load(String instanceId, String clientKeyId) {
         // Names first: they validate both ids before any file is touched.
@@ -30,30 +24,21 @@ public final class DirectoryCredentialStore implements CredentialStore {
         Path passwordFile = directory.resolve(CredentialFiles.passwordFileName(clientKeyId));
         Path caFile = directory.resolve(CredentialFiles.caFileName(instanceId));
         ClientKey clientKey = CredentialFiles.parseClientKey(CredentialFiles.read(clientKeyFile),
-                CredentialFiles.read(passwordFile), clientKeyId, clientKeyFile.getFileName().toString());
+                CredentialFiles.read(passwordFile), clientKeyId, clientKeyFile.toString());
         return new KmsCredentials(instanceId, clientKey,
-                CredentialFiles.parseCertificates(CredentialFiles.read(caFile), caFile.getFileName().toString()));
+                CredentialFiles.parseCertificates(CredentialFiles.read(caFile), caFile.toString()));
     }
 
     @Override
     public Object version(String instanceId, String clientKeyId) {
         return List.of(
-                stamp(directory.resolve(CredentialFiles.clientKeyFileName(clientKeyId))),
-                stamp(directory.resolve(CredentialFiles.passwordFileName(clientKeyId))),
-                stamp(directory.resolve(CredentialFiles.caFileName(instanceId))));
+                FileStamp.of(directory.resolve(CredentialFiles.clientKeyFileName(clientKeyId))),
+                FileStamp.of(directory.resolve(CredentialFiles.passwordFileName(clientKeyId))),
+                FileStamp.of(directory.resolve(CredentialFiles.caFileName(instanceId))));
     }
 
     @Override
     public String describe() {
         return "directory " + directory;
-    }
-
-    static String stamp(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return attributes.lastModifiedTime().toMillis() + ":" + attributes.size() + ":" + attributes.fileKey();
-        } catch (IOException e) {
-            return "absent";
-        }
     }
 }

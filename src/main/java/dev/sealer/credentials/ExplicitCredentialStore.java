@@ -1,7 +1,7 @@
 package dev.sealer.credentials;
 
 import dev.sealer.SafeIds;
-import dev.sealer.credentials.CredentialException.Reason;
+import dev.sealer.FileStamp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.List;
  * Exactly one client key and one CA bundle, named explicitly: as files anywhere on disk (user mode)
  * or as configuration values, e.g. environment variables on a host that cannot mount files. It
  * serves the one KMS instance it is configured for and the client key whose {@code KeyId} is in the
- * client key JSON; any other pair is {@link Reason#MISSING}.
+ * client key JSON; any other pair is {@code CREDENTIALS_NOT_FOUND}.
  */
 public final class ExplicitCredentialStore implements CredentialStore {
 
@@ -30,7 +30,7 @@ public final class ExplicitCredentialStore implements CredentialStore {
                 }
 
                 public String stamp() {
-                    return DirectoryCredentialStore.stamp(absolute);
+                    return FileStamp.of(absolute);
                 }
 
                 public String describe() {
@@ -74,12 +74,13 @@ public final class ExplicitCredentialStore implements CredentialStore {
         SafeIds.require("kms_instance_id", requestedInstanceId);
         SafeIds.require("client_key_id", clientKeyId);
         if (!instanceId.equals(requestedInstanceId)) {
-            throw new CredentialException(Reason.MISSING, "no credentials for KMS instance " + requestedInstanceId
-                    + ": only " + instanceId + " is configured");
+            throw CredentialFiles.notFound("no credentials for the requested KMS instance",
+                    "KMS instance " + requestedInstanceId + " requested, only " + instanceId + " is configured");
         }
         ClientKey key = CredentialFiles.parseClientKey(clientKey.read(), password.read(), null, clientKey.describe());
         if (!key.id().equals(clientKeyId)) {
-            throw new CredentialException(Reason.MISSING, "no client key " + clientKeyId + ": only " + key.id() + " is configured");
+            throw CredentialFiles.notFound("no credentials for the requested client key",
+                    "client key " + clientKeyId + " requested, only " + key.id() + " is configured");
         }
         return new KmsCredentials(instanceId, key, CredentialFiles.parseCertificates(ca.read(), ca.describe()));
     }

@@ -2,6 +2,7 @@ package dev.sealer.emulator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,19 @@ import java.util.Optional;
 @ConfigMapping(prefix = "aliyun.kms.emulator")
 public interface EmulatorConfig {
 
-    /** Runs the emulator in this process. Off by default; on in the dev and test profiles. */
+    /**
+     * Runs the emulator in this process. Off by default; on in the dev and test profiles, and refused
+     * in every other profile (the start fails).
+     */
     @WithDefault("false")
     boolean enabled();
+
+    /**
+     * The emulator's own folder: its state and the credential files it issues. Never a folder that
+     * holds real credentials: the emulator refuses to overwrite files it did not write.
+     */
+    @WithDefault(".kms-emulator")
+    Path directory();
 
     /** The HTTPS port; 0 picks a free one (logged at start). */
     @WithDefault("0")
@@ -40,9 +51,9 @@ public interface EmulatorConfig {
 
     /**
      * Where the emulator keeps its state (CA keys, server key, AES keys). Default: a file
-     * {@code .kms-emulator-state.json} in the credential directory.
+     * {@code .kms-emulator-state.json} in its folder.
      */
-    Optional<String> stateFile();
+    Optional<Path> stateFile();
 
     /** Requests whose {@code date} is further than this from the emulator's clock are refused. */
     @WithDefault("15m")

@@ -1,16 +1,23 @@
 package dev.sealer.emulator;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The emulator's fault switches: added latency and shares of throttled, failed and dropped
- * requests. Start from configuration; tests change them while the emulator runs. Thread-safe.
+ * The emulator's fault switches and request counter. Faults: added latency, and shares of throttled,
+ * failed and dropped requests drawn at random; or, for tests that must not depend on chance, a script
+ * of exactly what the next requests get (used up first, in order). The counter tells tests how many
+ * requests (attempts, retries included) each API received. Thread-safe.
  */
 public final class EmulatorFaults {
 
     /** What to do with one request. */
-    enum Action {
+    public enum Action {
         SERVE, THROTTLE, FAIL, DROP
     }
 
@@ -18,6 +25,8 @@ public final class EmulatorFaults {
     }
 
     private volatile Settings settings;
+    private final ConcurrentLinkedQueue<Action> script = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     EmulatorFaults(EmulatorConfig.Faults config) {
         this(config.latency(), config.throttleRate(), config.errorRate(), config.dropRate());
@@ -37,8 +46,14 @@ public final class EmulatorFaults {
         settings = new Settings(latency, rate(throttleRate), rate(errorRate), rate(dropRate));
     }
 
-    /** Turns every fault off. */
+    /** The next requests get exactly these actions, in order; then the rates apply again. */
+    public void script(Action... actions) {
+        script.addAll(List.of(actions));
+    }
+
+    /** Turns every fault off and forgets any script left. */
     public void clear() {
+        script.clear();
         set(Duration.ZERO, 0, 0, 0);
     }
 
@@ -46,7 +61,28 @@ public final class EmulatorFaults {
         return settings.latency;
     }
 
-    Action next() {
+    /** Requests received for an API ({@code Encrypt}, {@code Decrypt}, ...) since the last reset. */
+    public int requests(String api) {
+        AtomicInteger count = requests.get(api);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Requests received for every API together since the last reset. */
+    public int requests() {
+        return requests.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public void resetCounts() {
+        requests.clear();
+    }
+
+    /** Counts one request and decides what it gets. */
+    Action next(String api) {
+        requests.computeIfAbsent(EmulatorHandler.knownApiOrOther(api), a -> new AtomicInteger()).incrementAndGet();
+        Action scripted = script.poll();
+        if (scripted != null) {
+            return scripted;
+        }
         Settings current = settings;
         double draw = ThreadLocalRandom.current().nextDouble();
         if (draw < current.dropRate) {

@@ -3,16 +3,16 @@ package dev.sealer.emulator;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import dev.sealer.kms.aliyun.RequestSigner;
-import dev.sealer.kms.aliyun.proto.DecryptRequest;
-import dev.sealer.kms.aliyun.proto.DecryptResponse;
-import dev.sealer.kms.aliyun.proto.EncryptRequest;
-import dev.sealer.kms.aliyun.proto.EncryptResponse;
-import dev.sealer.kms.aliyun.proto.Error;
-import dev.sealer.kms.aliyun.proto.GenerateDataKeyRequest;
-import dev.sealer.kms.aliyun.proto.GenerateDataKeyResponse;
-import dev.sealer.kms.aliyun.proto.GetSecretValueRequest;
-import dev.sealer.kms.aliyun.proto.GetSecretValueResponse;
+import dev.sealer.kms.aliyun.instance.RequestSigner;
+import dev.sealer.kms.aliyun.instance.proto.DecryptRequest;
+import dev.sealer.kms.aliyun.instance.proto.DecryptResponse;
+import dev.sealer.kms.aliyun.instance.proto.EncryptRequest;
+import dev.sealer.kms.aliyun.instance.proto.EncryptResponse;
+import dev.sealer.kms.aliyun.instance.proto.Error;
+import dev.sealer.kms.aliyun.instance.proto.GenerateDataKeyRequest;
+import dev.sealer.kms.aliyun.instance.proto.GenerateDataKeyResponse;
+import dev.sealer.kms.aliyun.instance.proto.GetSecretValueRequest;
+import dev.sealer.kms.aliyun.instance.proto.GetSecretValueResponse;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +32,7 @@ import java.util.UUID;
 
 /**
  * One request of the emulated KMS-instance API: the checks the real service makes, in its order,
- * each refused with a protobuf {@code Error}, a realistic HTTP status and {@code ErrorCode} (SPEC 3a),
+ * each refused with a protobuf {@code Error}, a realistic HTTP status and {@code ErrorCode} (docs/FORMAT.md, "Errors"),
  * then the operation. Every answer carries a fresh {@code RequestId}. Runs on the event loop; all
  * work here is short.
  */
@@ -98,7 +98,7 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     }
 
     private void respond(HttpServerRequest request, byte[] body) {
-        switch (faults.next()) {
+        switch (faults.next(request.getHeader(RequestSigner.HEADER_API_NAME))) {
             case DROP -> {
                 delay(() -> request.connection().close());
                 return;
@@ -184,6 +184,11 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    /** The API name for counting: one of the served APIs, or "other" (names come from requests). */
+    static String knownApiOrOther(String api) {
+        return api != null && APIS.contains(api) ? api : "other";
+    }
+
     private EncryptResponse encrypt(EncryptRequest request, String requestId) throws Refusal {
         requireKey(request.getKeyId());
         requireAlgorithm(request.getAlgorithm());
@@ -195,7 +200,7 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         if (iv.length != EmulatorKeys.IV_BYTES) {
             throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
         }
-        byte[] blob = keys.encrypt(request.getKeyId(), request.getPlaintext().toByteArray(), iv, request.getAad().toByteArray());
+        byte[] blob = keys.encrypt(withoutArn(request.getKeyId(), "key"), request.getPlaintext().toByteArray(), iv, request.getAad().toByteArray());
         return EncryptResponse.newBuilder().setKeyId(request.getKeyId()).setCiphertextBlob(ByteString.copyFrom(blob))
                 .setIv(ByteString.copyFrom(iv)).setRequestId(requestId).setAlgorithm("AES_GCM").build();
     }
@@ -211,7 +216,7 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
             throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
         }
         try {
-            byte[] plaintext = keys.decrypt(request.getKeyId(), request.getCiphertextBlob().toByteArray(),
+            byte[] plaintext = keys.decrypt(withoutArn(request.getKeyId(), "key"), request.getCiphertextBlob().toByteArray(),
                     request.getIv().toByteArray(), request.getAad().toByteArray());
             return DecryptResponse.newBuilder().setKeyId(request.getKeyId()).setPlaintext(ByteString.copyFrom(plaintext))
                     .setRequestId(requestId).setAlgorithm("AES_GCM").build();
@@ -231,14 +236,14 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         byte[] dataKey = new byte[length];
         new java.security.SecureRandom().nextBytes(dataKey);
         byte[] iv = EmulatorKeys.randomIv();
-        byte[] blob = keys.encrypt(request.getKeyId(), dataKey, iv, request.getAad().toByteArray());
+        byte[] blob = keys.encrypt(withoutArn(request.getKeyId(), "key"), dataKey, iv, request.getAad().toByteArray());
         return GenerateDataKeyResponse.newBuilder().setKeyId(request.getKeyId()).setIv(ByteString.copyFrom(iv))
                 .setPlaintext(ByteString.copyFrom(dataKey)).setCiphertextBlob(ByteString.copyFrom(blob))
                 .setRequestId(requestId).setAlgorithm("AES_GCM").build();
     }
 
     private GetSecretValueResponse getSecretValue(GetSecretValueRequest request, String requestId) throws Refusal {
-        String value = secrets.get(request.getSecretName());
+        String value = secrets.get(withoutArn(request.getSecretName(), "secret"));
         boolean stageOk = request.getVersionStage().isEmpty() || CURRENT_STAGE.equals(request.getVersionStage());
         boolean versionOk = request.getVersionId().isEmpty() || CURRENT_VERSION.equals(request.getVersionId());
         if (request.getSecretName().isEmpty()) {
@@ -253,11 +258,23 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
                 .setAutomaticRotation("Disabled").build();
     }
 
+    /**
+     * A key id or secret name, or its ARN ({@code acs:kms:<region>:<account>:key/<id>} or
+     * {@code ...:secret/<name>}), as the real service accepts both: the bare id or name.
+     */
+    static String withoutArn(String id, String kind) {
+        String marker = ":" + kind + "/";
+        if (id.startsWith("acs:kms:") && id.contains(marker)) {
+            return id.substring(id.indexOf(marker) + marker.length());
+        }
+        return id;
+    }
+
     private void requireKey(String keyId) throws Refusal {
         if (keyId.isEmpty()) {
             throw new Refusal(400, "MissingParameter", "The KeyId is missing.");
         }
-        if (!keys.exists(keyId)) {
+        if (!keys.exists(withoutArn(keyId, "key"))) {
             throw new Refusal(404, "Forbidden.KeyNotFound", "The specified Key is not found.");
         }
     }

@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.credentials.CredentialWriter;
@@ -54,12 +55,19 @@ public final class EmulatorServer implements AutoCloseable {
 
     private final Settings settings;
     private final EmulatorFaults faults;
+    private final Ticker ticker;
     private Vertx vertx;
     private URI endpoint;
 
     public EmulatorServer(Settings settings, EmulatorFaults faults) {
+        this(settings, faults, Ticker.systemTicker());
+    }
+
+    /** @param ticker when to rescan the folder for client keys (tests steer it) */
+    public EmulatorServer(Settings settings, EmulatorFaults faults, Ticker ticker) {
         this.settings = settings;
         this.faults = faults;
+        this.ticker = ticker;
     }
 
     /** Loads or creates the state, writes the credential files and listens. Blocks until listening. */
@@ -73,7 +81,7 @@ public final class EmulatorServer implements AutoCloseable {
         // Its own small Vert.x: the emulator is another server, not part of the application's
         // event loops or metrics.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
-        TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey);
+        TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey, ticker);
         EmulatorHandler handler = new EmulatorHandler(vertx, new EmulatorKeys(state.keys()), settings.secrets(),
                 clientKeys, faults, settings.maxClockSkew(), Clock.systemUTC());
         EmulatorPki.Issued serverPair = state.server().issued();
@@ -118,15 +126,43 @@ public final class EmulatorServer implements AutoCloseable {
         return withKeys;
     }
 
-    /** (Re)writes the files a client needs, so that they always match the state. */
+    /**
+     * Writes the files a client needs, unless they are there already. A file of the same name that the
+     * emulator did not write (it does not match its state) is never overwritten: the start fails, so
+     * that a real client key or CA can never be replaced by the emulator's.
+     */
     private void writeCredentialFiles(Path directory, EmulatorState state, ClientKey ownKey) {
-        CredentialWriter.writeCaBundle(directory, settings.instanceId(),
-                List.of(state.rootCa().issued().certificate(), state.subCa().issued().certificate()));
+        List<java.security.cert.X509Certificate> bundle = List.of(state.rootCa().issued().certificate(),
+                state.subCa().issued().certificate());
+        Path caFile = directory.resolve(CredentialFiles.caFileName(settings.instanceId()));
+        if (!Files.exists(caFile)) {
+            CredentialWriter.writeCaBundle(directory, settings.instanceId(), bundle);
+        } else if (!CredentialWriter.pem(bundle.toArray()).equals(readOrNull(caFile))) {
+            throw notOurs(caFile);
+        }
         Path clientKeyFile = directory.resolve(CredentialFiles.clientKeyFileName(ownKey.id()));
-        if (!Files.exists(clientKeyFile) || !matches(clientKeyFile, ownKey, state.clientKeyPassword())) {
+        Path passwordFile = directory.resolve(CredentialFiles.passwordFileName(ownKey.id()));
+        if (!Files.exists(clientKeyFile) && !Files.exists(passwordFile)) {
             CredentialWriter.writeClientKey(directory, ownKey.id(), ownKey.privateKey(), ownKey.certificate(),
                     state.clientKeyPassword().toCharArray(), CredentialWriter.PasswordFormat.BARE);
+        } else if (!(state.clientKeyPassword() + "\n").equals(readOrNull(passwordFile))) {
+            throw notOurs(passwordFile);
+        } else if (!matches(clientKeyFile, ownKey, state.clientKeyPassword())) {
+            throw notOurs(clientKeyFile);
         }
+    }
+
+    private static String readOrNull(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static IllegalStateException notOurs(Path file) {
+        return new IllegalStateException("the KMS emulator will not overwrite " + file + ": it did not write it (it does "
+                + "not match the emulator's state). Give the emulator a folder of its own (aliyun.kms.emulator.directory)");
     }
 
     private static boolean matches(Path clientKeyFile, ClientKey ownKey, String password) {

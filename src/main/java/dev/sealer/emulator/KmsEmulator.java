@@ -2,46 +2,47 @@ package dev.sealer.emulator;
 
 import dev.sealer.kms.aliyun.LocalKmsInstance;
 import io.quarkus.arc.lookup.LookupIfProperty;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.List;
 
 /**
  * The embedded KMS-instance emulator as the application runs it: active only with
- * {@code aliyun.kms.emulator.enabled=true}, and then the default KMS of the driver (endpoint, ids
- * and credential directory). Its files go to {@code aliyun.kms.credential-dir}, or
- * {@code ./.kms-emulator} when that is not set. A development tool with no security value.
+ * {@code aliyun.kms.emulator.enabled=true}, and only in the {@code dev} and {@code test} profiles (in
+ * any other the start fails: a development tool must not become the KMS of a real deployment). It is
+ * then the default KMS of the driver (endpoint, ids and credential folder, unless configured). Its files
+ * live in a folder of its own, {@code aliyun.kms.emulator.directory}. No security value.
  */
 @ApplicationScoped
 @LookupIfProperty(name = "aliyun.kms.emulator.enabled", stringValue = "true")
 public class KmsEmulator implements LocalKmsInstance {
 
-    static final Path DEFAULT_DIRECTORY = Path.of(".kms-emulator");
-
     @Inject
     EmulatorConfig config;
-
-    @ConfigProperty(name = "aliyun.kms.credential-dir")
-    Optional<Path> credentialDir;
 
     private EmulatorServer server;
     private Path directory;
 
     @PostConstruct
     void start() {
-        directory = credentialDir.orElse(DEFAULT_DIRECTORY).toAbsolutePath().normalize();
-        Path stateFile = config.stateFile().map(Path::of).orElse(directory.resolve(EmulatorServer.STATE_FILE));
+        List<String> profiles = ConfigUtils.getProfiles();
+        if (!profiles.contains("dev") && !profiles.contains("test")) {
+            throw new IllegalStateException("aliyun.kms.emulator.enabled=true is refused in the profiles " + profiles
+                    + ": the KMS emulator is a development tool (dev and test profiles only), with no security value");
+        }
+        directory = config.directory().toAbsolutePath().normalize();
+        Path stateFile = config.stateFile().orElse(directory.resolve(EmulatorServer.STATE_FILE));
         server = new EmulatorServer(new EmulatorServer.Settings(directory, stateFile, config.host(), config.port(),
                 config.instanceId(), config.clientKeyId(), config.keys(), config.secrets(), config.maxClockSkew()),
                 new EmulatorFaults(config.faults())).start();
     }
 
-    /** The fault switches, for reliability tests. */
+    /** The fault switches and the request counter, for reliability tests. */
     public EmulatorFaults faults() {
         return server.faults();
     }

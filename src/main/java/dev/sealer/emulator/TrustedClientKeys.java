@@ -1,6 +1,7 @@
 package dev.sealer.emulator;
 
 import dev.sealer.SafeIds;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.SealerException;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
@@ -16,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * The client keys the emulator accepts: its own, and every other {@code clientKey_<id>.json} with
  * its {@code password_<id>.json} in the credential directory (so a user can bring their own). The
- * directory is scanned again, at most once a second, when an unknown id shows up. Requests are
+ * directory is scanned again, at most once a second (by an injectable {@link Ticker}), when an unknown
+ * id shows up. Requests are
  * authenticated by their signature only; like the real service, the emulator asks for no TLS client
  * certificate.
  */
@@ -26,11 +28,13 @@ final class TrustedClientKeys {
     private static final long RESCAN_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Path directory;
+    private final Ticker ticker;
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
     private volatile long lastScanNanos;
 
-    TrustedClientKeys(Path directory, ClientKey own) {
+    TrustedClientKeys(Path directory, ClientKey own, Ticker ticker) {
         this.directory = directory;
+        this.ticker = ticker;
         certificates.put(own.id(), own.certificate());
         scan();
     }
@@ -46,11 +50,11 @@ final class TrustedClientKeys {
     }
 
     private boolean rescanDue() {
-        return System.nanoTime() - lastScanNanos > RESCAN_INTERVAL_NANOS;
+        return ticker.read() - lastScanNanos > RESCAN_INTERVAL_NANOS;
     }
 
     private synchronized void scan() {
-        lastScanNanos = System.nanoTime();
+        lastScanNanos = ticker.read();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "clientKey_*.json")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -64,7 +68,7 @@ final class TrustedClientKeys {
                     certificates.put(id, key.certificate());
                     LOG.infof("KMS emulator: trusting client key %s from %s", id, name);
                 } catch (SealerException e) {
-                    LOG.warnf("KMS emulator: ignoring client key %s: %s", name, e.getMessage());
+                    LOG.warnf("KMS emulator: ignoring client key %s: %s", name, e.logMessage());
                 }
             }
         } catch (IOException e) {

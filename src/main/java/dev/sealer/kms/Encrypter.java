@@ -11,7 +11,8 @@ public interface Encrypter {
      *
      * @return the KMS ciphertext and the annotations needed to decrypt it later (public values,
      *     e.g. the IV the KMS chose); neither is secret
-     * @throws KmsException when the KMS refuses, cannot be reached or answers nonsense
+     * @throws KmsRefusedException when the KMS refuses what was asked; {@link KmsFailureException} when it
+     *     refuses the service, cannot be reached or answers nonsense
      */
     WrappedKey encrypt(String keyId, byte[] plaintext);
 }

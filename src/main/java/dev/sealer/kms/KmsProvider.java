@@ -3,29 +3,66 @@ package dev.sealer.kms;
 import java.util.Map;
 
 /**
- * A KMS provider, named as in the sealed secret's {@code provider} field (e.g. {@code aliyun}).
- * It turns the untyped {@code provider_settings} of a sealed secret (untrusted input) into a ready
- * {@link KmsClient}, validating every value before it is used to find credentials.
+ * A KMS provider, named as in the sealed secret's {@code provider} field (e.g. {@code aliyun}), and
+ * everything the layers above need from it: clients, the settings and defaults it writes into new
+ * sealed secrets, the rules for vault references, a readiness report. Implementations are CDI beans
+ * found by the framework; the function layer knows none of them by name.
+ *
+ * <p>Provider settings and annotations come from requests or from sealed secrets: untrusted input,
+ * validated here before anything is looked up with them.
  */
 public interface KmsProvider {
 
-    /** The value of the sealed secret's {@code provider} field this provider serves. */
+    /** The value of the sealed secret's {@code provider} field this provider serves (lower case). */
     String name();
 
     /**
-     * @param providerSettings the sealed secret's {@code provider_settings}; missing values fall back
-     *     to the provider's configured defaults
+     * The client for a sealed secret's (or a seal request's) provider settings; missing values fall
+     * back to the provider's configured defaults. Reads tolerantly, like the CDH: members it does not
+     * use are ignored.
+     *
      * @throws dev.sealer.SealerException with {@code INVALID_ID}, {@code UNSUPPORTED_CLIENT_TYPE},
-     *     {@code CREDENTIALS_NOT_FOUND} or {@code CREDENTIALS_INVALID}
+     *     {@code CREDENTIALS_NOT_FOUND}, {@code CREDENTIALS_INVALID} or {@code NOT_CONFIGURED}
      */
     KmsClient client(Map<String, String> providerSettings);
 
     /**
-     * Validates {@code provider_settings} (untrusted), applies the defaults and returns the settings
-     * to write into a sealed secret, without loading any credential.
+     * Validates the provider settings of a seal request strictly (an unknown member is an error),
+     * applies the defaults and returns the settings to write into the sealed secret, without loading
+     * any credential.
+     *
+     * @param kind what is sealed: some settings serve only one kind (e.g. client types that can only
+     *     read vault secrets)
      */
-    Map<String, String> canonicalSettings(Map<String, String> providerSettings);
+    Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> requested);
+
+    /**
+     * Checks a vault reference at seal time with the rule that applies when it is opened, so that no
+     * sealed secret is signed that can never be opened.
+     *
+     * @return the annotations to write (validated)
+     */
+    Map<String, String> canonicalVaultReference(String name, Map<String, String> annotations);
 
     /** The key id to use when a seal request names none. */
     String defaultKeyId();
+
+    /** A readiness report; never contains paths, ids or secrets (it is served without authentication). */
+    ProviderHealth health();
+
+    /**
+     * Does ahead of time what the first request with the default settings would pay for (credentials,
+     * client, connection). Idempotent: later calls return at once. Failures are reported by
+     * {@link #health()}, not thrown.
+     */
+    default void warmUp() {
+    }
+
+    /** What a sealed secret holds. */
+    enum SealedKind {
+        /** An encrypted data key and the data it encrypts. */
+        ENVELOPE,
+        /** A pointer to a secret stored in the KMS. */
+        VAULT
+    }
 }

@@ -1,34 +1,46 @@
 package dev.sealer.kms;
 
+import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The explicit list of KMS providers this build supports (today one: {@code aliyun}). An unknown
- * provider name is a typed error; nothing is looked up on the class path.
+ * The providers this build supports, by name. An unknown provider name is a typed error naming the
+ * provider; nothing is looked up on the class path. Names are compared case-insensitively, like the
+ * CDH does.
  */
 public final class KmsProviders {
 
     private final Map<String, KmsProvider> byName = new LinkedHashMap<>();
 
-    public KmsProviders(List<KmsProvider> providers) {
+    public KmsProviders(Collection<? extends KmsProvider> providers) {
         for (KmsProvider provider : providers) {
-            if (byName.putIfAbsent(provider.name(), provider) != null) {
+            if (byName.putIfAbsent(provider.name().toLowerCase(Locale.ROOT), provider) != null) {
                 throw new IllegalArgumentException("two KMS providers named " + provider.name());
             }
         }
     }
 
-    /** @throws SealerException {@code UNSUPPORTED_PROVIDER} naming the field and the supported values */
+    /** @throws CallerFaultException {@code UNSUPPORTED_PROVIDER} naming the provider and the supported ones */
     public KmsProvider get(String name) {
-        KmsProvider provider = name == null ? null : byName.get(name);
+        KmsProvider provider = name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
         if (provider == null) {
-            throw new SealerException(ErrorCode.UNSUPPORTED_PROVIDER,
-                    "field 'provider': unsupported KMS provider, supported: " + String.join(", ", byName.keySet()));
+            throw new CallerFaultException(ErrorCode.UNSUPPORTED_PROVIDER, "field 'provider': "
+                    + (name == null ? "missing" : "'" + printable(name) + "' is not supported by this service")
+                    + "; supported: " + String.join(", ", byName.keySet()));
         }
         return provider;
+    }
+
+    public Collection<KmsProvider> all() {
+        return byName.values();
+    }
+
+    private static String printable(String name) {
+        String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 32 ? clean.substring(0, 32) + "..." : clean;
     }
 }

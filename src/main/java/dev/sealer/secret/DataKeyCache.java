@@ -1,25 +1,30 @@
 package dev.sealer.secret;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An opt-in, bounded cache of data keys that the KMS has decrypted, so that repeated unseals of the
  * same sealed secret skip the KMS round trip (like the AWS Encryption SDK's caching materials
- * manager). Bounded by age, by uses and by entries; least recently used entries go first. Every
- * evicted or expired data key is zeroed.
+ * manager). Bounded by age (from an injectable {@link Ticker}), by uses and by entries (Caffeine's
+ * eviction). Every data key that leaves the cache, for whatever reason, is zeroed.
  *
  * <p>Secret: it holds data keys in memory for up to {@code maxAge}; that is the price of the speed,
  * and why it is off by default. Entries are keyed by a SHA-256 over everything the KMS decryption
- * depends on (provider, provider settings, key id, encrypted key, annotations), and only ever
- * filled from sealed secrets whose signature verified.
+ * depends on (provider, provider settings, key id, encrypted key, annotations), each value
+ * length-prefixed so that no two inputs share a key, and only ever filled from sealed secrets whose
+ * signature verified.
  */
 public final class DataKeyCache {
 
@@ -32,32 +37,25 @@ public final class DataKeyCache {
         }
     }
 
-    private static final class Entry {
-        final byte[] dataKey;
-        final long expiresAtNanos;
-        int uses;
-
-        Entry(byte[] dataKey, long expiresAtNanos) {
-            this.dataKey = dataKey;
-            this.expiresAtNanos = expiresAtNanos;
-        }
+    private record Entry(byte[] dataKey, AtomicInteger uses) {
     }
 
     private final Limits limits;
-    private final LinkedHashMap<String, Entry> entries;
+    private final Cache<String, Entry> entries;
 
-    public DataKeyCache(Limits limits) {
+    public DataKeyCache(Limits limits, Ticker ticker) {
         this.limits = limits;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                if (size() > DataKeyCache.this.limits.maxEntries()) {
-                    Arrays.fill(eldest.getValue().dataKey, (byte) 0);
-                    return true;
-                }
-                return false;
-            }
-        };
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(limits.maxEntries())
+                .expireAfterWrite(limits.maxAge())
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .removalListener((String key, Entry entry, RemovalCause cause) -> {
+                    if (entry != null) {
+                        Arrays.fill(entry.dataKey, (byte) 0);
+                    }
+                })
+                .build();
     }
 
     /** The cache key of a KMS decryption: a digest of everything its result depends on. */
@@ -66,58 +64,69 @@ public final class DataKeyCache {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, provider);
-            new TreeMap<>(settings).forEach((name, value) -> update(digest, name + "=" + value));
+            updateMap(digest, settings);
             update(digest, keyId);
-            digest.update(encryptedKey);
-            digest.update((byte) 0);
-            new TreeMap<>(annotations).forEach((name, value) -> update(digest, name + "=" + value));
+            update(digest, encryptedKey);
+            updateMap(digest, annotations);
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    private static void updateMap(MessageDigest digest, Map<String, String> map) {
+        TreeMap<String, String> sorted = new TreeMap<>();
+        map.forEach((name, value) -> sorted.put(name, value == null ? "\u0000null" : value));
+        update(digest, String.valueOf(sorted.size()));
+        sorted.forEach((name, value) -> {
+            update(digest, name);
+            update(digest, value);
+        });
+    }
+
     private static void update(MessageDigest digest, String value) {
-        digest.update(value.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
+        update(digest, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Length-prefixed, so that concatenations of different values never collide. */
+    private static void update(MessageDigest digest, byte[] value) {
+        digest.update(new byte[] {(byte) (value.length >>> 24), (byte) (value.length >>> 16), (byte) (value.length >>> 8),
+                (byte) value.length});
+        digest.update(value);
     }
 
     /** A copy of the cached data key (the caller wipes it), or null. Counts one use. */
-    synchronized byte[] get(String key) {
-        Entry entry = entries.get(key);
+    byte[] get(String key) {
+        Entry entry = entries.getIfPresent(key);
         if (entry == null) {
             return null;
         }
-        if (System.nanoTime() - entry.expiresAtNanos >= 0 || entry.uses >= limits.maxUses()) {
-            remove(key);
+        if (entry.uses.incrementAndGet() > limits.maxUses()) {
+            entries.asMap().remove(key, entry);
             return null;
         }
-        entry.uses++;
-        return entry.dataKey.clone();
+        byte[] copy = entry.dataKey.clone();
+        // a removal (and zeroing) may have raced with the copy: never hand out a wiped key
+        if (entries.asMap().get(key) != entry) {
+            Arrays.fill(copy, (byte) 0);
+            return null;
+        }
+        return copy;
     }
 
     /** Keeps a copy of {@code dataKey}. */
-    synchronized void put(String key, byte[] dataKey) {
-        Entry previous = entries.put(key, new Entry(dataKey.clone(), System.nanoTime() + limits.maxAge().toNanos()));
-        if (previous != null) {
-            Arrays.fill(previous.dataKey, (byte) 0);
-        }
+    void put(String key, byte[] dataKey) {
+        entries.put(key, new Entry(dataKey.clone(), new AtomicInteger()));
     }
 
-    synchronized int size() {
-        return entries.size();
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
     }
 
     /** Zeroes and drops every entry. */
-    public synchronized void clear() {
-        entries.values().forEach(entry -> Arrays.fill(entry.dataKey, (byte) 0));
-        entries.clear();
-    }
-
-    private void remove(String key) {
-        Entry entry = entries.remove(key);
-        if (entry != null) {
-            Arrays.fill(entry.dataKey, (byte) 0);
-        }
+    public void clear() {
+        entries.invalidateAll();
+        entries.cleanUp();
     }
 }

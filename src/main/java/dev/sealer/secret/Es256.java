@@ -27,8 +27,11 @@ import org.bouncycastle.util.BigIntegers;
  * and a signature 0.08 ms against 0.6 ms: ES256 was the largest single cost of an unseal.
  *
  * <p>Signatures use deterministic nonces (RFC 6979), so a weak random source cannot leak the
- * signing key. Verification accepts only 64-byte signatures with R and S in [1, n-1], on a public
- * key that is a valid point of P-256.
+ * signing key, and are normalized to low S (s <= n/2), so that this project never writes one of the
+ * two equivalent forms of a signature and then the other. Verification accepts only 64-byte
+ * signatures with R and S in [1, n-1], on a public key that is a valid point of P-256; high S is
+ * refused only when asked ({@code requireLowS}), because the CDH's own tools write it (they do not
+ * normalize).
  */
 final class Es256 {
 
@@ -36,21 +39,28 @@ final class Es256 {
     private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
     private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(),
             CURVE.getH());
+    private static final BigInteger HALF_N = DOMAIN.getN().shiftRight(1);
 
     private static final Map<ECPublicKey, ECPublicKeyParameters> PUBLIC_KEYS = new WeakHashMap<>();
 
     private Es256() {
     }
 
-    /** Signs the ASCII signing input ({@code <header>.<payload>}). */
+    /** Signs the ASCII signing input ({@code <header>.<payload>}); S is always low. */
     static byte[] sign(ECPrivateKey key, String signingInput) {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, new ECPrivateKeyParameters(key.getS(), DOMAIN));
         BigInteger[] rs = signer.generateSignature(sha256(signingInput));
+        BigInteger s = rs[1].compareTo(HALF_N) > 0 ? DOMAIN.getN().subtract(rs[1]) : rs[1];
         byte[] signature = new byte[SIGNATURE_BYTES];
         BigIntegers.asUnsignedByteArray(rs[0], signature, 0, 32);
-        BigIntegers.asUnsignedByteArray(rs[1], signature, 32, 32);
+        BigIntegers.asUnsignedByteArray(s, signature, 32, 32);
         return signature;
+    }
+
+    /** True when S is in the upper half of the range: the other of the two valid forms. */
+    static boolean isHighS(byte[] signature) {
+        return signature.length == SIGNATURE_BYTES && new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_N) > 0;
     }
 
     /** @return true only for a well-formed signature of {@code signingInput} by {@code key} */

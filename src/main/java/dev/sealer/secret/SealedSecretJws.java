@@ -1,23 +1,27 @@
 package dev.sealer.secret;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
-import dev.sealer.SafeIds;
-import dev.sealer.SealerException;
 import dev.sealer.StrictBase64;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
+import java.util.Set;
 
 /**
  * The outer form of a sealed secret: {@code sealed.<header>.<payload>.<signature>}, a JWS compact
  * serialization (ES256 over {@code <header>.<payload>}, raw 64-byte R||S) behind the {@code sealed.}
- * prefix, every part base64url without padding (SPEC 1). Also the legacy unsigned form
+ * prefix, every part base64url without padding (docs/FORMAT.md). Also the legacy unsigned form
  * {@code sealed.fakejwsheader.<payload>.fakesignature}.
  *
  * <p>Authenticated: the protected header and the payload bytes, with the key named by the kid. The
- * signature itself is computed by {@link Es256}.
+ * header must be a JSON object without duplicate members, with {@code alg} ES256 and a string
+ * {@code kid}; {@code b64} may only be {@code true} (the CDH's tools write it); a {@code crit} member
+ * naming anything but {@code b64} is refused (RFC 7515 section 4.1.11). Other members are ignored.
  */
 final class SealedSecretJws {
 
@@ -25,8 +29,10 @@ final class SealedSecretJws {
     static final String LEGACY_HEADER = "fakejwsheader";
     static final String LEGACY_SIGNATURE = "fakesignature";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final String ALG_ES256 = "ES256";
+    /** Header parameters this reader understands, and so may be listed as critical. */
+    private static final Set<String> UNDERSTOOD_CRITICAL = Set.of("b64");
 
     /** The three parts after the prefix, still encoded. */
     record Parts(String header, String payload, String signature) {
@@ -40,9 +46,13 @@ final class SealedSecretJws {
     }
 
     static String sign(SigningKey key, byte[] payload) {
-        // The kid is a SafeIds id (no character needs escaping in JSON).
-        String header = StrictBase64.encodeUrl(("{\"alg\":\"ES256\",\"kid\":\"" + key.kid() + "\"}")
-                .getBytes(StandardCharsets.US_ASCII));
+        ObjectNode headerJson = JSON.createObjectNode().put("alg", ALG_ES256).put("kid", key.kid().value());
+        String header;
+        try {
+            header = StrictBase64.encodeUrl(JSON.writeValueAsBytes(headerJson));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         String signingInput = header + "." + StrictBase64.encodeUrl(payload);
         return PREFIX + signingInput + "." + StrictBase64.encodeUrl(Es256.sign(key.privateKey(), signingInput));
     }
@@ -66,25 +76,36 @@ final class SealedSecretJws {
     /**
      * Verifies the signature and returns the payload bytes. Only the header is decoded before the
      * signature is checked, to learn the algorithm and the kid.
+     *
+     * @param requireLowS refuse a signature whose S is in the upper half (the other valid form)
      */
-    static byte[] verify(Parts parts, VerificationKeys keys) {
+    static byte[] verify(Parts parts, VerificationKeys keys, boolean requireLowS) {
         JsonNode header;
         try {
             header = JSON.readTree(StrictBase64.decodeUrl("JWS header", parts.header()));
         } catch (IOException e) {
-            throw malformed("JWS header is not JSON");
+            throw malformed("JWS header is not JSON, or has a duplicate member");
         }
         if (header == null || !header.isObject()) {
             throw malformed("JWS header is not a JSON object");
         }
         JsonNode alg = header.get("alg");
         if (alg == null || !ALG_ES256.equals(alg.asText(null))) {
-            throw new SealerException(ErrorCode.SIGNATURE_INVALID, "JWS header: 'alg' must be ES256");
+            throw new CallerFaultException(ErrorCode.SIGNATURE_INVALID, "JWS header: 'alg' must be ES256");
+        }
+        checkCritical(header);
+        JsonNode b64 = header.get("b64");
+        if (b64 != null && !(b64.isBoolean() && b64.booleanValue())) {
+            throw malformed("JWS header: 'b64' must be true when present (an unencoded payload is not supported)");
         }
         JsonNode kidNode = header.get("kid");
-        String kid = SafeIds.require("kid", kidNode != null && kidNode.isTextual() ? kidNode.textValue() : null);
+        if (kidNode == null || !kidNode.isTextual()) {
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "JWS header: 'kid' must be a string");
+        }
+        Kid kid = Kid.parse(kidNode.textValue());
         byte[] signature = StrictBase64.decodeUrl("JWS signature", parts.signature());
-        if (signature.length != Es256.SIGNATURE_BYTES || isZero(signature, 0, 32) || isZero(signature, 32, 64)) {
+        if (signature.length != Es256.SIGNATURE_BYTES || isZero(signature, 0, 32) || isZero(signature, 32, 64)
+                || (requireLowS && Es256.isHighS(signature))) {
             throw invalidSignature();
         }
         byte[] payload = StrictBase64.decodeUrl("JWS payload", parts.payload());
@@ -93,6 +114,22 @@ final class SealedSecretJws {
             throw invalidSignature();
         }
         return payload;
+    }
+
+    /** RFC 7515: a reader must refuse a header that makes critical a parameter it does not understand. */
+    private static void checkCritical(JsonNode header) {
+        JsonNode crit = header.get("crit");
+        if (crit == null) {
+            return;
+        }
+        if (!crit.isArray() || crit.isEmpty()) {
+            throw malformed("JWS header: 'crit' must be a non-empty array of parameter names");
+        }
+        for (JsonNode name : crit) {
+            if (!name.isTextual() || !UNDERSTOOD_CRITICAL.contains(name.textValue()) || !header.has(name.textValue())) {
+                throw malformed("JWS header: 'crit' names a parameter this reader does not understand");
+            }
+        }
     }
 
     /** The payload bytes without any verification: only for the explicit skip switch. */
@@ -108,11 +145,11 @@ final class SealedSecretJws {
         return accumulator == 0;
     }
 
-    private static SealerException invalidSignature() {
-        return new SealerException(ErrorCode.SIGNATURE_INVALID, "the sealed secret's signature does not verify");
+    private static CallerFaultException invalidSignature() {
+        return new CallerFaultException(ErrorCode.SIGNATURE_INVALID, "the sealed secret's signature does not verify");
     }
 
-    private static SealerException malformed(String message) {
-        return new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, message);
+    private static CallerFaultException malformed(String message) {
+        return new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, message);
     }
 }

@@ -3,25 +3,33 @@ package dev.sealer.secret;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The JSON payload of a sealed secret, field for field as the CDH writes it (SPEC 1). Envelope
- * secrets use {@code key_id}, {@code encrypted_key}, {@code encrypted_data}, {@code wrap_type} and
- * {@code iv}; vault secrets use {@code name}. Every value here is public (the data key and the data
- * are encrypted), but only a verified payload may be used.
+ * The JSON payload of a sealed secret, field for field as the CDH writes it (docs/FORMAT.md).
+ * Envelope secrets use {@code key_id}, {@code encrypted_key}, {@code encrypted_data}, {@code wrap_type}
+ * and {@code iv}; vault secrets use {@code name}. Every value here is public (the data key and the
+ * data are encrypted), but only a verified payload may be used.
+ *
+ * <p>Written with the members in the CDH's order, {@code provider_settings} and {@code annotations}
+ * always present. Read as tolerantly as the CDH reads it (the whole payload is signed, so this costs
+ * no safety): unknown members are ignored, and inside {@code provider_settings} and
+ * {@code annotations} a value that is not a string is kept as a {@code null} entry, which a provider
+ * refuses only if it is a member it reads. The version is checked before anything else.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "type", "name", "provider", "key_id", "encrypted_key", "encrypted_data", "wrap_type", "iv",
+@JsonPropertyOrder({"version", "type", "name", "key_id", "encrypted_key", "encrypted_data", "wrap_type", "iv", "provider",
         "provider_settings", "annotations"})
 public record SealedSecretPayload(
         String version,
@@ -33,8 +41,8 @@ public record SealedSecretPayload(
         @JsonProperty("encrypted_data") String encryptedData,
         @JsonProperty("wrap_type") String wrapType,
         String iv,
-        @JsonProperty("provider_settings") Map<String, String> providerSettings,
-        Map<String, String> annotations) {
+        @JsonProperty("provider_settings") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> providerSettings,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> annotations) {
 
     public static final String VERSION = "0.1.0";
     public static final String TYPE_ENVELOPE = "envelope";
@@ -42,11 +50,7 @@ public record SealedSecretPayload(
     public static final String WRAP_A256GCM = "A256GCM";
     public static final String WRAP_A256CTR = "A256CTR";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ENVELOPE_FIELDS = Set.of("version", "type", "provider", "key_id", "encrypted_key",
-            "encrypted_data", "wrap_type", "iv", "provider_settings", "annotations");
-    private static final Set<String> VAULT_FIELDS = Set.of("version", "type", "provider", "name", "provider_settings",
-            "annotations");
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     public static SealedSecretPayload envelope(String provider, String keyId, String encryptedKey, String encryptedData,
             String iv, Map<String, String> providerSettings, Map<String, String> annotations) {
@@ -69,16 +73,16 @@ public record SealedSecretPayload(
     }
 
     /**
-     * Parses and checks the payload strictly, in the CDH's order: the version before anything else,
-     * then the type, then the fields of that type (all required, all strings, none unknown).
-     * Values are checked for form only; ids and base64 are checked where they are used.
+     * Parses and checks the payload, in the CDH's order: the version before anything else, then the
+     * type, then the fields of that type (required, strings). Values are checked for form only; ids
+     * and base64 are checked where they are used.
      */
     public static SealedSecretPayload parse(byte[] json) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw malformed("payload is not JSON");
+            throw malformed("payload is not JSON, or has a duplicate member");
         }
         if (root == null || !root.isObject()) {
             throw malformed("payload is not a JSON object");
@@ -88,24 +92,16 @@ public record SealedSecretPayload(
             throw malformed("payload field 'version' is missing");
         }
         if (!VERSION.equals(version)) {
-            throw new SealerException(ErrorCode.UNSUPPORTED_VERSION, "field 'version': only " + VERSION + " is supported");
+            throw new CallerFaultException(ErrorCode.UNSUPPORTED_VERSION, "field 'version': only " + VERSION + " is supported");
         }
         String type = requiredString(root, "type");
-        Set<String> allowed = switch (type) {
-            case TYPE_ENVELOPE -> ENVELOPE_FIELDS;
-            case TYPE_VAULT -> VAULT_FIELDS;
-            default -> throw new SealerException(ErrorCode.UNSUPPORTED_TYPE,
+        if (!TYPE_ENVELOPE.equals(type) && !TYPE_VAULT.equals(type)) {
+            throw new CallerFaultException(ErrorCode.UNSUPPORTED_TYPE,
                     "field 'type': must be '" + TYPE_ENVELOPE + "' or '" + TYPE_VAULT + "'");
-        };
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String field = names.next();
-            if (!allowed.contains(field)) {
-                throw malformed("payload field '" + truncate(field) + "' is not a field of a " + type + " sealed secret");
-            }
         }
         String provider = requiredString(root, "provider");
-        Map<String, String> providerSettings = stringMap(root, "provider_settings");
-        Map<String, String> annotations = stringMap(root, "annotations");
+        Map<String, String> providerSettings = members(root, "provider_settings");
+        Map<String, String> annotations = members(root, "annotations");
         if (TYPE_VAULT.equals(type)) {
             return new SealedSecretPayload(version, type, requiredString(root, "name"), provider, null, null, null, null,
                     null, providerSettings, annotations);
@@ -134,32 +130,27 @@ public record SealedSecretPayload(
         return node.textValue();
     }
 
-    /** An object of string values; absent means empty (the CDH writes both maps, older tools may not). */
-    private static Map<String, String> stringMap(JsonNode root, String field) {
+    /**
+     * A JSON object's members: string values as they are, any other value as a {@code null} entry
+     * (present, but not a string). Absent means empty (older tools may not write the maps).
+     */
+    private static Map<String, String> members(JsonNode root, String field) {
         JsonNode node = root.get(field);
         Map<String, String> map = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
-            return map;
+            return Collections.unmodifiableMap(map);
         }
         if (!node.isObject()) {
             throw malformed("payload field '" + field + "' must be an object");
         }
         for (Iterator<Map.Entry<String, JsonNode>> entries = node.fields(); entries.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = entries.next();
-            if (!entry.getValue().isTextual()) {
-                throw malformed("payload field '" + field + "." + truncate(entry.getKey()) + "' must be a string");
-            }
-            map.put(entry.getKey(), entry.getValue().textValue());
+            map.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().textValue() : null);
         }
-        return map;
+        return Collections.unmodifiableMap(map);
     }
 
-    private static String truncate(String name) {
-        String printable = name.replaceAll("[^\\x20-\\x7e]", "?");
-        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
-    }
-
-    private static SealerException malformed(String message) {
-        return new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, message);
+    private static CallerFaultException malformed(String message) {
+        return new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, message);
     }
 }

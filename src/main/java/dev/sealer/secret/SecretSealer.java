@@ -1,8 +1,9 @@
 package dev.sealer.secret;
 
 import dev.sealer.ErrorCode;
+import dev.sealer.CallerFaultException;
+import dev.sealer.ServiceFaultException;
 import dev.sealer.SafeIds;
-import dev.sealer.SealerException;
 import dev.sealer.StrictBase64;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
@@ -22,14 +23,14 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Makes and opens sealed secrets in the Confidential Containers CDH format (SPEC 1).
+ * Makes and opens sealed secrets in the Confidential Containers CDH format (docs/FORMAT.md).
  *
  * <p>Envelope sealing: a fresh 32-byte data key and 12-byte IV from {@link SecureRandom} for every
  * secret (callers cannot supply either), AES-256-GCM over the secret with no AAD and the 16-byte tag
  * appended, the data key wrapped by the KMS, the payload signed with ES256. The data key is wiped
  * when done. Unsealing verifies the signature before anything in the payload is used, then checks
- * the version first, then the rest; it supports A256GCM and A256CTR data, and vault secrets (a KMS
- * {@code GetSecretValue}).
+ * the version first, then the rest; it supports A256GCM and A256CTR data, and vault secrets (read
+ * from the KMS).
  *
  * <p>Authenticated: the whole payload (by the signature). Secret: the plaintext and the data key,
  * never logged or put into messages. The legacy unsigned form, or any unsigned reading, is accepted
@@ -40,13 +41,9 @@ public final class SecretSealer {
     /**
      * Options of one instance; see the configuration properties in the README.
      *
-     * @param dataKeyCache bounds of the opt-in data-key cache, or null for none (the default)
+     * @param requireLowS refuse signatures in their high-S form (the CDH's own tools write both forms)
      */
-    public record Options(int maxSecretBytes, boolean skipVerification, DataKeyCache.Limits dataKeyCache) {
-
-        public Options(int maxSecretBytes, boolean skipVerification) {
-            this(maxSecretBytes, skipVerification, null);
-        }
+    public record Options(SecretLimits limits, boolean skipVerification, boolean requireLowS) {
     }
 
     private static final int DATA_KEY_BYTES = 32;
@@ -58,53 +55,43 @@ public final class SecretSealer {
     private final SigningKey signingKey;
     private final VerificationKeys verificationKeys;
     private final Options options;
-    private final SecureRandom random;
-    private final long maxSealedChars;
     private final DataKeyCache dataKeys;
+    private final SecureRandom random;
 
     /**
      * @param signingKey the key that signs new sealed secrets; null if this instance only unseals
+     * @param dataKeys the opt-in cache of decrypted data keys; null for none (the default)
      */
-    public SecretSealer(KmsProviders providers, SigningKey signingKey, VerificationKeys verificationKeys,
-            Options options, SecureRandom random) {
+    public SecretSealer(KmsProviders providers, SigningKey signingKey, VerificationKeys verificationKeys, Options options,
+            DataKeyCache dataKeys, SecureRandom random) {
         this.providers = Objects.requireNonNull(providers);
         this.signingKey = signingKey;
         this.verificationKeys = Objects.requireNonNull(verificationKeys);
-        this.options = options;
+        this.options = Objects.requireNonNull(options);
+        this.dataKeys = dataKeys;
         this.random = Objects.requireNonNull(random);
-        this.maxSealedChars = maxSealedChars(options.maxSecretBytes());
-        this.dataKeys = options.dataKeyCache() == null ? null : new DataKeyCache(options.dataKeyCache());
     }
 
     public boolean canSeal() {
         return signingKey != null;
     }
 
-    public Options options() {
-        return options;
-    }
-
-    /** The longest sealed secret that can hold a secret of the maximum size, plus room for the fields. */
-    static long maxSealedChars(int maxSecretBytes) {
-        long payloadBytes = StrictBase64.standardLength(maxSecretBytes + 16L) + 16 * 1024;
-        return "sealed.".length() + (payloadBytes * 4 + 2) / 3 + 4 * 1024;
-    }
-
-    public long maxSealedChars() {
-        return maxSealedChars;
+    public SecretLimits limits() {
+        return options.limits();
     }
 
     /**
-     * Seals {@code plaintext} under the KMS key {@code keyId} of the provider.
+     * Seals {@code plaintext} under the KMS key {@code keyId} (null: the provider's default).
      *
      * @param providerSettings untrusted; missing values fall back to the provider's defaults
      */
     public String sealEnvelope(byte[] plaintext, String providerName, String keyId, Map<String, String> providerSettings) {
-        requireSizeOf(plaintext);
+        options.limits().check(plaintext.length);
         SigningKey key = requireSigningKey();
         KmsProvider provider = providers.get(providerName);
+        Map<String, String> settings = provider.canonicalSettings(KmsProvider.SealedKind.ENVELOPE, providerSettings);
         String effectiveKeyId = SafeIds.requireKeyId("key_id", keyId != null ? keyId : provider.defaultKeyId());
-        KmsClient kms = provider.client(providerSettings);
+        KmsClient kms = provider.client(settings);
 
         byte[] dataKey = new byte[DATA_KEY_BYTES];
         byte[] iv = new byte[GCM_IV_BYTES];
@@ -115,8 +102,7 @@ public final class SecretSealer {
             WrappedKey wrapped = kms.encrypt(effectiveKeyId, dataKey);
             SealedSecretPayload payload = SealedSecretPayload.envelope(provider.name(), effectiveKeyId,
                     StrictBase64.encodeStandard(wrapped.ciphertext()), StrictBase64.encodeStandard(encryptedData),
-                    StrictBase64.encodeStandard(iv), provider.canonicalSettings(providerSettings),
-                    new LinkedHashMap<>(wrapped.annotations()));
+                    StrictBase64.encodeStandard(iv), settings, new LinkedHashMap<>(wrapped.annotations()));
             return SealedSecretJws.sign(key, payload.toJson());
         } finally {
             Arrays.fill(dataKey, (byte) 0);
@@ -124,20 +110,19 @@ public final class SecretSealer {
     }
 
     /**
-     * Seals a pointer to a secret stored in the KMS (type {@code vault}); no KMS call is made, and
-     * no credential is needed.
+     * Seals a pointer to a secret stored in the KMS (type {@code vault}). No KMS call is made and no
+     * credential is needed, but the reference is checked with the rule that applies when it is opened.
      */
     public String sealVault(String providerName, String name, Map<String, String> providerSettings,
             Map<String, String> annotations) {
         SigningKey key = requireSigningKey();
         KmsProvider provider = providers.get(providerName);
         if (name == null || name.isEmpty()) {
-            throw new SealerException(ErrorCode.INVALID_REQUEST, "field 'name': required for a vault secret");
+            throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'name': required for a vault secret");
         }
-        SealedSecretPayload payload = SealedSecretPayload.vault(provider.name(), name,
-                provider.canonicalSettings(providerSettings),
-                annotations == null ? new LinkedHashMap<>() : new LinkedHashMap<>(annotations));
-        return SealedSecretJws.sign(key, payload.toJson());
+        Map<String, String> settings = provider.canonicalSettings(KmsProvider.SealedKind.VAULT, providerSettings);
+        Map<String, String> checkedAnnotations = provider.canonicalVaultReference(name, annotations);
+        return SealedSecretJws.sign(key, SealedSecretPayload.vault(provider.name(), name, settings, checkedAnnotations).toJson());
     }
 
     /**
@@ -147,27 +132,33 @@ public final class SecretSealer {
      */
     public byte[] unseal(String sealed) {
         if (sealed == null) {
-            throw new SealerException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
+            throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
         }
-        if (sealed.length() > maxSealedChars + 1024) {
-            throw new SealerException(ErrorCode.PAYLOAD_TOO_LARGE, "field 'sealed': longer than a sealed secret of "
-                    + options.maxSecretBytes() + " bytes can be");
+        if (sealed.length() > options.limits().maxSealedChars() + 1024) {
+            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE, "field 'sealed': longer than a sealed secret of "
+                    + options.limits().maxSecretBytes() + " bytes can be");
         }
         SealedSecretJws.Parts parts = SealedSecretJws.split(sealed.strip());
         byte[] payloadJson;
         if (options.skipVerification()) {
             payloadJson = SealedSecretJws.unverifiedPayload(parts);
         } else if (parts.isLegacy()) {
-            throw new SealerException(ErrorCode.SIGNATURE_REQUIRED,
+            throw new CallerFaultException(ErrorCode.SIGNATURE_REQUIRED,
                     "the sealed secret is unsigned (legacy form) and signature verification is on");
         } else {
-            payloadJson = SealedSecretJws.verify(parts, verificationKeys);
+            payloadJson = SealedSecretJws.verify(parts, verificationKeys, options.requireLowS());
         }
         SealedSecretPayload payload = SealedSecretPayload.parse(payloadJson);
         KmsProvider provider = providers.get(payload.provider());
         if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
-            KmsClient kms = provider.client(payload.providerSettings());
-            return kms.getSecret(payload.name(), payload.annotations());
+            byte[] secret = provider.client(payload.providerSettings()).getSecret(payload.name(), payload.annotations());
+            try {
+                options.limits().check(secret.length);
+            } catch (RuntimeException e) {
+                Arrays.fill(secret, (byte) 0);
+                throw e;
+            }
+            return secret;
         }
         return openEnvelope(provider, payload);
     }
@@ -177,7 +168,7 @@ public final class SecretSealer {
         int ivBytes = switch (wrapType) {
             case SealedSecretPayload.WRAP_A256GCM -> GCM_IV_BYTES;
             case SealedSecretPayload.WRAP_A256CTR -> CTR_IV_BYTES;
-            default -> throw new SealerException(ErrorCode.UNSUPPORTED_WRAP_TYPE,
+            default -> throw new CallerFaultException(ErrorCode.UNSUPPORTED_WRAP_TYPE,
                     "field 'wrap_type': must be A256GCM or A256CTR");
         };
         String keyId = SafeIds.requireKeyId("key_id", payload.keyId());
@@ -185,19 +176,15 @@ public final class SecretSealer {
         byte[] encryptedData = StrictBase64.decodeStandard("encrypted_data", payload.encryptedData());
         byte[] iv = StrictBase64.decodeStandard("iv", payload.iv());
         if (iv.length != ivBytes) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET,
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'iv': must be " + ivBytes + " bytes for " + wrapType + ", found " + iv.length);
         }
         if (encryptedKey.length == 0 || encryptedKey.length > 4096) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET, "field 'encrypted_key': must be 1 to 4096 bytes");
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, "field 'encrypted_key': must be 1 to 4096 bytes");
         }
-        long maxData = options.maxSecretBytes() + (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) ? 16 : 0);
-        if (encryptedData.length > maxData) {
-            throw new SealerException(ErrorCode.PAYLOAD_TOO_LARGE, "field 'encrypted_data': the secret exceeds "
-                    + options.maxSecretBytes() + " bytes");
-        }
+        options.limits().check(encryptedData.length - (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) ? GCM_TAG_BITS / 8 : 0));
         if (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) && encryptedData.length < GCM_TAG_BITS / 8) {
-            throw new SealerException(ErrorCode.MALFORMED_SEALED_SECRET,
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'encrypted_data': shorter than the 16-byte GCM tag");
         }
         byte[] dataKey = decryptDataKey(provider, payload, keyId, encryptedKey);
@@ -222,9 +209,10 @@ public final class SecretSealer {
         }
         byte[] dataKey = provider.client(payload.providerSettings()).decrypt(keyId, encryptedKey, payload.annotations());
         if (dataKey.length != DATA_KEY_BYTES) {
+            // the KMS opened what the sealer wrapped: a signed secret whose wrapped key is no AES-256 key
             Arrays.fill(dataKey, (byte) 0);
-            throw new SealerException(ErrorCode.KMS_BAD_RESPONSE,
-                    "the KMS returned a data key of " + dataKey.length + " bytes, not " + DATA_KEY_BYTES);
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
+                    "field 'encrypted_key': does not hold a " + DATA_KEY_BYTES + "-byte data key");
         }
         if (cacheKey != null) {
             dataKeys.put(cacheKey, dataKey);
@@ -232,17 +220,10 @@ public final class SecretSealer {
         return dataKey;
     }
 
-    private void requireSizeOf(byte[] plaintext) {
-        if (plaintext.length > options.maxSecretBytes()) {
-            throw new SealerException(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "the secret is " + plaintext.length + " bytes; the limit is " + options.maxSecretBytes());
-        }
-    }
-
     private SigningKey requireSigningKey() {
         if (signingKey == null) {
-            throw new SealerException(ErrorCode.NOT_CONFIGURED,
-                    "sealing needs a signing key: set sealed-secret.signing.jwk-file and sealed-secret.signing.kid");
+            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
+                    "this instance only unseals: no signing key is configured");
         }
         return signingKey;
     }
@@ -254,7 +235,7 @@ public final class SecretSealer {
             cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));
             return cipher.doFinal(input);
         } catch (AEADBadTagException e) {
-            throw new SealerException(ErrorCode.DECRYPTION_FAILED,
+            throw new CallerFaultException(ErrorCode.DECRYPTION_FAILED,
                     "field 'encrypted_data': does not decrypt with the data key (tampered or corrupt)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);

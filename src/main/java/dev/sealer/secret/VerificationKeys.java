@@ -6,9 +6,11 @@ import java.security.interfaces.ECPublicKey;
 public interface VerificationKeys {
 
     /**
-     * @param kid an already validated kid (see {@link dev.sealer.SafeIds})
+     * @param kid the parsed kid (untrusted input, validated for form only)
      * @return the P-256 public key
-     * @throws dev.sealer.SealerException {@code UNKNOWN_KID} when no key has that kid
+     * @throws dev.sealer.CallerFaultException {@code UNKNOWN_KID} when no key has that kid
+     * @throws dev.sealer.ServiceFaultException {@code VERIFICATION_KEY_UNAVAILABLE} when the key's
+     *     source cannot be reached, {@code NOT_CONFIGURED} when the key found is not a P-256 JWK
      */
-    ECPublicKey find(String kid);
+    ECPublicKey find(Kid kid);
 }

@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.kms.aliyun.RequestSigner;
-import dev.sealer.kms.aliyun.proto.Error;
+import dev.sealer.kms.aliyun.instance.proto.Error;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Configuration of the Aliyun KMS provider ({@code aliyun.kms.*}). Ids and files are public except
- * {@link #password()} and {@link #clientKeyJson()}, which are secret and never logged.
+ * {@link #password()} and {@link #clientKeyJson()}, which are secret and never logged. Profile-specific
+ * values (credential folders) are in {@code application.properties}; every default is written here, once.
  */
 @ConfigMapping(prefix = "aliyun.kms")
 public interface AliyunKmsConfig {
@@ -29,12 +30,18 @@ public interface AliyunKmsConfig {
     Optional<String> keyId();
 
     /**
-     * The directory holding {@code clientKey_<id>.json}, {@code password_<id>.json} and
-     * {@code PrivateKmsCA_<instance>.pem} (user mode: any directory; TEE mode: the CDH's path).
+     * The folder holding {@code clientKey_<id>.json}, {@code password_<id>.json} and
+     * {@code PrivateKmsCA_<instance>.pem} (user mode: any folder; TEE mode: the CDH's).
      */
     Optional<Path> credentialDir();
 
-    /** Explicit client key file; with {@link #passwordFile()} and {@link #caFile()} it replaces the directory. */
+    /**
+     * A folder used instead of {@link #credentialDir()} when that does not exist and this one does:
+     * in the {@code tee} profile, the CDH's credential folder before 2026-02.
+     */
+    Optional<Path> legacyCredentialDir();
+
+    /** Explicit client key file; with {@link #passwordFile()} and {@link #caFile()} it replaces the folder. */
     Optional<Path> clientKeyFile();
 
     Optional<Path> passwordFile();
@@ -67,6 +74,10 @@ public interface AliyunKmsConfig {
     /** How often cached clients check their credential files for a rotation. */
     @WithDefault("2s")
     Duration credentialCheckInterval();
+
+    /** How many (instance, client key) clients are kept ready at most. */
+    @WithDefault("32")
+    int maxClients();
 
     /** Retries of throttled, 5xx and connection failures, with exponential back-off. */
     interface Retry {

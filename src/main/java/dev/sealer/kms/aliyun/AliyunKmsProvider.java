@@ -1,48 +1,71 @@
 package dev.sealer.kms.aliyun;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.ServiceFaultException;
 import dev.sealer.credentials.CredentialStore;
-import dev.sealer.credentials.DirectoryCredentialStore;
-import dev.sealer.credentials.ExplicitCredentialStore;
-import dev.sealer.credentials.ExplicitCredentialStore.Source;
+import dev.sealer.kms.KmsCallObserver;
+import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
+import dev.sealer.kms.ProviderHealth;
+import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
+import dev.sealer.kms.aliyun.instance.KmsInstanceClients;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
- * The {@code aliyun} KMS provider: resolves the provider settings of a sealed secret (or the
- * configured defaults) to a cached {@link AliyunKmsClient}.
- *
- * <p>Where credentials come from, first match wins: the client key JSON, password and CA PEM as
- * configuration values; explicit files; {@code aliyun.kms.credential-dir}; the embedded
- * emulator's directory when it runs. Default ids and the endpoint likewise fall back to the
- * emulator's when it runs and nothing is configured.
+ * The {@code aliyun} KMS provider with client-key access to a KMS instance: resolves the provider
+ * settings of a sealed secret (or the configured defaults) to a cached client of the KMS-instance API.
+ * Where the credentials come from is decided and checked at start ({@link CredentialSources}). When
+ * the embedded emulator runs and nothing else is configured, its endpoint, ids and folder are the
+ * defaults.
  */
 @ApplicationScoped
+@Startup
 public class AliyunKmsProvider implements KmsProvider {
 
     public static final String NAME = "aliyun";
-
-    private final AliyunKmsConfig config;
-    private final Instance<LocalKmsInstance> localInstance;
-    private final KmsCallObserver observer;
-    private volatile AliyunKmsClients clients;
-    private volatile Optional<LocalKmsInstance> local;
+    private static final Logger LOG = Logger.getLogger(AliyunKmsProvider.class);
 
     @Inject
-    public AliyunKmsProvider(AliyunKmsConfig config, Instance<LocalKmsInstance> localInstance,
-            Instance<KmsCallObserver> observer) {
-        this.config = config;
-        this.localInstance = localInstance;
-        this.observer = observer.isResolvable() ? observer.get() : KmsCallObserver.NONE;
+    AliyunKmsConfig config;
+
+    @Inject
+    Instance<LocalKmsInstance> localInstance;
+
+    @Inject
+    Instance<KmsCallObserver> observer;
+
+    private Optional<LocalKmsInstance> local;
+    private Optional<KmsInstanceClients> clients;
+    private final AtomicBoolean warmedUp = new AtomicBoolean();
+
+    @PostConstruct
+    void start() {
+        local = localInstance.isResolvable() ? Optional.of(localInstance.get()) : Optional.empty();
+        Optional<CredentialStore> store = CredentialSources.choose(config, local.map(LocalKmsInstance::credentialDir));
+        KmsInstanceClientFactory factory = new KmsInstanceClientFactory(
+                new KmsInstanceClientFactory.Settings(config.connectTimeout(), config.readTimeout(),
+                        new RetryLoop.Policy(config.retry().maxAttempts(), config.retry().initialBackoff(),
+                                config.retry().maxBackoff(), config.callTimeout())),
+                observer.isResolvable() ? observer.get() : KmsCallObserver.NONE, Clock.systemUTC());
+        clients = store.map(s -> new KmsInstanceClients(s, factory, this::endpointFor, config.credentialCheckInterval(),
+                config.maxClients(), Ticker.systemTicker()));
+        LOG.infof("aliyun KMS credentials: %s", store.map(CredentialStore::describe).orElse("none configured"));
     }
 
     @Override
@@ -51,124 +74,97 @@ public class AliyunKmsProvider implements KmsProvider {
     }
 
     @Override
-    public AliyunKmsClient client(Map<String, String> providerSettings) {
-        return clients().get(settings(providerSettings));
+    public KmsClient client(Map<String, String> providerSettings) {
+        AliyunProviderSettings settings = AliyunProviderSettings.fromSealedSecret(providerSettings, defaults());
+        return clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId()));
     }
 
     @Override
-    public Map<String, String> canonicalSettings(Map<String, String> providerSettings) {
-        return settings(providerSettings).toMap();
+    public Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> requested) {
+        return AliyunProviderSettings.fromSealRequest(kind, requested, defaults()).toMap();
     }
 
-    private AliyunProviderSettings settings(Map<String, String> providerSettings) {
-        return AliyunProviderSettings.from(providerSettings,
-                required(defaultClientKeyId(), AliyunProviderSettings.CLIENT_KEY_ID, providerSettings, "aliyun.kms.client-key-id"),
-                required(defaultInstanceId(), AliyunProviderSettings.KMS_INSTANCE_ID, providerSettings, "aliyun.kms.instance-id"));
+    @Override
+    public Map<String, String> canonicalVaultReference(String name, Map<String, String> annotations) {
+        return AliyunVault.canonicalAnnotations(name, annotations);
     }
 
     @Override
     public String defaultKeyId() {
-        return config.keyId().or(() -> local().map(LocalKmsInstance::keyId)).orElseThrow(() -> new SealerException(
-                ErrorCode.NOT_CONFIGURED, "the request names no key_id and aliyun.kms.key-id is not set"));
+        return config.keyId().or(() -> local.map(LocalKmsInstance::keyId)).orElseThrow(() -> new ServiceFaultException(
+                ErrorCode.NOT_CONFIGURED, "the request names no key_id and this service has no default key"));
     }
 
-    public Optional<String> defaultInstanceId() {
-        return config.instanceId().or(() -> local().map(LocalKmsInstance::instanceId));
+    @Override
+    public ProviderHealth health() {
+        Map<String, String> data = new LinkedHashMap<>();
+        Optional<AliyunProviderSettings> defaults = defaultSettings();
+        data.put("aliyun-default-client", defaults.isPresent() ? "configured" : "none (every request names its own)");
+        try {
+            defaults.ifPresent(settings -> clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId())));
+        } catch (SealerException e) {
+            return ProviderHealth.down(e.errorCode().code(), data);
+        }
+        List<String> problems = clients.map(KmsInstanceClients::problems).orElse(List.of());
+        if (!problems.isEmpty()) {
+            data.put("aliyun-credentials", problems.get(0));
+            return ProviderHealth.down(ErrorCode.CREDENTIALS_INVALID.code(), data);
+        }
+        return ProviderHealth.up(data);
     }
 
-    public Optional<String> defaultClientKeyId() {
-        return config.clientKeyId().or(() -> local().map(LocalKmsInstance::clientKeyId));
-    }
-
-    /** True when both default ids are known, i.e. {@code client(Map.of())} names a client. */
-    public boolean hasDefaultClient() {
-        return defaultInstanceId().isPresent() && defaultClientKeyId().isPresent();
-    }
-
-    /** Where credentials are looked up, for logs and health (no secret). */
-    public String describeCredentials() {
-        return clients().store().describe();
-    }
-
-    /** Problems with the credentials of cached clients (e.g. a broken rotation), for health. */
-    public List<String> problems() {
-        AliyunKmsClients current = clients;
-        return current == null ? List.of() : current.problems();
+    /**
+     * Once: loads the default credentials, builds their client and opens its TLS connection to the
+     * instance. Later calls return at once.
+     */
+    @Override
+    public void warmUp() {
+        if (!warmedUp.compareAndSet(false, true)) {
+            return;
+        }
+        Optional<AliyunProviderSettings> defaults = defaultSettings();
+        if (defaults.isEmpty() || clients.isEmpty()) {
+            return;
+        }
+        try {
+            SealerException failure = clients.get()
+                    .get(new KmsInstanceClients.Key(defaults.get().kmsInstanceId(), defaults.get().clientKeyId())).connect();
+            if (failure != null) {
+                LOG.infof("warm-up: the KMS could not be reached yet (%s): %s", failure.errorCode().code(), failure.logMessage());
+            }
+        } catch (SealerException e) {
+            LOG.infof("warm-up: the default credentials are not usable yet (%s); readiness reports it", e.errorCode().code());
+        }
     }
 
     /** The endpoint of an instance: the override, the emulator's, or Alibaba's naming rule. */
-    public URI endpointFor(String instanceId) {
+    URI endpointFor(String instanceId) {
         return config.endpoint().map(URI::create)
-                .or(() -> local().map(LocalKmsInstance::endpoint))
+                .or(() -> local.map(LocalKmsInstance::endpoint))
                 .orElseGet(() -> URI.create("https://" + instanceId + ".cryptoservice.kms.aliyuncs.com"));
     }
 
-    private AliyunKmsClients clients() {
-        AliyunKmsClients current = clients;
-        if (current == null) {
-            synchronized (this) {
-                current = clients;
-                if (current == null) {
-                    current = new AliyunKmsClients(credentialStore(), this::endpointFor, config, observer, Clock.systemUTC());
-                    clients = current;
-                }
-            }
-        }
-        return current;
+    private AliyunProviderSettings.Defaults defaults() {
+        return new AliyunProviderSettings.Defaults(
+                config.clientKeyId().or(() -> local.map(LocalKmsInstance::clientKeyId)).orElse(null),
+                config.instanceId().or(() -> local.map(LocalKmsInstance::instanceId)).orElse(null));
     }
 
-    private CredentialStore credentialStore() {
-        if (config.clientKeyJson().isPresent() || config.password().isPresent() || config.caPem().isPresent()) {
-            return new ExplicitCredentialStore(explicitInstanceId(),
-                    Source.value("aliyun.kms.client-key-json", setting(config.clientKeyJson(), "aliyun.kms.client-key-json")),
-                    Source.value("aliyun.kms.password", setting(config.password(), "aliyun.kms.password")),
-                    Source.value("aliyun.kms.ca-pem", setting(config.caPem(), "aliyun.kms.ca-pem")));
+    private Optional<AliyunProviderSettings> defaultSettings() {
+        AliyunProviderSettings.Defaults defaults = defaults();
+        if (defaults.clientKeyId() == null || defaults.instanceId() == null) {
+            return Optional.empty();
         }
-        if (config.clientKeyFile().isPresent() || config.passwordFile().isPresent() || config.caFile().isPresent()) {
-            return new ExplicitCredentialStore(explicitInstanceId(),
-                    Source.file(setting(config.clientKeyFile(), "aliyun.kms.client-key-file")),
-                    Source.file(setting(config.passwordFile(), "aliyun.kms.password-file")),
-                    Source.file(setting(config.caFile(), "aliyun.kms.ca-file")));
-        }
-        return new DirectoryCredentialStore(config.credentialDir()
-                .or(() -> local().map(LocalKmsInstance::credentialDir))
-                .orElseThrow(() -> new SealerException(ErrorCode.NOT_CONFIGURED,
-                        "no KMS credentials configured: set aliyun.kms.credential-dir (or the explicit files)")));
+        return Optional.of(new AliyunProviderSettings(defaults.clientKeyId(), defaults.instanceId()));
     }
 
-    private String explicitInstanceId() {
-        return defaultInstanceId().orElseThrow(() -> new SealerException(ErrorCode.NOT_CONFIGURED,
-                "explicit KMS credentials need aliyun.kms.instance-id"));
-    }
-
-    private static <T> T setting(Optional<T> value, String name) {
-        return value.orElseThrow(() -> new SealerException(ErrorCode.NOT_CONFIGURED,
-                name + " is not set (the client key, its password and the CA go together)"));
-    }
-
-    private static String required(Optional<String> fallback, String field, Map<String, String> settings, String property) {
-        if (settings.containsKey(field)) {
-            return null;
-        }
-        return fallback.orElseThrow(() -> new SealerException(ErrorCode.NOT_CONFIGURED,
-                "no provider_settings." + field + " given and " + property + " is not set"));
-    }
-
-    /** The in-process KMS instance, looked up once (a CDI lookup is too slow for every request). */
-    private Optional<LocalKmsInstance> local() {
-        Optional<LocalKmsInstance> current = local;
-        if (current == null) {
-            current = localInstance.isResolvable() ? Optional.of(localInstance.get()) : Optional.empty();
-            local = current;
-        }
-        return current;
+    private KmsInstanceClients clients() {
+        return clients.orElseThrow(() -> new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
+                "no KMS credentials are configured (aliyun.kms.credential-dir, or the explicit files or values)"));
     }
 
     @PreDestroy
     void close() {
-        AliyunKmsClients current = clients;
-        if (current != null) {
-            current.close();
-        }
+        clients.ifPresent(KmsInstanceClients::close);
     }
 }

@@ -1,15 +1,21 @@
 package dev.sealer.kms.aliyun;
 
+import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
-import dev.sealer.SealerException;
+import dev.sealer.kms.KmsProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The typed form of a sealed secret's {@code provider_settings} for the {@code aliyun} provider:
- * which client key reaches which KMS instance. Public values; validated here because they are
- * untrusted input that ends up in file names.
+ * The typed form of a sealed secret's {@code provider_settings} for the {@code aliyun} provider with
+ * client-key access: which client key reaches which KMS instance. Public values; validated here
+ * because they are untrusted input that ends up in file names.
+ *
+ * <p>Two readings: {@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are
+ * ignored; a missing {@code client_type} means {@code client_key}); {@link #fromSealRequest} is strict
+ * (an unknown member is an error), since a mistake there would be signed into a secret.
  */
 public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
 
@@ -17,13 +23,16 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
     public static final String KMS_INSTANCE_ID = "kms_instance_id";
     public static final String CLIENT_TYPE = "client_type";
     public static final String CLIENT_TYPE_CLIENT_KEY = "client_key";
+    private static final Set<String> SEAL_REQUEST_MEMBERS = Set.of(CLIENT_KEY_ID, KMS_INSTANCE_ID, CLIENT_TYPE);
 
     public AliyunProviderSettings {
         SafeIds.require("provider_settings." + CLIENT_KEY_ID, clientKeyId);
         SafeIds.require("provider_settings." + KMS_INSTANCE_ID, kmsInstanceId);
     }
 
-    /** The settings as written into a sealed secret, {@code client_type} included (as newer CDH tools do). */
+    /**
+     * The settings as written into a sealed secret, {@code client_type} included (the CDH requires it).
+     */
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put(CLIENT_KEY_ID, clientKeyId);
@@ -33,20 +42,52 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
     }
 
     /**
-     * @param settings untrusted settings; a missing {@code client_type} means {@code client_key}
-     *     (older tools do not write it), other client types are not supported by this driver
-     * @param defaultClientKeyId used when {@code client_key_id} is absent (may be null)
-     * @param defaultInstanceId used when {@code kms_instance_id} is absent (may be null)
+     * @param defaults used for members that are absent
      */
-    public static AliyunProviderSettings from(Map<String, String> settings, String defaultClientKeyId,
-            String defaultInstanceId) {
-        String clientType = settings.get(CLIENT_TYPE);
-        if (clientType != null && !CLIENT_TYPE_CLIENT_KEY.equals(clientType)) {
-            throw new SealerException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings." + CLIENT_TYPE
-                    + "': only '" + CLIENT_TYPE_CLIENT_KEY + "' is supported by this driver"
-                    + " (ecs_ram_role and sts_token are not)");
+    public static AliyunProviderSettings fromSealedSecret(Map<String, String> settings, Defaults defaults) {
+        requireClientKeyType(settings);
+        return new AliyunProviderSettings(member(settings, CLIENT_KEY_ID, defaults.clientKeyId()),
+                member(settings, KMS_INSTANCE_ID, defaults.instanceId()));
+    }
+
+    public static AliyunProviderSettings fromSealRequest(KmsProvider.SealedKind kind, Map<String, String> settings,
+            Defaults defaults) {
+        for (Map.Entry<String, String> entry : settings.entrySet()) {
+            if (!SEAL_REQUEST_MEMBERS.contains(entry.getKey())) {
+                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'provider_settings': unknown member; allowed: "
+                        + String.join(", ", SEAL_REQUEST_MEMBERS.stream().sorted().toList()));
+            }
         }
-        return new AliyunProviderSettings(settings.getOrDefault(CLIENT_KEY_ID, defaultClientKeyId),
-                settings.getOrDefault(KMS_INSTANCE_ID, defaultInstanceId));
+        return fromSealedSecret(settings, defaults);
+    }
+
+    /** The configured defaults for absent members; either may be null (then the member is required). */
+    public record Defaults(String clientKeyId, String instanceId) {
+    }
+
+    private static void requireClientKeyType(Map<String, String> settings) {
+        if (!settings.containsKey(CLIENT_TYPE)) {
+            return;
+        }
+        String clientType = settings.get(CLIENT_TYPE);
+        if (!CLIENT_TYPE_CLIENT_KEY.equals(clientType)) {
+            throw new CallerFaultException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings." + CLIENT_TYPE
+                    + "': must be one of the client types this service supports: " + CLIENT_TYPE_CLIENT_KEY);
+        }
+    }
+
+    private static String member(Map<String, String> settings, String name, String fallback) {
+        if (settings.containsKey(name)) {
+            String value = settings.get(name);
+            if (value == null) {
+                throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + name + "': must be a string");
+            }
+            return value;
+        }
+        if (fallback == null) {
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + name
+                    + "': missing, and this service has no default for it");
+        }
+        return fallback;
     }
 }

@@ -8,7 +8,7 @@ import dev.sealer.emulator.KmsEmulator;
 import dev.sealer.kms.KmsException;
 import dev.sealer.kms.KmsServiceException;
 import dev.sealer.kms.WrappedKey;
-import dev.sealer.kms.aliyun.proto.GenerateDataKeyResponse;
+import dev.sealer.kms.aliyun.instance.proto.GenerateDataKeyResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

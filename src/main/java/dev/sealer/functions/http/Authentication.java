@@ -1,0 +1,125 @@
+package dev.sealer.functions.http;
+
+import dev.sealer.ErrorCode;
+import dev.sealer.FileStamp;
+import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.runtime.SealerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Who may call the functions: the bearer token ({@code sealer.api-token}, or a file named by
+ * {@code sealer.api-token-file}, re-read when it changes). Only a SHA-256 digest of the token is
+ * kept; candidates are compared digest to digest in constant time, so neither content nor length
+ * leaks through timing.
+ *
+ * <p>Fail closed: an empty or blank token stops the start; no token at all stops it too, unless
+ * {@code sealer.allow-unauthenticated=true} says that the platform authenticates every request (or
+ * that this is a development machine), which is logged at start. A token file that becomes
+ * unreadable or empty later lets nobody in.
+ */
+@ApplicationScoped
+public class Authentication {
+
+    private static final Logger LOG = Logger.getLogger(Authentication.class);
+
+    private record FileToken(String stamp, byte[] digest) {
+    }
+
+    @Inject
+    SealerConfig config;
+
+    private volatile FileToken fileToken;
+
+    /** Checks the configuration at start; see the class comment. */
+    public void checkConfiguration() {
+        if (config.apiToken().isPresent() && config.apiTokenFile().isPresent()) {
+            throw refused("set sealer.api-token or sealer.api-token-file, not both");
+        }
+        if (config.apiToken().isPresent() && config.apiToken().get().isBlank()) {
+            throw refused("sealer.api-token is empty: an empty token would let anyone in. Set a token, or set "
+                    + "sealer.allow-unauthenticated=true to run without authentication");
+        }
+        if (config.apiTokenFile().isPresent() && fileDigest(config.apiTokenFile().get()).isEmpty()) {
+            throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
+        }
+        if (!tokenConfigured()) {
+            if (!config.allowUnauthenticated()) {
+                throw refused("no authentication is configured: set sealer.api-token or sealer.api-token-file, or "
+                        + "sealer.allow-unauthenticated=true when the platform authenticates every request");
+            }
+            LOG.warn("*** sealer.allow-unauthenticated=true: requests are served WITHOUT authentication. Anyone who can "
+                    + "reach this port can unseal secrets; the platform in front must authenticate every request. ***");
+        }
+    }
+
+    /** True when requests must carry the token. */
+    public boolean tokenConfigured() {
+        return config.apiToken().isPresent() || config.apiTokenFile().isPresent();
+    }
+
+    /**
+     * @param authorization the request's {@code Authorization} header (may be null)
+     * @return true when the header is {@code Bearer <the token>}, or when no token is configured and
+     *     unauthenticated requests are allowed
+     */
+    public boolean accepts(String authorization) {
+        if (!tokenConfigured()) {
+            return config.allowUnauthenticated();
+        }
+        Optional<byte[]> expected = expectedDigest();
+        if (expected.isEmpty()) {
+            return false;
+        }
+        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
+        return MessageDigest.isEqual(sha256(presented), expected.get()) && !presented.isEmpty();
+    }
+
+    private Optional<byte[]> expectedDigest() {
+        if (config.apiToken().isPresent()) {
+            String token = config.apiToken().get().trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(sha256(token));
+        }
+        return fileDigest(config.apiTokenFile().get());
+    }
+
+    private Optional<byte[]> fileDigest(Path file) {
+        String stamp = FileStamp.of(file);
+        FileToken current = fileToken;
+        if (current != null && current.stamp.equals(stamp)) {
+            return Optional.of(current.digest);
+        }
+        try {
+            String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (token.isEmpty()) {
+                return Optional.empty();
+            }
+            current = new FileToken(stamp, sha256(token));
+            fileToken = current;
+            return Optional.of(current.digest);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ServiceFaultException refused(String message) {
+        return new ServiceFaultException(ErrorCode.NOT_CONFIGURED, message);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sealer.functions.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+
+/**
+ * Makes request JSON strict for every binding: an unknown field, or a number or boolean where a
+ * string belongs, is an error rather than silently ignored or coerced. Funqy forces
+ * {@code FAIL_ON_UNKNOWN_PROPERTIES} off on its copy of the mapper, so unknown fields are refused
+ * through a problem handler, which survives that copy.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        apply(mapper);
+    }
+
+    /** Applies the strict rules to any mapper (also used to describe errors precisely). */
+    static ObjectMapper apply(ObjectMapper mapper) {
+        mapper.addHandler(new DeserializationProblemHandler() {
+            @Override
+            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
+                    JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName) throws IOException {
+                throw UnrecognizedPropertyException.from(parser, beanOrClass, propertyName,
+                        deserializer == null ? null : deserializer.getKnownPropertyNames());
+            }
+        });
+        mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+        var textual = mapper.coercionConfigFor(LogicalType.Textual);
+        textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sealer.functions.runtime;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sealer.kms.KmsProvider;
+import dev.sealer.kms.KmsProviders;
+import dev.sealer.secret.DataKeyCache;
+import dev.sealer.secret.GuestResourceApi;
+import dev.sealer.secret.KidResolver;
+import dev.sealer.secret.SecretLimits;
+import dev.sealer.secret.SecretSealer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import java.security.SecureRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the CDI-free core from configuration: the providers the framework found, the kid resolver
+ * and the {@link SecretSealer}.
+ */
+@ApplicationScoped
+public class Producers {
+
+    private static final Logger LOG = Logger.getLogger(Producers.class);
+
+    @Produces
+    @ApplicationScoped
+    KmsProviders providers(Instance<KmsProvider> providers) {
+        return new KmsProviders(providers.stream().toList());
+    }
+
+    @Produces
+    @ApplicationScoped
+    KidResolver verificationKeys(SealedSecretConfig config) {
+        SealedSecretConfig.Verification verification = config.verification();
+        if (verification.kbsResourceDir().isPresent()) {
+            return KidResolver.withResourceFolder(verification.keyDir(), verification.kbsResourceDir().get());
+        }
+        if (verification.kbsResourceUrl().isPresent()) {
+            return KidResolver.withResourceApi(verification.keyDir(),
+                    new GuestResourceApi(verification.kbsResourceUrl().get(), verification.kbsResourceTimeout()),
+                    verification.kbsResourceMaxAge(), Ticker.systemTicker());
+        }
+        return KidResolver.files(verification.keyDir());
+    }
+
+    @Produces
+    @ApplicationScoped
+    SecretSealer sealer(KmsProviders providers, KidResolver verificationKeys, SealedSecretConfig secretConfig, SealerConfig config) {
+        boolean skip = secretConfig.verification().skip();
+        if (skip) {
+            LOG.warn("sealed-secret.verification.skip=true: sealed secrets are opened WITHOUT verifying their signature");
+        }
+        return new SecretSealer(providers, SigningKeyLoader.load(secretConfig.signing(), verificationKeys).orElse(null),
+                verificationKeys, new SecretSealer.Options(new SecretLimits(config.maxSecretBytes()), skip,
+                        secretConfig.verification().requireLowS()),
+                dataKeyCache(config.dataKeyCache()), new SecureRandom());
+    }
+
+    private static DataKeyCache dataKeyCache(SealerConfig.DataKeyCache cache) {
+        if (!cache.enabled()) {
+            return null;
+        }
+        LOG.infof("data-key cache on: decrypted data keys stay in memory up to %s, %d uses, %d entries",
+                cache.maxAge(), cache.maxUses(), cache.maxEntries());
+        return new DataKeyCache(new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries()), Ticker.systemTicker());
+    }
+}

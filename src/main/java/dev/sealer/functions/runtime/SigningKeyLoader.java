@@ -1,0 +1,48 @@
+package dev.sealer.functions.runtime;
+
+import dev.sealer.ErrorCode;
+import dev.sealer.ServiceFaultException;
+import dev.sealer.credentials.CredentialWriter;
+import dev.sealer.secret.KidResolver;
+import dev.sealer.secret.SigningKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads the signing key named by {@code sealed-secret.signing.jwk-file} and {@code kid}; in
+ * development, generates it on first use (private JWK owner-only, public JWK installed where
+ * verification finds it). Without a JWK file the service only unseals.
+ */
+final class SigningKeyLoader {
+
+    private static final Logger LOG = Logger.getLogger(SigningKeyLoader.class);
+
+    private SigningKeyLoader() {
+    }
+
+    static Optional<SigningKey> load(SealedSecretConfig.Signing signing, KidResolver verification) {
+        if (signing.jwkFile().isEmpty()) {
+            LOG.info("no sealed-secret.signing.jwk-file: this instance only unseals");
+            return Optional.empty();
+        }
+        Path file = signing.jwkFile().get();
+        String kid = signing.kid().orElseThrow(() -> new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
+                "sealed-secret.signing.kid is required with sealed-secret.signing.jwk-file"));
+        if (!Files.exists(file) && signing.generateIfMissing()) {
+            SigningKey generated = SigningKey.generate(kid);
+            CredentialWriter.writeSecretFile(file, generated.privateJwk().getBytes(StandardCharsets.UTF_8));
+            verification.install(generated.kid(), generated.publicJwk());
+            LOG.infof("generated a development signing key %s (kid %s) and installed its public half", file.toAbsolutePath(), kid);
+            return Optional.of(generated);
+        }
+        try {
+            return Optional.of(SigningKey.fromJwk(kid, Files.readString(file, StandardCharsets.UTF_8), "signing key " + file));
+        } catch (IOException e) {
+            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the signing key cannot be read", file.toString(), e);
+        }
+    }
+}

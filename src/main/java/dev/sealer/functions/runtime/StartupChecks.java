@@ -1,0 +1,83 @@
+package dev.sealer.functions.runtime;
+
+import dev.sealer.ErrorCode;
+import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.http.Authentication;
+import dev.sealer.secret.SecretSealer;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * The rules a configuration must satisfy, checked before the service takes requests; any violation
+ * stops the start with a message that names the property:
+ *
+ * <ul>
+ *   <li>inside a TEE ({@code tee} profile) signature verification cannot be switched off;
+ *   <li>development switches (generated signing keys; the emulator checks itself) only in {@code dev} and {@code test};
+ *   <li>authentication is configured (a non-blank token, or Eventing OIDC), or explicitly waived;
+ *   <li>the HTTP body limit can carry the largest sealed secret the secret limit allows;
+ *   <li>the signing key, if configured, loads.
+ * </ul>
+ */
+@Singleton
+class StartupChecks {
+
+    private static final Logger LOG = Logger.getLogger(StartupChecks.class);
+    private static final Set<String> FUNCTIONS = Set.of("seal", "unseal");
+    /** Room in a request body for JSON around the sealed secret. */
+    private static final long JSON_OVERHEAD = 8 * 1024;
+
+    @Inject
+    SealerConfig config;
+
+    @Inject
+    SealedSecretConfig secretConfig;
+
+    @Inject
+    Authentication authentication;
+
+    @Inject
+    SecretSealer sealer;
+
+    void check(@Observes @Priority(1) StartupEvent event) {
+        check(Profiles.active());
+        authentication.checkConfiguration();
+        LOG.infof("sealing %s", sealer.canSeal() ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
+                : "disabled: this instance only unseals");
+    }
+
+    void check(List<String> profiles) {
+        if (secretConfig.verification().skip() && Profiles.isTee(profiles)) {
+            throw refused("sealed-secret.verification.skip=true is not allowed in the tee profile: verification is always on there");
+        }
+        if (secretConfig.signing().generateIfMissing() && !Profiles.isDevelopment(profiles)) {
+            throw refused("sealed-secret.signing.generate-if-missing=true is a development switch: it is refused outside "
+                    + "the dev and test profiles (active: " + String.join(",", profiles) + ")");
+        }
+        long maxBody = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
+        long needed = sealer.limits().maxSealedChars() + JSON_OVERHEAD;
+        if (needed > maxBody) {
+            throw refused("sealer.max-secret-bytes=" + config.maxSecretBytes() + " makes sealed secrets of up to " + needed
+                    + " bytes, more than quarkus.http.limits.max-body-size (" + maxBody + " bytes) lets unseal receive: "
+                    + "raise the body limit or lower the secret limit");
+        }
+        config.functionCompute().function().ifPresent(function -> {
+            if (!FUNCTIONS.contains(function)) {
+                throw refused("sealer.function-compute.function must be 'seal' or 'unseal'");
+            }
+        });
+    }
+
+    private static ServiceFaultException refused(String message) {
+        return new ServiceFaultException(ErrorCode.NOT_CONFIGURED, message);
+    }
+}

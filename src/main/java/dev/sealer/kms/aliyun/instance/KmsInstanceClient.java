@@ -1,0 +1,235 @@
+package dev.sealer.kms.aliyun.instance;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sealer.CallerFaultException;
+import dev.sealer.ErrorCode;
+import dev.sealer.SafeIds;
+import dev.sealer.SealerException;
+import dev.sealer.StrictBase64;
+import dev.sealer.kms.KmsCallObserver;
+import dev.sealer.kms.KmsClient;
+import dev.sealer.kms.KmsErrorAnswer;
+import dev.sealer.kms.KmsFailureException;
+import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.WrappedKey;
+import dev.sealer.kms.aliyun.AliyunKmsAnswers;
+import dev.sealer.kms.aliyun.AliyunVault;
+import dev.sealer.kms.aliyun.KmsErrorResponse;
+import dev.sealer.kms.aliyun.instance.proto.DecryptRequest;
+import dev.sealer.kms.aliyun.instance.proto.EncryptRequest;
+import dev.sealer.kms.aliyun.instance.proto.EncryptResponse;
+import dev.sealer.kms.aliyun.instance.proto.GetSecretValueRequest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * One KMS instance reached with one client key over the KMS-instance API ({@code dkms-gcs-0.2}),
+ * behind the provider-neutral {@link KmsClient} interfaces. Thread-safe; holds one REST client and
+ * its connection pool.
+ *
+ * <p>Encrypt and Decrypt use {@code AES_GCM} with an IV chosen by the KMS, returned to the caller as
+ * the {@code iv} annotation (std base64), exactly as the CDH's Aliyun driver does. Every call runs in
+ * a {@link RetryLoop} (throttling, 5xx answers and connection failures are retried; the whole call is
+ * bounded in time); error answers are judged by {@link AliyunKmsAnswers}.
+ */
+public final class KmsInstanceClient implements KmsClient, AutoCloseable {
+
+    public static final String ALGORITHM = "AES_GCM";
+    public static final String ANNOTATION_IV = "iv";
+    private static final int GCM_IV_BYTES = 12;
+    /** What the KMS may answer the connection probe once it has authenticated the request. */
+    private static final Set<String> EXPECTED_PROBE_ANSWERS = Set.of("MissingParameter", "InvalidParameter",
+            "Forbidden.ResourceNotFound");
+
+    private final KmsInstanceApi api;
+    private final URI endpoint;
+    private final RetryLoop retries;
+    private final KmsCallObserver observer;
+
+    KmsInstanceClient(KmsInstanceApi api, URI endpoint, RetryLoop retries, KmsCallObserver observer) {
+        this.api = api;
+        this.endpoint = endpoint;
+        this.retries = retries;
+        this.observer = observer;
+    }
+
+    @Override
+    public WrappedKey encrypt(String keyId, byte[] plaintext) {
+        EncryptRequest request = EncryptRequest.newBuilder()
+                .setKeyId(SafeIds.requireKeyId("key_id", keyId))
+                .setPlaintext(ByteString.copyFrom(plaintext))
+                .setAlgorithm(ALGORITHM)
+                .build();
+        EncryptResponse response = call("Encrypt", () -> api.encrypt(request));
+        if (response.getCiphertextBlob().isEmpty() || response.getIv().size() != GCM_IV_BYTES) {
+            throw new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE, "the KMS answered Encrypt without a ciphertext or a "
+                    + GCM_IV_BYTES + "-byte IV", null, response.getRequestId(), "KMS at " + endpoint, null);
+        }
+        return new WrappedKey(response.getCiphertextBlob().toByteArray(),
+                Map.of(ANNOTATION_IV, StrictBase64.encodeStandard(response.getIv().toByteArray())));
+    }
+
+    @Override
+    public byte[] decrypt(String keyId, byte[] ciphertext, Map<String, String> annotations) {
+        byte[] iv = decodeIv(annotations.get(ANNOTATION_IV));
+        DecryptRequest request = DecryptRequest.newBuilder()
+                .setKeyId(SafeIds.requireKeyId("key_id", keyId))
+                .setCiphertextBlob(ByteString.copyFrom(ciphertext))
+                .setAlgorithm(ALGORITHM)
+                .setIv(ByteString.copyFrom(iv))
+                .build();
+        return call("Decrypt", () -> api.decrypt(request)).getPlaintext().toByteArray();
+    }
+
+    @Override
+    public byte[] getSecret(String name, Map<String, String> annotations) {
+        AliyunVault.Reference reference = AliyunVault.reference(name, annotations);
+        GetSecretValueRequest request = GetSecretValueRequest.newBuilder()
+                .setSecretName(reference.name())
+                .setVersionStage(reference.versionStage())
+                .setVersionId(reference.versionId())
+                .setFetchExtendedConfig(true)
+                .build();
+        return call("GetSecretValue", () -> api.getSecretValue(request)).getSecretData().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Opens the pooled TLS connection ahead of the first call: one {@code GetSecretValue} without a
+     * secret name, which the KMS refuses ({@code MissingParameter}) before touching any key or
+     * secret. The handshake, the request signature and the codecs are then ready, and the connection
+     * stays in the pool for the first real call. Failures are only returned: the first call reports them.
+     *
+     * @return null when the KMS answered (any answer), else the failure
+     */
+    public SealerException connect() {
+        try {
+            call("GetSecretValue", () -> api.getSecretValue(GetSecretValueRequest.getDefaultInstance()));
+            return null;
+        } catch (SealerException e) {
+            return e instanceof KmsErrorAnswer answer && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
+        }
+    }
+
+    @Override
+    public void close() {
+        api.close();
+    }
+
+    private static byte[] decodeIv(String iv) {
+        if (iv == null) {
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, "field 'annotations.iv' is missing");
+        }
+        byte[] bytes = StrictBase64.decodeStandard("annotations.iv", iv);
+        if (bytes.length != GCM_IV_BYTES) {
+            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
+                    "field 'annotations.iv': must be " + GCM_IV_BYTES + " bytes, found " + bytes.length);
+        }
+        return bytes;
+    }
+
+    /** Runs one KMS operation in the retry loop, translates its failure, and reports the outcome. */
+    private <T> T call(String apiName, Supplier<Uni<? extends T>> operation) {
+        long start = System.nanoTime();
+        String outcome = ErrorCode.INTERNAL_ERROR.code();
+        try {
+            T result = retries.run(remaining -> operation.get().await().atMost(remaining), KmsInstanceClient::isRetryable);
+            outcome = "success";
+            return result;
+        } catch (RuntimeException e) {
+            SealerException translated = translate(apiName, e);
+            outcome = translated.errorCode().code();
+            throw translated;
+        } finally {
+            observer.called(apiName, outcome, System.nanoTime() - start);
+        }
+    }
+
+    static boolean isRetryable(RuntimeException failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof KmsErrorResponse answer) {
+            return AliyunKmsAnswers.isRetryable(answer);
+        }
+        if (tlsFailure(cause) != null) {
+            return false; // a TLS trust or handshake failure does not heal by itself
+        }
+        return cause instanceof IOException || cause instanceof VertxException || cause instanceof TimeoutException
+                || cause instanceof io.smallrye.mutiny.TimeoutException;
+    }
+
+    private SealerException translate(String apiName, RuntimeException failure) {
+        Throwable cause = unwrap(failure);
+        String where = "KMS " + apiName + " at " + endpoint;
+        if (cause instanceof SealerException sealer) {
+            return sealer;
+        }
+        if (cause instanceof KmsErrorResponse answer) {
+            return AliyunKmsAnswers.toException(apiName, answer, endpoint.toString());
+        }
+        if (cause instanceof RetryLoop.DeadlineExceeded || cause instanceof TimeoutException
+                || cause instanceof io.smallrye.mutiny.TimeoutException) {
+            return new KmsFailureException(ErrorCode.KMS_TIMEOUT, "the KMS did not answer " + apiName + " in time ("
+                    + retries.policy().callTimeout().toMillis() + " ms for the whole call)", where, failure);
+        }
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE,
+                    "the TLS handshake with the KMS failed (check the CA file and the endpoint host)",
+                    where + ": " + rootMessage(tls), failure);
+        }
+        if (cause instanceof InvalidProtocolBufferException) {
+            return new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE,
+                    "the KMS answered " + apiName + " with a body that is not the expected protobuf message", where, failure);
+        }
+        return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE, "the KMS is unreachable ("
+                + cause.getClass().getSimpleName() + ")", where + ": " + cause.getMessage(), failure);
+    }
+
+    /** The TLS failure anywhere in the cause chain (a TLS alert may arrive wrapped in an IOException). */
+    private static SSLException tlsFailure(Throwable failure) {
+        for (Throwable current = failure; current != null; current = current.getCause()) {
+            if (current instanceof SSLException tls) {
+                return tls;
+            }
+        }
+        return null;
+    }
+
+    /** The innermost message, e.g. "PKIX path building failed" or "No subject alternative DNS name matching". */
+    private static String rootMessage(Throwable failure) {
+        String message = failure.getMessage();
+        for (Throwable current = failure.getCause(); current != null; current = current.getCause()) {
+            if (current.getMessage() != null) {
+                message = current.getMessage();
+            }
+        }
+        return message;
+    }
+
+    /** Strips the wrappers that the REST client, Mutiny's blocking await and the retry loop put around the real failure. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        for (int depth = 0; depth < 10 && current.getCause() != null; depth++) {
+            if (current instanceof ProcessingException || current instanceof CompletionException
+                    || current instanceof WebApplicationException || current instanceof RetryLoop.InterruptedRetry
+                    || current.getClass() == RuntimeException.class) {
+                current = current.getCause();
+            } else {
+                break;
+            }
+        }
+        return current;
+    }
+}

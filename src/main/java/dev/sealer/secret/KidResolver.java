@@ -1,0 +1,89 @@
+package dev.sealer.secret;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+
+/**
+ * Resolves kids as the CDH does: a KBS resource URI through the configured resource source (the
+ * guest's resource API, or a local folder mirroring KBS resources), any other kid as a file under the
+ * verification-key folder. Keys fetched over the network are cached, bounded by count and age; a
+ * fetch failure is not cached.
+ */
+public final class KidResolver implements VerificationKeys {
+
+    private static final int MAX_FETCHED_KEYS = 64;
+
+    private final KeyFolder files;
+    private final KeyFolder resourceFolder;
+    private final KbsResources resourceApi;
+    private final Cache<String, ECPublicKey> fetched;
+
+    private KidResolver(Path keyFolder, Path resourceFolder, KbsResources resourceApi, Duration maxAge, Ticker ticker) {
+        this.files = new KeyFolder(keyFolder);
+        this.resourceFolder = resourceFolder == null ? null : new KeyFolder(resourceFolder);
+        this.resourceApi = resourceApi;
+        this.fetched = Caffeine.newBuilder().maximumSize(MAX_FETCHED_KEYS).expireAfterWrite(maxAge).ticker(ticker).build();
+    }
+
+    /** File kids only: URI kids are unknown. */
+    public static KidResolver files(Path keyFolder) {
+        return new KidResolver(keyFolder, null, null, Duration.ofMinutes(5), Ticker.systemTicker());
+    }
+
+    /** File kids, and URI kids from a local folder mirroring KBS resources ({@code <folder>/<repo>/<type>/<tag>}). */
+    public static KidResolver withResourceFolder(Path keyFolder, Path resourceFolder) {
+        return new KidResolver(keyFolder, resourceFolder, null, Duration.ofMinutes(5), Ticker.systemTicker());
+    }
+
+    /** File kids, and URI kids fetched from a KBS resource source, cached up to {@code maxAge}. */
+    public static KidResolver withResourceApi(Path keyFolder, KbsResources api, Duration maxAge, Ticker ticker) {
+        return new KidResolver(keyFolder, null, api, maxAge, ticker);
+    }
+
+    @Override
+    public ECPublicKey find(Kid kid) {
+        if (kid instanceof Kid.ResourceUri uri) {
+            return fromResource(uri);
+        }
+        return files.find(kid.value(), kid.value());
+    }
+
+    private ECPublicKey fromResource(Kid.ResourceUri uri) {
+        if (resourceFolder != null) {
+            if (!uri.plugin().equals("resource")) {
+                throw KeyFolder.unknown(uri.value() + " (the local KBS resource folder holds only the 'resource' plugin)");
+            }
+            return resourceFolder.find(uri.resourcePath(), uri.value());
+        }
+        if (resourceApi == null) {
+            throw KeyFolder.unknown(uri.value() + " (no KBS resource source is configured: set "
+                    + "sealed-secret.verification.kbs-resource-url or kbs-resource-dir)");
+        }
+        String key = uri.plugin() + ":" + uri.resourcePath();
+        ECPublicKey cached = fetched.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] jwk = resourceApi.fetch(uri);
+        ECPublicKey parsed = SigningKey.parsePublicJwk(new String(jwk, StandardCharsets.UTF_8), "KBS resource " + uri.value());
+        fetched.put(key, parsed);
+        return parsed;
+    }
+
+    /** Writes the public JWK of a generated development key where this resolver will find it. */
+    public void install(Kid kid, String publicJwk) {
+        if (kid instanceof Kid.ResourceUri uri) {
+            if (resourceFolder == null) {
+                throw new IllegalStateException("a generated key with a KBS resource kid needs sealed-secret.verification.kbs-resource-dir");
+            }
+            resourceFolder.write(uri.resourcePath(), publicJwk);
+        } else {
+            files.write(kid.value(), publicJwk);
+        }
+    }
+}
