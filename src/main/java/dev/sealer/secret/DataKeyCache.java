@@ -119,6 +119,12 @@ public final class DataKeyCache {
         entries.put(key, new Entry(dataKey.clone(), new AtomicInteger()));
     }
 
+    /** The array the cache holds for a key, by reference, so that tests can see it zeroed. */
+    byte[] storedArray(String key) {
+        Entry entry = entries.asMap().get(key);
+        return entry == null ? null : entry.dataKey;
+    }
+
     long size() {
         entries.cleanUp();
         return entries.estimatedSize();

@@ -1,8 +1,7 @@
 package dev.sealer.credentials;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -25,8 +23,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Test fixtures for client keys: self-signed RSA-2048 certificates made with Bouncy Castle (not
- * with the emulator's PKI, so the code under test is not checked against itself), and client key
- * files made with the OpenSSL CLI exactly as Alibaba's console makes them. All ids are fake.
+ * with the emulator's PKI, so the code under test is not checked against itself), and a client key
+ * made once with the OpenSSL CLI exactly as Alibaba's console makes them (a committed fixture, so the
+ * tests need only a JDK). All ids and keys are fake.
  */
 public final class TestClientKeys {
 
@@ -34,7 +33,7 @@ public final class TestClientKeys {
     public record KeyAndCertificate(KeyPair keyPair, X509Certificate certificate) {
     }
 
-    /** The OpenSSL options of the console's legacy PKCS#12 (SPEC 2). */
+    /** The OpenSSL options of the console's legacy PKCS#12 (docs/FORMAT.md, "Credential files"). */
     public static final List<String> CONSOLE_PKCS12_OPTIONS = List.of("-legacy", "-certpbe", "PBE-SHA1-RC2-40",
             "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1", "-iter", "2048", "-nomaciter");
 
@@ -69,41 +68,39 @@ public final class TestClientKeys {
     }
 
     /**
-     * Makes a key and a self-signed certificate with {@code openssl req -x509}, then the PKCS#12 with
-     * the console's options, in {@code workDirectory}.
+     * Copies the client key made once with the OpenSSL CLI exactly as the console makes it
+     * ({@code src/test/resources/fixtures/openssl-console}, see its README; password
+     * {@link #OPENSSL_FIXTURE_PASSWORD}) into {@code workDirectory}: {@code key.pem}, {@code cert.pem},
+     * {@code client.p12}.
      *
      * @return the DER bytes of the PKCS#12
      */
-    public static byte[] opensslConsolePkcs12(Path workDirectory, String commonName, String password)
-            throws IOException, InterruptedException {
-        Path key = workDirectory.resolve("key.pem");
-        Path certificate = workDirectory.resolve("cert.pem");
-        Path pkcs12 = workDirectory.resolve("client.p12");
-        run(workDirectory, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + commonName,
-                "-days", "30", "-keyout", key.toString(), "-out", certificate.toString()));
-        List<String> export = new ArrayList<>(List.of("openssl", "pkcs12", "-export"));
-        export.addAll(CONSOLE_PKCS12_OPTIONS);
-        export.addAll(List.of("-inkey", key.toString(), "-in", certificate.toString(), "-out", pkcs12.toString(),
-                "-passout", "env:TEST_P12_PASSWORD"));
-        run(workDirectory, export, "TEST_P12_PASSWORD", password);
-        return Files.readAllBytes(pkcs12);
+    public static byte[] opensslConsolePkcs12(Path workDirectory) throws IOException {
+        for (String name : List.of("key.pem", "cert.pem", "client.p12")) {
+            try (InputStream in = TestClientKeys.class.getResourceAsStream("/fixtures/openssl-console/" + name)) {
+                Files.write(workDirectory.resolve(name), in.readAllBytes());
+            }
+        }
+        return Files.readAllBytes(workDirectory.resolve("client.p12"));
+    }
+
+    /** The password of the OpenSSL-made fixture. */
+    public static final String OPENSSL_FIXTURE_PASSWORD = "Pa55-w0rd:with {braces} and \"quotes\"";
+
+    /** True when the OpenSSL 3 command line is on this machine (tests that run it are skipped otherwise). */
+    public static boolean opensslAvailable() {
+        try {
+            Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && version.startsWith("OpenSSL 3");
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     /** The content of a {@code clientKey_<id>.json} around PKCS#12 bytes. */
     public static byte[] clientKeyJson(String keyId, byte[] pkcs12) {
         return ("{\"KeyId\": \"" + keyId + "\", \"PrivateKeyData\": \"" + Base64.getEncoder().encodeToString(pkcs12) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void run(Path directory, List<String> command, String... environment)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        for (int i = 0; i < environment.length; i += 2) {
-            builder.environment().put(environment[i], environment[i + 1]);
-        }
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("openssl finishes").isTrue();
-        assertThat(process.exitValue()).as("openssl %s: %s", command, new String(output, StandardCharsets.UTF_8)).isZero();
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.kms.aliyun.RequestSigner;
+import dev.sealer.kms.aliyun.instance.RequestSigner;
 import dev.sealer.kms.aliyun.instance.proto.EncryptRequest;
 import dev.sealer.kms.aliyun.instance.proto.EncryptResponse;
 import dev.sealer.kms.aliyun.instance.proto.Error;

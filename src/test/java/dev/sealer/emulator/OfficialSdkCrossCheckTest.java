@@ -10,7 +10,8 @@ import com.aliyun.dkms.gcs.sdk.models.EncryptResponse;
 import com.aliyun.dkms.gcs.sdk.models.GetSecretValueRequest;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.WrappedKey;
-import dev.sealer.kms.aliyun.AliyunKmsClient;
+import dev.sealer.kms.KmsClient;
+import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import dev.sealer.kms.aliyun.AliyunKmsProvider;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -48,7 +49,7 @@ class OfficialSdkCrossCheckTest {
                 emulator.credentialDir().resolve(CredentialFiles.caFileName(emulator.instanceId())));
     }
 
-    private AliyunKmsClient ours() {
+    private KmsClient ours() {
         return provider.client(Map.of());
     }
 
@@ -58,7 +59,7 @@ class OfficialSdkCrossCheckTest {
 
         byte[] plaintext = sdk().decrypt(new DecryptRequest().setKeyId("key-emulator-0002")
                 .setCiphertextBlob(wrapped.ciphertext())
-                .setIv(Base64.getDecoder().decode(wrapped.annotations().get(AliyunKmsClient.ANNOTATION_IV)))
+                .setIv(Base64.getDecoder().decode(wrapped.annotations().get(KmsInstanceClient.ANNOTATION_IV)))
                 .setAlgorithm("AES_GCM")).getPlaintext();
 
         assertThat(plaintext).isEqualTo(DATA_KEY);
@@ -70,7 +71,7 @@ class OfficialSdkCrossCheckTest {
                 .setPlaintext(DATA_KEY).setAlgorithm("AES_GCM"));
 
         byte[] plaintext = ours().decrypt("alias/test-alias", encrypted.getCiphertextBlob(),
-                Map.of(AliyunKmsClient.ANNOTATION_IV, Base64.getEncoder().encodeToString(encrypted.getIv())));
+                Map.of(KmsInstanceClient.ANNOTATION_IV, Base64.getEncoder().encodeToString(encrypted.getIv())));
 
         assertThat(plaintext).isEqualTo(DATA_KEY);
     }

@@ -4,7 +4,7 @@ import dev.sealer.testsupport.TestTls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
-import dev.sealer.kms.aliyun.RequestSigner;
+import dev.sealer.kms.aliyun.instance.RequestSigner;
 import dev.sealer.kms.aliyun.instance.proto.Error;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,7 +11,11 @@ import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** With sealer.api-token set, every entry point requires it; health and /initialize stay open. */
+/**
+ * With sealer.api-token set, every entry point requires it, checked before the body is read; health
+ * stays open. Function Compute's routes are off here (as outside the fc profile): /initialize does not
+ * exist for callers with the token, and is refused like everything else to callers without it.
+ */
 @QuarkusTest
 @TestProfile(ApiTokenTest.WithToken.class)
 class ApiTokenTest {
@@ -21,7 +25,8 @@ class ApiTokenTest {
     public static class WithToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealer.api-token", TOKEN);
+            return Map.of("sealer.api-token", TOKEN, "sealer.allow-unauthenticated", "false",
+                    "sealer.function-compute.enabled", "false");
         }
     }
 
@@ -59,10 +64,12 @@ class ApiTokenTest {
     }
 
     @Test
-    void functionComputeInvoke_withoutToken_isUnauthorized_initializeIsOpen() {
+    void functionComputeRoutes_outsideTheFcProfile_areNotServed() {
         given().header("x-fc-function-handler", "seal").body("{\"text\":\"x\"}").when().post("/invoke")
                 .then().statusCode(401).body("error", equalTo("unauthorized"));
-        given().when().post("/initialize").then().statusCode(200);
+        given().when().post("/initialize").then().statusCode(401);
+        given().header("Authorization", "Bearer " + TOKEN).contentType(ContentType.JSON).body("{}").when().post("/initialize")
+                .then().statusCode(404).body("error", equalTo("not_found"));
     }
 
     @Test

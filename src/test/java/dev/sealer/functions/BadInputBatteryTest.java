@@ -68,7 +68,7 @@ class BadInputBatteryTest {
             return signer.sign(payload);
         }
 
-        String withSetting(String field, String value) {
+        String withSetting(String field, Object value) {
             Map<String, Object> settings = new LinkedHashMap<>(
                     (Map<String, Object>) payload().get("provider_settings"));
             settings.put(field, value);
@@ -133,8 +133,18 @@ class BadInputBatteryTest {
                 400, "malformed_sealed_secret"));
         cases.add(new Case("header not JSON", f -> Request.unseal(f.replacePart(1, b64url("alg ES256"))), 400, "malformed_sealed_secret"));
         cases.add(new Case("alg none", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"none\",\"kid\":\"x\"}"))), 400, "signature_invalid"));
-        cases.add(new Case("kid with ../", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"../etc/passwd\"}"))),
+        cases.add(new Case("kid with ../", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"../../etc/passwd\"}"))),
+                400, "unknown_kid"));
+        cases.add(new Case("kid an absolute path", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"/etc/passwd\"}"))),
                 400, "invalid_id"));
+        cases.add(new Case("kid a URI with ..", f -> Request.unseal(f.replacePart(1,
+                b64url("{\"alg\":\"ES256\",\"kid\":\"kbs:///default/../../etc\"}"))), 400, "invalid_id"));
+        cases.add(new Case("kid a URI of another scheme", f -> Request.unseal(f.replacePart(1,
+                b64url("{\"alg\":\"ES256\",\"kid\":\"kbs+:///a/b/c\"}"))), 400, "invalid_id"));
+        cases.add(new Case("header with duplicate kid", f -> Request.unseal(f.replacePart(1,
+                b64url("{\"alg\":\"ES256\",\"kid\":\"a\",\"kid\":\"b\"}"))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("header with unknown crit", f -> Request.unseal(f.replacePart(1,
+                b64url("{\"alg\":\"ES256\",\"kid\":\"a\",\"crit\":[\"exp\"],\"exp\":1}"))), 400, "malformed_sealed_secret"));
         cases.add(new Case("kid with NUL", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"a\\u0000b\"}"))),
                 400, "invalid_id"));
         cases.add(new Case("kid of 4 KB", f -> Request.unseal(f.replacePart(1, b64url("{\"alg\":\"ES256\",\"kid\":\"" + longId + "\"}"))),
@@ -150,7 +160,7 @@ class BadInputBatteryTest {
             cases.add(new Case("missing " + field, f -> Request.unseal(f.with(field, null)), 400, "malformed_sealed_secret"));
             cases.add(new Case(field + " of wrong type", f -> Request.unseal(f.with(field, List.of(1))), 400, "malformed_sealed_secret"));
         }
-        cases.add(new Case("unknown payload field", f -> Request.unseal(f.with("surprise", "x")), 400, "malformed_sealed_secret"));
+        cases.add(new Case("provider not implemented here", f -> Request.unseal(f.with("provider", "aws")), 400, "unsupported_provider"));
         cases.add(new Case("version 0.1.1", f -> Request.unseal(f.with("version", "0.1.1")), 400, "unsupported_version"));
         cases.add(new Case("version empty", f -> Request.unseal(f.with("version", "")), 400, "unsupported_version"));
         cases.add(new Case("encrypted_key url alphabet", f -> Request.unseal(f.with("encrypted_key", "_-_-")), 400, "invalid_base64"));
@@ -158,12 +168,21 @@ class BadInputBatteryTest {
         cases.add(new Case("iv unpadded", f -> Request.unseal(f.with("iv", "YWI")), 400, "invalid_base64"));
         cases.add(new Case("iv of 16 bytes for GCM", f -> Request.unseal(f.with("iv", b64(new byte[16]))), 400, "malformed_sealed_secret"));
         cases.add(new Case("encrypted_key empty", f -> Request.unseal(f.with("encrypted_key", "")), 400, "malformed_sealed_secret"));
-        cases.add(new Case("encrypted_key of wrong length", f -> Request.unseal(f.with("encrypted_key", b64(new byte[20]))), 502, "kms_error"));
+        cases.add(new Case("encrypted_key of wrong length", f -> Request.unseal(f.with("encrypted_key", b64(new byte[20]))),
+                400, "kms_invalid_parameter"));
+        cases.add(new Case("key the KMS does not know", f -> Request.unseal(f.with("key_id", "key-does-not-exist-42")),
+                400, "kms_key_not_found"));
+        cases.add(new Case("seal with a key the KMS does not know", f -> Request.json("/seal",
+                "{\"text\":\"a\",\"key_id\":\"key-does-not-exist-42\"}"), 400, "kms_key_not_found"));
+        cases.add(new Case("seal a vault name that cannot be opened", f -> Request.json("/seal",
+                "{\"type\":\"vault\",\"name\":\"no spaces allowed\"}"), 400, "invalid_id"));
         cases.add(new Case("GCM tag cut short", f -> Request.unseal(f.with("encrypted_data", b64(new byte[10]))), 400, "malformed_sealed_secret"));
         cases.add(new Case("GCM tag altered", f -> Request.unseal(f.with("encrypted_data",
                 flipLast((String) f.payload().get("encrypted_data")))), 400, "decryption_failed"));
         cases.add(new Case("annotations.iv missing", f -> Request.unseal(f.with("annotations", Map.of())), 400, "malformed_sealed_secret"));
-        cases.add(new Case("annotations not strings", f -> Request.unseal(f.with("annotations", Map.of("iv", 1))), 400, "malformed_sealed_secret"));
+        cases.add(new Case("annotations.iv not a string", f -> Request.unseal(f.with("annotations", Map.of("iv", 1))), 400,
+                "malformed_sealed_secret"));
+        cases.add(new Case("settings client key not a string", f -> Request.unseal(f.withSetting("client_key_id", 7)), 400, "invalid_id"));
         cases.add(new Case("settings client key with ../", f -> Request.unseal(f.withSetting("client_key_id", "../../x")), 400, "invalid_id"));
         cases.add(new Case("settings instance with NUL", f -> Request.unseal(f.withSetting("kms_instance_id", "kst\u0000")), 400, "invalid_id"));
         cases.add(new Case("settings client type", f -> Request.unseal(f.withSetting("client_type", "sts_token")), 400, "unsupported_client_type"));
@@ -184,6 +203,12 @@ class BadInputBatteryTest {
                 400, "invalid_request"));
         cases.add(new Case("text/plain body", f -> new Request("/seal", "text/plain", Map.of(), "x".getBytes(StandardCharsets.UTF_8)),
                 415, "unsupported_media_type"));
+        cases.add(new Case("structured CloudEvent without data", f -> new Request("/", "application/cloudevents+json", Map.of(),
+                "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"dev.sealer.seal\"}".getBytes(StandardCharsets.UTF_8)),
+                400, "invalid_request"));
+        cases.add(new Case("structured CloudEvent with data_base64", f -> new Request("/", "application/cloudevents+json", Map.of(),
+                ("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"dev.sealer.seal\","
+                        + "\"data_base64\":\"e30=\"}").getBytes(StandardCharsets.UTF_8)), 415, "unsupported_media_type"));
         return cases.stream().map(Arguments::of);
     }
 

@@ -42,7 +42,7 @@ class CredentialsFromValuesTest {
     void readiness_isUpAndShowsNoSecret() {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body(containsString("property aliyun.kms.client-key-json"))
+                .body(not(containsString(dev.sealer.testsupport.ExternalEmulatorResource.CLIENT_KEY)))
                 .body(not(containsString("PrivateKeyData")))
                 .body(not(containsString("BEGIN CERTIFICATE")));
     }

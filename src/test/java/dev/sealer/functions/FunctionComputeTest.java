@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.functions.http.FunctionCompute;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -15,9 +21,33 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Function Compute custom-runtime protocol: /invoke with FC headers, /initialize, log framing. */
+/**
+ * The Function Compute custom-container protocol in the {@code fc} profile, as FC calls it: {@code POST
+ * /invoke} with {@code application/octet-stream}, {@code x-fc-request-id} and no {@code Authorization}
+ * (FC authenticates the invocation; the profile waives the token like a deployment with
+ * {@code authType: function} does), {@code /initialize}, log framing.
+ */
 @QuarkusTest
+@TestProfile(FunctionComputeTest.FcProfile.class)
 class FunctionComputeTest {
+
+    /** The fc profile on top of the test profile's emulator and keys. */
+    public static class FcProfile implements QuarkusTestProfile {
+        @Override
+        public String getConfigProfile() {
+            return "fc";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.config.profile.parent", "test",
+                    "aliyun.kms.credential-dir", "target/test-state/kms-emulator",
+                    "sealed-secret.verification.key-dir", "target/test-state/verification-keys");
+        }
+    }
+
+    @Inject
+    KmsEmulator emulator;
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
@@ -49,7 +79,7 @@ class FunctionComputeTest {
         return given().contentType("application/octet-stream")
                 .header("x-fc-request-id", requestId)
                 .header("x-fc-function-handler", handler)
-                .header("x-fc-function-name", handler)
+                .header("x-fc-function-name", "aliyun-kms-sealer-" + handler)
                 .body(event.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .when().post("/invoke").then();
     }
@@ -85,8 +115,18 @@ class FunctionComputeTest {
     }
 
     @Test
-    void initialize_warmsUp() {
+    void initialize_warmsUpOnce_andLaterCallsDoNothing() {
         given().header("x-fc-request-id", "init-1").when().post("/initialize").then()
                 .statusCode(200).header("x-fc-status", "200");
+        // the warm-up opened the default client's connection with one probe (a GetSecretValue the KMS refuses)
+        int probes = emulator.faults().requests("GetSecretValue");
+        assertThat(probes).as("the warm-up reached the KMS").isGreaterThanOrEqualTo(1);
+
+        for (int i = 0; i < 5; i++) {
+            given().header("x-fc-request-id", "init-again-" + i).when().post("/initialize").then()
+                    .statusCode(200).header("x-fc-status", "200");
+        }
+
+        assertThat(emulator.faults().requests("GetSecretValue")).as("no new warm-up, no new connection").isEqualTo(probes);
     }
 }

@@ -15,6 +15,7 @@ class HealthTest {
     void liveAndReady_areUp() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItem("kms-credentials"));
+                .body("checks.name", hasItem("sealer"))
+                .body("checks.data.sealing", hasItem("enabled"));
     }
 }

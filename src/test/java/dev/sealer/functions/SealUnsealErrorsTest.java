@@ -96,8 +96,8 @@ class SealUnsealErrorsTest {
     }
 
     @Test
-    void seal_unknownKey_isKmsErrorWithKmsCodeAndRequestId() {
-        expectError(post("/seal", "{\"text\":\"a\",\"key_id\":\"key-does-not-exist\"}"), 502, "kms_error")
+    void seal_unknownKey_isTheCallersFault_withKmsCodeAndRequestId() {
+        expectError(post("/seal", "{\"text\":\"a\",\"key_id\":\"key-does-not-exist-42\"}"), 400, "kms_key_not_found")
                 .body("kms_error_code", equalTo("Forbidden.KeyNotFound"))
                 .body("kms_request_id", notNullValue());
     }
@@ -161,9 +161,12 @@ class SealUnsealErrorsTest {
     }
 
     @Test
-    void unseal_kidWithTraversal_isInvalidId() {
-        byte[] json = sealed.split("\\.")[2].getBytes(StandardCharsets.US_ASCII);
-        expectError(unseal(signer.signWithKid(Base64.getUrlDecoder().decode(json), "../" + kid)), 400, "invalid_id");
+    void unseal_kidWithTraversal_neverReachesAKeyOutsideTheFolder() {
+        byte[] json = Base64.getUrlDecoder().decode(sealed.split("\\.")[2].getBytes(StandardCharsets.US_ASCII));
+        // the verification folder is target/test-state/verification-keys: "../signing/..." leads to the signing key's folder
+        expectError(unseal(signer.signWithKid(json, "../signing/test-signing-key.jwk")), 400, "unknown_kid");
+        expectError(unseal(signer.signWithKid(json, "/etc/passwd")), 400, "invalid_id");
+        expectError(unseal(signer.signWithKid(json, "kbs:///default/../sealed-secret/test-signing-key")), 400, "invalid_id");
     }
 
     @Test
@@ -228,10 +231,10 @@ class SealUnsealErrorsTest {
     }
 
     @Test
-    void unseal_encryptedKeyOfAnotherKmsKey_isKmsError() {
+    void unseal_encryptedKeyOfAnotherKmsKey_isKmsInvalidParameter() {
         Map<String, Object> payload = payload();
         payload.put("key_id", "key-emulator-0002");
-        expectError(unseal(signer.sign(payload)), 502, "kms_error").body("kms_error_code", equalTo("InvalidParameter"));
+        expectError(unseal(signer.sign(payload)), 400, "kms_invalid_parameter").body("kms_error_code", equalTo("InvalidParameter"));
     }
 
     @Test

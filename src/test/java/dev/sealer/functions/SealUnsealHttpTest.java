@@ -98,9 +98,9 @@ class SealUnsealHttpTest {
     }
 
     @Test
-    void unseal_vaultSecretUnknownToTheKms_isKmsError() {
+    void unseal_vaultSecretUnknownToTheKms_isKmsSecretNotFound() {
         String sealed = seal(Map.of("type", "vault", "name", "no-such-secret"));
-        unseal(sealed).then().statusCode(502).body("error", equalTo("kms_error"))
+        unseal(sealed).then().statusCode(400).body("error", equalTo("kms_secret_not_found"))
                 .body("kms_error_code", equalTo("Forbidden.ResourceNotFound"));
     }
 

@@ -9,13 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The opt-in data-key cache: hits skip the KMS, and age, uses and entries bound it. */
+/**
+ * The opt-in data-key cache: hits skip the KMS, and age (on a steered ticker), uses and entries bound
+ * it; every key it lets go is zeroed.
+ */
 class DataKeyCacheTest {
 
     private static final String KID = "cache-test";
@@ -25,6 +31,7 @@ class DataKeyCacheTest {
 
     private InMemoryKms kms;
     private SigningKey signingKey;
+    private final AtomicLong now = new AtomicLong();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -34,8 +41,9 @@ class DataKeyCacheTest {
     }
 
     private SecretSealer sealer(DataKeyCache.Limits limits) {
-        return new SecretSealer(new KmsProviders(List.of(kms)), signingKey, new DirectoryVerificationKeys(keyDirectory),
-                new SecretSealer.Options(1024, false, limits), new SecureRandom());
+        return new SecretSealer(new KmsProviders(List.of(kms)), signingKey, KidResolver.files(keyDirectory),
+                new SecretSealer.Options(new SecretLimits(1024), false, false),
+                limits == null ? null : new DataKeyCache(limits, now::get), new SecureRandom());
     }
 
     private String seal(SecretSealer sealer, String text) {
@@ -76,29 +84,62 @@ class DataKeyCacheTest {
     }
 
     @Test
-    void cachedKey_expiresAfterMaxAge() throws InterruptedException {
-        SecretSealer sealer = sealer(new DataKeyCache.Limits(Duration.ofMillis(30), 100, 10));
+    void cachedKey_expiresAfterMaxAge() {
+        SecretSealer sealer = sealer(new DataKeyCache.Limits(Duration.ofMinutes(5), 100, 10));
         String sealed = seal(sealer, "x");
         sealer.unseal(sealed);
+        now.addAndGet(Duration.ofMinutes(5).toNanos() - 1);
         sealer.unseal(sealed);
-        Thread.sleep(60);
+        assertThat(kms.returnedPlaintexts).as("still fresh a nanosecond before its age").hasSize(1);
+        now.addAndGet(1);
         sealer.unseal(sealed);
-        assertThat(kms.returnedPlaintexts).hasSize(2);
+        assertThat(kms.returnedPlaintexts).as("expired at its age: the KMS again").hasSize(2);
     }
 
     @Test
     void cache_keepsAtMostMaxEntries_andZeroesWhatItDrops() {
-        DataKeyCache cache = new DataKeyCache(new DataKeyCache.Limits(Duration.ofMinutes(1), 100, 2));
+        DataKeyCache cache = new DataKeyCache(new DataKeyCache.Limits(Duration.ofMinutes(1), 100, 2), now::get);
         byte[] key = {1, 2, 3};
-        cache.put("a", key);
-        cache.put("b", key);
-        cache.put("c", key);
+        List<byte[]> stored = new ArrayList<>();
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            cache.put(name, key);
+            stored.add(cache.storedArray(name));
+        }
+
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.get("a")).isNull();
-        assertThat(cache.get("c")).containsExactly(1, 2, 3);
+        long zeroed = stored.stream().filter(array -> Arrays.equals(array, new byte[3])).count();
+        assertThat(zeroed).as("every evicted key was zeroed").isEqualTo(3);
         assertThat(key).as("the cache keeps its own copy").containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void cache_zeroesExpiredUsedUpAndClearedKeys() {
+        DataKeyCache cache = new DataKeyCache(new DataKeyCache.Limits(Duration.ofMinutes(1), 1, 10), now::get);
+        cache.put("used-up", new byte[] {7});
+        cache.put("expires", new byte[] {8});
+        cache.put("cleared", new byte[] {9});
+        byte[] usedUp = cache.storedArray("used-up");
+        byte[] expires = cache.storedArray("expires");
+        byte[] cleared = cache.storedArray("cleared");
+
+        assertThat(cache.get("used-up")).containsExactly(7);
+        assertThat(cache.get("used-up")).isNull();
+        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(cache.get("expires")).isNull();
         cache.clear();
+
+        assertThat(usedUp).containsOnly(0);
+        assertThat(expires).containsOnly(0);
+        assertThat(cleared).containsOnly(0);
         assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void cacheKey_isUnambiguous_whenValuesContainTheSeparators() {
+        assertThat(DataKeyCache.keyOf("p", Map.of("a", "b=c"), "k", new byte[] {1}, Map.of()))
+                .isNotEqualTo(DataKeyCache.keyOf("p", Map.of("a=b", "c"), "k", new byte[] {1}, Map.of()));
+        assertThat(DataKeyCache.keyOf("p", Map.of("a", "b\u0000c"), "k", new byte[] {1}, Map.of()))
+                .isNotEqualTo(DataKeyCache.keyOf("p", Map.of("a", "b", "c", ""), "k", new byte[] {1}, Map.of()));
     }
 
     @Test

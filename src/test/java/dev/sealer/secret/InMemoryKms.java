@@ -1,7 +1,9 @@
 package dev.sealer.secret;
 
 import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
+import dev.sealer.ServiceFaultException;
+import dev.sealer.kms.KmsRefusedException;
+import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.WrappedKey;
@@ -61,10 +63,23 @@ final class InMemoryKms implements KmsProvider, KmsClient {
     }
 
     @Override
-    public Map<String, String> canonicalSettings(Map<String, String> providerSettings) {
+    public Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> providerSettings) {
         Map<String, String> settings = new LinkedHashMap<>(providerSettings == null ? Map.of() : providerSettings);
         settings.putIfAbsent("client_type", "client_key");
         return settings;
+    }
+
+    @Override
+    public Map<String, String> canonicalVaultReference(String secretName, Map<String, String> annotations) {
+        if (secretName.contains(" ")) {
+            throw new dev.sealer.CallerFaultException(ErrorCode.INVALID_ID, "field 'name': no spaces in this test KMS");
+        }
+        return new LinkedHashMap<>(annotations);
+    }
+
+    @Override
+    public ProviderHealth health() {
+        return ProviderHealth.up(Map.of());
     }
 
     @Override
@@ -96,14 +111,9 @@ final class InMemoryKms implements KmsProvider, KmsClient {
         secretCalls.add(new SecretCall(secretName, Map.copyOf(annotations)));
         byte[] value = vault.get(secretName);
         if (value == null) {
-            throw new SealerException(ErrorCode.KMS_ERROR, "no such secret in the test vault");
+            throw new KmsRefusedException(ErrorCode.KMS_SECRET_NOT_FOUND, "no such secret in the test vault", "NotFound", "req-1", null);
         }
         return value.clone();
-    }
-
-    @Override
-    public Map<String, String> providerSettings() {
-        return Map.of();
     }
 
     /** Unwraps a data key directly, for tests that build sealed secrets by hand. */
@@ -129,7 +139,7 @@ final class InMemoryKms implements KmsProvider, KmsClient {
             cipher.init(mode, key, new GCMParameterSpec(128, iv));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new SealerException(ErrorCode.KMS_ERROR, "test KMS cannot " + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt"));
+            throw new ServiceFaultException(ErrorCode.KMS_ERROR, "test KMS cannot " + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt"));
         }
     }
 }

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The envelope and vault logic of {@link SecretSealer} (SPEC 1) with a small in-memory KMS:
+ * The envelope and vault logic of {@link SecretSealer} (docs/FORMAT.md) with a small in-memory KMS:
  * round trips, freshness of data key and IV, every way a signed payload can still be wrong, the
  * legacy form and the explicit skip switch, the size limits and wiping of data keys.
  */
@@ -53,7 +53,7 @@ class SecretSealerTest {
     Path keyDirectory;
     private InMemoryKms kms;
     private SigningKey signingKey;
-    private DirectoryVerificationKeys verificationKeys;
+    private KidResolver verificationKeys;
     private SecretSealer sealer;
 
     @BeforeEach
@@ -61,13 +61,13 @@ class SecretSealerTest {
         kms = new InMemoryKms("aliyun");
         signingKey = SigningKey.generate(KID);
         Files.writeString(keyDirectory.resolve(KID), signingKey.publicJwk());
-        verificationKeys = new DirectoryVerificationKeys(keyDirectory);
+        verificationKeys = KidResolver.files(keyDirectory);
         sealer = sealer(signingKey, MAX, false);
     }
 
     private SecretSealer sealer(SigningKey key, int maxSecretBytes, boolean skipVerification) {
         return new SecretSealer(new KmsProviders(List.of(kms)), key, verificationKeys,
-                new SecretSealer.Options(maxSecretBytes, skipVerification), new SecureRandom());
+                new SecretSealer.Options(new SecretLimits(maxSecretBytes), skipVerification, false), null, new SecureRandom());
     }
 
     // ---- envelope round trips ----------------------------------------------------------------------
@@ -200,7 +200,7 @@ class SecretSealerTest {
 
     @Test
     void unseal_stringFarLongerThanAnySealedSecret_isPayloadTooLarge() {
-        String huge = "sealed." + "A".repeat((int) sealer.maxSealedChars() + 2048);
+        String huge = "sealed." + "A".repeat((int) sealer.limits().maxSealedChars() + 2048);
 
         assertThat(codeOf(() -> sealer.unseal(huge))).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
     }
@@ -213,7 +213,7 @@ class SecretSealerTest {
 
         String sealed = large.sealEnvelope(secret, "aliyun", "key-test", SETTINGS);
 
-        assertThat((long) sealed.length()).isLessThanOrEqualTo(large.maxSealedChars());
+        assertThat((long) sealed.length()).isLessThanOrEqualTo(large.limits().maxSealedChars());
         assertThat(large.unseal(sealed)).isEqualTo(secret);
     }
 
@@ -380,7 +380,7 @@ class SecretSealerTest {
     // ---- providers and the KMS's answers -------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"aws", "Aliyun", "ALIYUN", "", "aliyun "})
+    @ValueSource(strings = {"aws", "kbs", "ehsm", "", "aliyun "})
     void sealAndUnseal_unknownProvider_isUnsupportedProvider(String provider) {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
@@ -391,15 +391,23 @@ class SecretSealerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"Aliyun", "ALIYUN", "aLiYuN"})
+    void unseal_providerInAnotherCase_opens_asTheCdhComparesCaseInsensitively(String provider) {
+        String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
+
+        assertThat(sealer.unseal(resigned(sealed, p -> p.put("provider", provider)))).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 16, 31, 33, 64})
-    void unseal_kmsReturnsDataKeyOfWrongLength_isKmsBadResponse(int length) {
+    void unseal_wrappedKeyThatIsNoAes256Key_isMalformed_andWiped(int length) {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
         kms.decryptOverride = new byte[length];
         Arrays.fill(kms.decryptOverride, (byte) 0x5a);
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> sealer.unseal(sealed));
 
-        assertThat(e.errorCode()).isEqualTo(ErrorCode.KMS_BAD_RESPONSE);
+        assertThat(e.errorCode()).as("the KMS opened what the signer wrapped").isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
         assertThat(kms.returnedPlaintexts.get(0)).as("wiped").isEqualTo(new byte[length]);
     }
 

@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -18,10 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,13 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * emulator's files. The "rotated" credentials are those of a second emulator with the same instance
  * and client key ids but its own CA and client key: only a client rebuilt from the new files can
  * talk to it (the endpoint switches with the files, as if the instance had been re-issued), and its
- * {@code db-password} secret has another value, which tells the two apart. The rotation check runs
- * every 100 ms instead of 2 s.
+ * {@code db-password} secret has another value, which tells the two apart. The rotation check interval
+ * (2 s) passes on a steered ticker: no test waits.
  */
 @QuarkusTest
-class CredentialRotationITTest {
+class CredentialRotationHttpsTest {
 
-    private static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
+    private final AtomicLong now = new AtomicLong();
 
     @TempDir
     static Path rotatedDirectory;
@@ -57,8 +57,8 @@ class CredentialRotationITTest {
     KmsEmulator emulator;
 
     private final AtomicReference<URI> endpoint = new AtomicReference<>();
-    private AliyunKmsClients clients;
-    private AliyunProviderSettings settings;
+    private KmsInstanceClients clients;
+    private KmsInstanceClients.Key settings;
 
     @BeforeEach
     void copyEmulatorCredentials() throws IOException {
@@ -69,10 +69,8 @@ class CredentialRotationITTest {
         }
         installCredentials(emulator.credentialDir());
         endpoint.set(emulator.endpoint());
-        settings = new AliyunProviderSettings(emulator.clientKeyId(), emulator.instanceId());
-        clients = new AliyunKmsClients(new DirectoryCredentialStore(clientDirectory), id -> endpoint.get(),
-                TestKmsConfig.defaults().withCredentialCheckInterval(CHECK_INTERVAL), KmsCallObserver.NONE,
-                Clock.systemUTC());
+        settings = new KmsInstanceClients.Key(emulator.instanceId(), emulator.clientKeyId());
+        clients = TestFactories.clients(new DirectoryCredentialStore(clientDirectory), id -> endpoint.get(), now::get);
     }
 
     @AfterEach
@@ -101,17 +99,26 @@ class CredentialRotationITTest {
         Files.move(temporary, clientDirectory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static String secret(AliyunKmsClient client) {
+    private static String secret(KmsInstanceClient client) {
         return new String(client.getSecret("db-password", Map.of()), StandardCharsets.UTF_8);
     }
 
-    private static void waitPastCheckInterval() throws InterruptedException {
-        Thread.sleep(CHECK_INTERVAL.toMillis() * 2);
+    private void waitPastCheckInterval() {
+        now.addAndGet(Duration.ofSeconds(2).toNanos() + 1);
     }
 
     @Test
-    void get_credentialsUnchanged_returnsTheCachedClient() throws InterruptedException {
-        AliyunKmsClient first = clients.get(settings);
+    void get_credentialsReplacedOnDisk_areNotLookedAtBeforeTheCheckInterval() throws Exception {
+        KmsInstanceClient before = clients.get(settings);
+        installCredentials(rotatedDirectory);
+        now.addAndGet(Duration.ofSeconds(2).toNanos() - 1);
+
+        assertThat(clients.get(settings)).isSameAs(before);
+    }
+
+    @Test
+    void get_credentialsUnchanged_returnsTheCachedClient() {
+        KmsInstanceClient first = clients.get(settings);
         waitPastCheckInterval();
 
         assertThat(clients.get(settings)).isSameAs(first);
@@ -120,13 +127,13 @@ class CredentialRotationITTest {
 
     @Test
     void get_credentialsReplacedOnDisk_rebuildsTheClientWithoutRestart() throws Exception {
-        AliyunKmsClient before = clients.get(settings);
+        KmsInstanceClient before = clients.get(settings);
         assertThat(secret(before)).isEqualTo("vault-secret-value");
 
         installCredentials(rotatedDirectory);
         endpoint.set(rotated.endpoint());
         waitPastCheckInterval();
-        AliyunKmsClient after = clients.get(settings);
+        KmsInstanceClient after = clients.get(settings);
 
         assertThat(after).isNotSameAs(before);
         assertThat(secret(after)).isEqualTo("rotated-value");
@@ -135,25 +142,27 @@ class CredentialRotationITTest {
 
     @Test
     void get_brokenNewCredentials_keepThePreviousClientServingAndReportIt() throws Exception {
-        AliyunKmsClient before = clients.get(settings);
+        KmsInstanceClient before = clients.get(settings);
         replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
         waitPastCheckInterval();
 
-        AliyunKmsClient after = clients.get(settings);
+        KmsInstanceClient after = clients.get(settings);
 
         assertThat(after).isSameAs(before);
         assertThat(secret(after)).isEqualTo("vault-secret-value");
         assertThat(clients.problems()).singleElement().asString()
-                .contains(emulator.clientKeyId())
-                .contains(emulator.instanceId())
-                .contains("still serving")
+                .contains("credentials_invalid")
+                .contains("still serve")
+                .as("readiness shows it to anyone: no ids, no secret")
+                .doesNotContain(emulator.clientKeyId())
+                .doesNotContain(emulator.instanceId())
                 .doesNotContain("not-the-password");
     }
 
     @Test
     void get_brokenCredentialsRepaired_rebuildsAndClearsTheProblem() throws Exception {
-        AliyunKmsClient before = clients.get(settings);
+        KmsInstanceClient before = clients.get(settings);
         replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
         waitPastCheckInterval();
@@ -162,7 +171,7 @@ class CredentialRotationITTest {
 
         installCredentials(emulator.credentialDir());
         waitPastCheckInterval();
-        AliyunKmsClient repaired = clients.get(settings);
+        KmsInstanceClient repaired = clients.get(settings);
 
         assertThat(repaired).isNotSameAs(before);
         assertThat(secret(repaired)).isEqualTo("vault-secret-value");
@@ -171,7 +180,7 @@ class CredentialRotationITTest {
 
     @Test
     void get_brokenCredentialsRolledBackToTheVeryFilesOfTheClient_clearsTheProblem() throws Exception {
-        AliyunKmsClient before = clients.get(settings);
+        KmsInstanceClient before = clients.get(settings);
         Path password = clientDirectory.resolve(CredentialFiles.passwordFileName(emulator.clientKeyId()));
         Path kept = clientDirectory.resolve("password.kept");
         Files.move(password, kept, StandardCopyOption.ATOMIC_MOVE);

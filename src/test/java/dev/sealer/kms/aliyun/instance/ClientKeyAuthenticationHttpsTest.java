@@ -1,34 +1,34 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.sealer.ErrorCode;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.credentials.DirectoryCredentialStore;
 import dev.sealer.emulator.EmulatorPki;
 import dev.sealer.emulator.KmsEmulator;
-import dev.sealer.kms.KmsServiceException;
+import dev.sealer.kms.KmsFailureException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our client signing with a client key the KMS does not know, or with another private key under a
- * known id: the KMS answers with the protocol errors of SPEC 3a ({@code 404 Unauthorized},
+ * known id: the KMS answers with the protocol errors of the real service ({@code 404 Unauthorized},
  * {@code 401 SignatureNotMatch}), not a TLS failure, and the client reports them as such. The key
  * files are written into a temporary directory (with the emulator's CA file), never into the
  * emulator's own.
  */
 @QuarkusTest
-class ClientKeyAuthenticationITTest {
+class ClientKeyAuthenticationHttpsTest {
 
     private static final byte[] DATA_KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -38,7 +38,7 @@ class ClientKeyAuthenticationITTest {
     @TempDir
     Path directory;
 
-    private AliyunKmsClients clients;
+    private KmsInstanceClients clients;
 
     @AfterEach
     void close() {
@@ -47,39 +47,38 @@ class ClientKeyAuthenticationITTest {
         }
     }
 
-    private AliyunKmsClient clientWithNewKey(String clientKeyId) throws IOException {
+    private KmsInstanceClient clientWithNewKey(String clientKeyId) throws IOException {
         EmulatorPki.Issued key = EmulatorPki.clientKey(emulator.instanceId());
         CredentialWriter.writeClientKey(directory, clientKeyId, key.key(), key.certificate(), "a password".toCharArray(),
                 CredentialWriter.PasswordFormat.BARE);
         String caFile = CredentialFiles.caFileName(emulator.instanceId());
         Files.copy(emulator.credentialDir().resolve(caFile), directory.resolve(caFile));
-        clients = new AliyunKmsClients(new DirectoryCredentialStore(directory), id -> emulator.endpoint(),
-                TestKmsConfig.defaults(), KmsCallObserver.NONE, Clock.systemUTC());
-        return clients.get(new AliyunProviderSettings(clientKeyId, emulator.instanceId()));
+        clients = TestFactories.clients(new DirectoryCredentialStore(directory), id -> emulator.endpoint());
+        return clients.get(new KmsInstanceClients.Key(emulator.instanceId(), clientKeyId));
     }
 
     @Test
     void call_signedByAnUnknownClientKey_isRefusedUnauthorized() throws IOException {
-        AliyunKmsClient stranger = clientWithNewKey("KAAP.client-key-the-kms-never-saw");
+        KmsInstanceClient stranger = clientWithNewKey("KAAP.client-key-the-kms-never-saw");
 
-        KmsServiceException refused = catchThrowableOfType(KmsServiceException.class,
+        KmsFailureException refused = catchThrowableOfType(KmsFailureException.class,
                 () -> stranger.encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(refused).as("a KMS answer, not a transport failure").isNotNull();
-        assertThat(refused.httpStatus()).isEqualTo(404);
+        assertThat(refused.errorCode()).as("the service's credentials, not the caller's fault").isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(refused.kmsErrorCode()).isEqualTo("Unauthorized");
-        assertThat(refused.requestId()).isNotBlank();
+        assertThat(refused.kmsRequestId()).isNotBlank();
     }
 
     @Test
     void call_signedByAnotherPrivateKeyUnderAKnownId_isRefusedSignatureNotMatch() throws IOException {
-        AliyunKmsClient impostor = clientWithNewKey(emulator.clientKeyId());
+        KmsInstanceClient impostor = clientWithNewKey(emulator.clientKeyId());
 
-        KmsServiceException refused = catchThrowableOfType(KmsServiceException.class,
+        KmsFailureException refused = catchThrowableOfType(KmsFailureException.class,
                 () -> impostor.encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(refused).as("a KMS answer, not a transport failure").isNotNull();
-        assertThat(refused.httpStatus()).isEqualTo(401);
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(refused.kmsErrorCode()).isEqualTo("SignatureNotMatch");
     }
 }

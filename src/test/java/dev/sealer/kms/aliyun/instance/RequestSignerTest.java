@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
