@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.testsupport.SecretRecorder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,28 +16,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs after the whole test suite (failsafe, phase integration-test) and greps everything the
- * application logged during it for the secrets the tests used: plaintexts, the emulator's client-key
- * password, private keys, the signing key and the API token. None may appear.
+ * application logged during it for every secret the tests used: each plaintext and token that crossed
+ * the HTTP interface (recorded by {@link SecretRecorder} as the tests ran, so no list is kept by hand),
+ * the emulator's client-key passwords, the signing key and private-key markers. None may appear.
  */
 class LogHygieneIT {
 
     private static final Path LOGS = Path.of("target/test-logs");
     private static final Path STATE = Path.of("target/test-state");
 
-    /** Plaintexts the tests seal and unseal (kept distinctive so that a hit is a real leak). */
-    private static final List<String> PLAINTEXTS = List.of("correct horse battery staple", "do-not-leak-7f3a",
-            "battery-secret-9c41e", "made by the CDH's way", "older tools wrote CTR", "opened by the other side",
-            "vault-secret-value", "load-secret-", "no files mounted", "after the storm", "from FC", "structured mode",
-            "binary mode", "test-token-5b1f9c");
-
     @Test
     void theSuitesLog_containsNoSecret() throws IOException {
         String log = readLogs();
         assertThat(log).as("the suite's log was captured").contains("KMS emulator").contains("Profile test activated");
 
-        List<String> secrets = new ArrayList<>(PLAINTEXTS);
+        List<String> secrets = new ArrayList<>(Files.readAllLines(SecretRecorder.FILE, StandardCharsets.UTF_8));
+        assertThat(secrets).as("the tests' secrets were recorded").hasSizeGreaterThan(50)
+                .contains("correct horse battery staple");
         secrets.addAll(List.of("PrivateKeyData", "PRIVATE KEY", "ClientKeyPassword"));
-        try (Stream<Path> files = Files.list(STATE.resolve("kms-credentials"))) {
+        try (Stream<Path> files = Files.walk(STATE)) {
             files.filter(f -> f.getFileName().toString().startsWith("password_"))
                     .forEach(f -> secrets.add(read(f).strip()));
         }

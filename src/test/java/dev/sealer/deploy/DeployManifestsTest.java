@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -167,10 +168,7 @@ class DeployManifestsTest {
 
     /** The application's configuration as a given profile sees it, with no environment. */
     private static SmallRyeConfig profileConfig(String profile) throws IOException {
-        return new SmallRyeConfigBuilder()
-                .withProfile(profile)
-                .withSources(new PropertiesConfigSource(PROPERTIES.toUri().toURL(), 100))
-                .build();
+        return dev.sealer.testsupport.ApplicationConfig.build(profile, Map.of());
     }
 
     private static Set<String> definedProfiles() throws IOException {

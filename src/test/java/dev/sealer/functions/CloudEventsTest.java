@@ -33,7 +33,7 @@ class CloudEventsTest {
 
     @Test
     void binaryEvents_sealThenUnseal_answerWithResultEvents() {
-        Response sealed = binary(SEAL_TYPE, "b-1").body(Map.of("text", "binary mode")).when().post("/");
+        Response sealed = binary(SEAL_TYPE, "b-1").body(Map.of("text", "binary-mode-secret-3a1")).when().post("/");
         sealed.then().statusCode(200)
                 .header("ce-type", "dev.sealer.seal.result")
                 .header("ce-source", "/aliyun-kms-sealer")
@@ -45,13 +45,13 @@ class CloudEventsTest {
                 .then().statusCode(200)
                 .header("ce-type", "dev.sealer.unseal.result")
                 .header("ce-source", "/aliyun-kms-sealer")
-                .body("text", equalTo("binary mode"));
+                .body("text", equalTo("binary-mode-secret-3a1"));
     }
 
     @Test
     void structuredEvents_sealThenUnseal_answerWithResultEvents() {
         Response sealed = given().contentType("application/cloudevents+json")
-                .body(structured(SEAL_TYPE, Map.of("text", "structured mode"))).when().post("/");
+                .body(structured(SEAL_TYPE, Map.of("text", "structured-mode-secret-7c2"))).when().post("/");
         sealed.then().statusCode(200)
                 .contentType(startsWith("application/cloudevents+json"))
                 .body("type", equalTo("dev.sealer.seal.result"))
@@ -64,7 +64,7 @@ class CloudEventsTest {
                 .body(structured(UNSEAL_TYPE, Map.of("sealed", sealed.path("data.sealed")))).when().post("/")
                 .then().statusCode(200)
                 .body("type", equalTo("dev.sealer.unseal.result"))
-                .body("data.text", equalTo("structured mode"));
+                .body("data.text", equalTo("structured-mode-secret-7c2"));
     }
 
     @Test
