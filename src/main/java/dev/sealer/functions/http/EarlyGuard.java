@@ -7,11 +7,13 @@ import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -81,13 +83,24 @@ public class EarlyGuard {
         try {
             checkContentType(context, path);
             long reserved = reserveBody(context);
-            context.addEndHandler(done -> inFlightBodyBytes.addAndGet(-reserved));
+            AtomicBoolean released = new AtomicBoolean();
             long timer = context.vertx().setTimer(config.limits().bodyReadTimeout().toMillis(), id -> {
                 if (!context.request().isEnded()) {
-                    context.response().reset();
+                    if (context.request().version() == HttpVersion.HTTP_2) {
+                        context.response().reset();
+                    } else {
+                        context.request().connection().close();
+                    }
                 }
             });
-            context.addEndHandler(done -> context.vertx().cancelTimer(timer));
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    inFlightBodyBytes.addAndGet(-reserved);
+                    context.vertx().cancelTimer(timer);
+                }
+            };
+            // called when the answer is sent, and when the connection goes away before it is
+            context.addEndHandler(done -> release.run());
         } catch (SealerException e) {
             reject(context, e);
             return;
@@ -141,7 +154,12 @@ public class EarlyGuard {
 
     /** Answers without reading the body, and closes the connection so that the body is never read. */
     private void reject(RoutingContext context, SealerException reason) {
-        context.response().putHeader("connection", "close");
+        if (context.request().version() == HttpVersion.HTTP_2) {
+            context.addEndHandler(done -> context.response().reset()); // one stream, not the whole connection
+        } else {
+            context.response().putHeader("connection", "close");
+            context.addEndHandler(done -> context.request().connection().close());
+        }
         if (reason.errorCode() == ErrorCode.OVERLOADED) {
             context.response().putHeader("retry-after", "1");
         }

@@ -1,0 +1,199 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.sealer.functions.http.EarlyGuard;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an outsider can make the service hold: nothing. Requests without the token are refused on
+ * their headers (401) and their connections closed before any of the body is read; authenticated
+ * bodies share a bounded budget (503 {@code overloaded} beyond it) and must arrive in time. Loopback
+ * only; bounded connections and time.
+ */
+@QuarkusTest
+@TestProfile(RequestLimitsTest.Limits.class)
+class RequestLimitsTest {
+
+    static final String TOKEN = "limits-token-4e8d2c";
+    private static final int ATTACKERS = 60;
+    private static final int DECLARED = 2_900_000;
+    /** Far above any answer time here: only a service that stopped answering takes this long. */
+    private static final int HANG_MILLIS = 30_000;
+
+    public static class Limits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sealer.api-token", TOKEN, "sealer.allow-unauthenticated", "false",
+                    "sealer.limits.in-flight-body-bytes", "4M", "sealer.limits.body-read-timeout", "1s");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    EarlyGuard guard;
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(root.getHost(), root.getPort());
+        socket.setSoTimeout(HANG_MILLIS);
+        return socket;
+    }
+
+    private static void sendHeaders(Socket socket, String path, int contentLength, String authorization) throws IOException {
+        String headers = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + contentLength + "\r\n" + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + "\r\n";
+        socket.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** The status line and headers of the answer. */
+    private static String readHead(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
+    }
+
+    /** True when the server closed the connection (or reset it); false when it kept it open past the hang bound. */
+    private static boolean closedByServer(Socket socket) {
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] drain = new byte[8192];
+            while (in.read(drain) != -1) {
+                // the rest of the answer
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    private static void healthAnswersAndSealWorks() {
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("text", "during-the-flood"))
+                .when().post("/seal").then().statusCode(200);
+    }
+
+    @Test
+    void unauthenticatedNearLimitBodies_areRefusedOnTheirHeaders_andHoldNothing() throws Exception {
+        List<Socket> attackers = new ArrayList<>();
+        try {
+            byte[] megabyte = new byte[1024 * 1024];
+            java.util.Arrays.fill(megabyte, (byte) 'A');
+            for (int i = 0; i < ATTACKERS; i++) {
+                Socket socket = connect();
+                attackers.add(socket);
+                sendHeaders(socket, "/unseal", DECLARED, null);
+            }
+            for (Socket socket : attackers) {
+                String head = readHead(socket);
+                assertThat(head).as("refused before the body was sent").startsWith("HTTP/1.1 401");
+                assertThat(head.toLowerCase()).contains("connection: close");
+            }
+            assertThat(guard.inFlightBodyBytes()).as("nothing reserved for unauthenticated bodies").isZero();
+            healthAnswersAndSealWorks();
+            for (Socket socket : attackers) {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(megabyte);
+                    out.flush();
+                } catch (IOException e) {
+                    // the server closed the connection: the body is never read
+                }
+                assertThat(closedByServer(socket)).isTrue();
+            }
+        } finally {
+            for (Socket socket : attackers) {
+                socket.close();
+            }
+        }
+        healthAnswersAndSealWorks();
+        assertThat(guard.inFlightBodyBytes()).isZero();
+    }
+
+    @Test
+    void authenticatedBodies_shareABoundedBudget_beyondItOverloaded() throws Exception {
+        try (Socket first = connect(); Socket second = connect()) {
+            sendHeaders(first, "/unseal", 3_000_000, "Bearer " + TOKEN);
+            // the first request holds 3 MB of the 4 MB budget until its body arrives (or times out)
+            long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
+            while (guard.inFlightBodyBytes() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(guard.inFlightBodyBytes()).isEqualTo(3_000_000);
+
+            sendHeaders(second, "/unseal", 3_000_000, "Bearer " + TOKEN);
+            String head = readHead(second);
+
+            assertThat(head).startsWith("HTTP/1.1 503");
+            assertThat(head.toLowerCase()).contains("retry-after: 1");
+        }
+    }
+
+    @Test
+    void authenticatedBodyThatStalls_isCutOffAtTheReadTimeout_andReleasesItsShare_loggedBelowError() throws Exception {
+        List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    severe.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+        try (Socket stalling = connect()) {
+            sendHeaders(stalling, "/unseal", 100_000, "Bearer " + TOKEN);
+            stalling.getOutputStream().write("{\"sealed\":\"".getBytes(StandardCharsets.US_ASCII));
+            stalling.getOutputStream().flush();
+
+            assertThat(closedByServer(stalling)).as("closed by the server's 1 s body deadline, before our 30 s").isTrue();
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
+        while (guard.inFlightBodyBytes() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(guard.inFlightBodyBytes()).isZero();
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("sealed", "x"))
+                .when().post("/unseal").then().statusCode(400).body("error", equalTo("malformed_sealed_secret"));
+        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        assertThat(severe).as("an aborted body is the caller's business: no ERROR line an outsider could flood").isEmpty();
+    }
+}
