@@ -4,7 +4,10 @@ import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.runtime.SealerConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +41,10 @@ public class Authentication {
     SealerConfig config;
 
     private volatile FileToken fileToken;
+
+    void onStart(@Observes @Priority(2) StartupEvent event) {
+        checkConfiguration();
+    }
 
     /** Checks the configuration at start; see the class comment. */
     public void checkConfiguration() {

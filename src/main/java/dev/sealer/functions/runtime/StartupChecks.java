@@ -2,7 +2,6 @@ package dev.sealer.functions.runtime;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.functions.http.Authentication;
 import dev.sealer.secret.SecretSealer;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -22,7 +21,7 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>inside a TEE ({@code tee} profile) signature verification cannot be switched off;
  *   <li>development switches (generated signing keys; the emulator checks itself) only in {@code dev} and {@code test};
- *   <li>authentication is configured (a non-blank token, or Eventing OIDC), or explicitly waived;
+ *   <li>(authentication is checked by {@code Authentication} itself);
  *   <li>the HTTP body limit can carry the largest sealed secret the secret limit allows;
  *   <li>the signing key, if configured, loads.
  * </ul>
@@ -42,14 +41,10 @@ class StartupChecks {
     SealedSecretConfig secretConfig;
 
     @Inject
-    Authentication authentication;
-
-    @Inject
     SecretSealer sealer;
 
     void check(@Observes @Priority(1) StartupEvent event) {
         check(Profiles.active());
-        authentication.checkConfiguration();
         LOG.infof("sealing %s", sealer.canSeal() ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
                 : "disabled: this instance only unseals");
     }

@@ -1,0 +1,78 @@
+package dev.sealer.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering the README describes, held against the compiled code:
+ *
+ * <pre>
+ *   functions -> secret -> kms <- kms.aliyun -> credentials
+ *   emulator -> kms.aliyun (protocol classes), credentials
+ * </pre>
+ *
+ * The root package ({@code dev.sealer}: error codes, exceptions, id and base64 rules) is used by all
+ * and uses none. Nothing depends on the emulator except through {@code LocalKmsInstance}, and the
+ * function layer knows no provider.
+ */
+class LayeringTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importProductionCode() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sealer");
+    }
+
+    @Test
+    void layers_dependOnlyDownwards() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Functions").definedBy("dev.sealer.functions..")
+                .layer("Secret").definedBy("dev.sealer.secret..")
+                .layer("Kms").definedBy("dev.sealer.kms")
+                .layer("Aliyun").definedBy("dev.sealer.kms.aliyun..")
+                .layer("Credentials").definedBy("dev.sealer.credentials..")
+                .layer("Emulator").definedBy("dev.sealer.emulator..")
+                .whereLayer("Functions").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Emulator").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Secret").mayOnlyBeAccessedByLayers("Functions")
+                .whereLayer("Kms").mayOnlyBeAccessedByLayers("Functions", "Secret", "Aliyun")
+                .whereLayer("Aliyun").mayOnlyBeAccessedByLayers("Emulator")
+                .whereLayer("Credentials").mayOnlyBeAccessedByLayers("Aliyun", "Emulator", "Functions")
+                .check(classes);
+    }
+
+    @Test
+    void functions_knowNoProvider() {
+        noClasses().that().resideInAPackage("dev.sealer.functions..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sealer.kms.aliyun..", "dev.sealer.emulator..")
+                .check(classes);
+    }
+
+    @Test
+    void theCore_isFreeOfTheFramework() {
+        noClasses().that().resideInAnyPackage("dev.sealer.secret..", "dev.sealer.credentials..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..", "io.quarkus..",
+                        "io.vertx..")
+                .check(classes);
+    }
+
+    @Test
+    void theRootPackage_dependsOnNoOtherPartOfTheProject() {
+        noClasses().that().resideInAPackage("dev.sealer")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sealer.*..")
+                .check(classes);
+    }
+
+    @Test
+    void packages_haveNoCycles() {
+        slices().matching("dev.sealer.(*)..").should().beFreeOfCycles().check(classes);
+    }
+}
