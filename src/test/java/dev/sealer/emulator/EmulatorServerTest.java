@@ -103,6 +103,24 @@ class EmulatorServerTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ca", "clientKey", "password"})
+    void start_onAFolderHoldingCredentialsItDidNotWrite_refusesAndLeavesThemAlone(String which) throws Exception {
+        java.nio.file.Files.createDirectories(directory);
+        Path foreign = switch (which) {
+            case "ca" -> caFile();
+            case "clientKey" -> clientKeyFile();
+            default -> passwordFile();
+        };
+        byte[] real = "the user's real credential file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(foreign, real);
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> TestEmulators.startSeeded(directory).close());
+
+        assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("will not overwrite");
+        assertThat(Files.readAllBytes(foreign)).isEqualTo(real);
+    }
+
     private Client sdk(EmulatorServer server) {
         return OfficialSdk.client(server.endpoint(), clientKeyFile(), passwordFile(), caFile());
     }
@@ -233,8 +251,9 @@ class EmulatorServerTest {
     // ---- a client key the user brings ---------------------------------------------------------
 
     @Test
-    void userBroughtClientKey_inTheEmulatorsDirectory_isAccepted() throws Exception {
-        try (EmulatorServer server = TestEmulators.startSeeded(directory)) {
+    void userBroughtClientKey_inTheEmulatorsDirectory_isAcceptedOnceTheFolderIsRescanned() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (EmulatorServer server = TestEmulators.startSeeded(directory, now::get)) {
             String userKeyId = "KAAP.user-brought-client-key";
             EmulatorPki.Issued issued = EmulatorPki.clientKey(TestEmulators.INSTANCE_ID);
             CredentialWriter.writeClientKey(directory, userKeyId, issued.key(), issued.certificate(),
@@ -244,12 +263,9 @@ class EmulatorServerTest {
             GetSecretValueRequest request = GetSecretValueRequest.newBuilder().setSecretName(TestEmulators.SECRET_NAME).build();
 
             // The emulator rescans its directory at most once a second, on an unknown id.
+            assertThat(https.call("GetSecretValue", userKey, request).status()).as("no rescan within the second").isEqualTo(404);
+            now.addAndGet(1_000_000_001L);
             RawKmsHttps.Answer answer = https.call("GetSecretValue", userKey, request);
-            long deadline = System.nanoTime() + 3_000_000_000L;
-            while (answer.status() == 404 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                answer = https.call("GetSecretValue", userKey, request);
-            }
 
             assertThat(answer.status()).isEqualTo(200);
             assertThat(GetSecretValueResponse.parseFrom(answer.body()).getSecretData()).isEqualTo(TestEmulators.SECRET_VALUE);
@@ -258,12 +274,13 @@ class EmulatorServerTest {
 
     @Test
     void clientKeyOutsideTheEmulatorsDirectory_isRefusedUnauthorized(@TempDir Path elsewhere) throws Exception {
-        try (EmulatorServer server = TestEmulators.startSeeded(directory)) {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (EmulatorServer server = TestEmulators.startSeeded(directory, now::get)) {
             EmulatorPki.Issued issued = EmulatorPki.clientKey(TestEmulators.INSTANCE_ID);
             ClientKey stranger = new ClientKey("KAAP.stranger", issued.key(), issued.certificate());
             CredentialWriter.writeClientKey(elsewhere, stranger.id(), issued.key(), issued.certificate(),
                     "pw".toCharArray(), CredentialWriter.PasswordFormat.BARE);
-            Thread.sleep(1100); // a rescan is due: it must not find the key either
+            now.addAndGet(1_000_000_001L); // a rescan is due: it must not find the key either
 
             RawKmsHttps.Answer answer = new RawKmsHttps(server.endpoint(), caFile()).call("GetSecretValue", stranger,
                     GetSecretValueRequest.newBuilder().setSecretName(TestEmulators.SECRET_NAME).build());

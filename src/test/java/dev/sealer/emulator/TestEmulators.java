@@ -40,13 +40,18 @@ final class TestEmulators {
 
     /** An emulator with the state shared by all seeded emulators of this run (same CA, keys, client key). */
     static EmulatorServer startSeeded(Path directory) {
+        return startSeeded(directory, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    }
+
+    /** Like {@link #startSeeded(Path)}, with a ticker that decides when the folder is rescanned for client keys. */
+    static EmulatorServer startSeeded(Path directory, com.github.benmanes.caffeine.cache.Ticker ticker) {
         EmulatorServer.Settings settings = settings(directory);
         try {
             CredentialWriter.writeSecretFile(settings.stateFile(), seedState());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new EmulatorServer(settings, new EmulatorFaults()).start();
+        return new EmulatorServer(settings, new EmulatorFaults(), ticker).start();
     }
 
     private static synchronized byte[] seedState() throws IOException {
