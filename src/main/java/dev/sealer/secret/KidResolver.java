@@ -75,15 +75,22 @@ public final class KidResolver implements VerificationKeys {
         return parsed;
     }
 
-    /** Writes the public JWK of a generated development key where this resolver will find it. */
-    public void install(Kid kid, String publicJwk) {
+    /**
+     * Writes the public JWK of a generated development key where this resolver will find it: the key
+     * folder for a file kid, the local KBS resource folder for a URI kid.
+     *
+     * @return false when there is no such place here (a URI kid resolved by the guest's resource API):
+     *     the key must then be published as a KBS resource
+     */
+    public boolean install(Kid kid, String publicJwk) {
         if (kid instanceof Kid.ResourceUri uri) {
             if (resourceFolder == null) {
-                throw new IllegalStateException("a generated key with a KBS resource kid needs sealed-secret.verification.kbs-resource-dir");
+                return false;
             }
             resourceFolder.write(uri.resourcePath(), publicJwk);
         } else {
             files.write(kid.value(), publicJwk);
         }
+        return true;
     }
 }

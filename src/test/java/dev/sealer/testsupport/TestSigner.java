@@ -86,6 +86,18 @@ public final class TestSigner {
         }
     }
 
+    /** The JWS header of a sealed secret, decoded without verification. */
+    public static Map<String, Object> headerOf(String sealed) {
+        try {
+            String part = sealed.split("\\.")[1];
+            @SuppressWarnings("unchecked")
+            Map<String, Object> header = JSON.readValue(Base64.getUrlDecoder().decode(part), Map.class);
+            return header;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The legacy unsigned form for a payload. */
     public static String legacy(Map<String, ?> payload) {
         try {

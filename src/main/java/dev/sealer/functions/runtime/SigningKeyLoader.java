@@ -35,8 +35,12 @@ final class SigningKeyLoader {
         if (!Files.exists(file) && signing.generateIfMissing()) {
             SigningKey generated = SigningKey.generate(kid);
             CredentialWriter.writeSecretFile(file, generated.privateJwk().getBytes(StandardCharsets.UTF_8));
-            verification.install(generated.kid(), generated.publicJwk());
-            LOG.infof("generated a development signing key %s (kid %s) and installed its public half", file.toAbsolutePath(), kid);
+            if (verification.install(generated.kid(), generated.publicJwk())) {
+                LOG.infof("generated a development signing key %s (kid %s) and installed its public half", file.toAbsolutePath(), kid);
+            } else {
+                LOG.infof("generated a development signing key %s: publish its public half as the KBS resource %s",
+                        file.toAbsolutePath(), kid);
+            }
             return Optional.of(generated);
         }
         try {
