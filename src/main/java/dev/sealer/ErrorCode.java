@@ -48,8 +48,6 @@ public enum ErrorCode {
     KMS_PERMISSION_DENIED(403),
     /** No such function or route. */
     NOT_FOUND(404),
-    /** The request body has no declared length ({@code content-length}). */
-    LENGTH_REQUIRED(411),
     /** The secret or the request body exceeds the configured limit. */
     PAYLOAD_TOO_LARGE(413),
     /** The request is neither JSON nor a CloudEvent. */

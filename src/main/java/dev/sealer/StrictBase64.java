@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * Base64 decoding that accepts exactly one form, as the sealed-secret format prescribes: the outer
  * JWS parts are base64url without padding, the fields inside the payload standard base64 with
- * padding (SPEC 1 and 3b). The JDK decoders are lenient about padding; this class is not.
+ * padding (docs/FORMAT.md, "The sealed secret"). The JDK decoders are lenient about padding; this class is not.
  *
  * <p>Only the canonical encoding is accepted: the unused low bits of the last character must be
  * zero (RFC 4648 section 3.5), as the CDH's decoders (Rust {@code base64} {@code STANDARD} and

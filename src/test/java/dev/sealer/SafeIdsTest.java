@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Ids from untrusted input must never name a path outside their directory (SPEC 1 and 2). */
+/** Ids from untrusted input must never name a path outside their directory (docs/FORMAT.md). */
 class SafeIdsTest {
 
     @ParameterizedTest

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exactly one base64 form per place (SPEC 1, 3b): standard alphabet with padding inside the
+ * Exactly one base64 form per place (docs/FORMAT.md, "The sealed secret"): standard alphabet with padding inside the
  * payload, URL alphabet without padding for the JWS parts; canonical encodings only.
  */
 class StrictBase64Test {

@@ -33,7 +33,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads the three credential files of Alibaba Cloud's client-key access (SPEC section 2):
+ * Reads the three credential files of Alibaba Cloud's client-key access (docs/FORMAT.md, "Credential files"):
  * {@code clientKey_<id>.json} ({@code {"KeyId", "PrivateKeyData": base64 PKCS#12}}),
  * {@code password_<id>.json} (either {@code {"ClientKeyPassword": "..."}} or the bare password,
  * trailing white space ignored) and {@code PrivateKmsCA_<instance>.pem} (one or more certificates).

@@ -38,7 +38,7 @@ import org.bouncycastle.pkcs.bc.BcPKCS12PBEOutputEncryptorBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
 
 /**
- * Writes credential files in exactly the formats Alibaba Cloud hands out (SPEC section 2), for the
+ * Writes credential files in exactly the formats Alibaba Cloud hands out (docs/FORMAT.md, "Credential files"), for the
  * embedded emulator and for tests. The PKCS#12 uses the console's legacy encryption: certificate
  * bag under pbeWithSHAAnd40BitRC2-CBC, key bag under pbeWithSHAAnd3-KeyTripleDES-CBC, both with 2048
  * iterations, and a SHA-1 MAC with 1 iteration. Files holding secrets are created owner-only.

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The credential files of SPEC 2: the console's legacy PKCS#12 (made here with the OpenSSL CLI),
+ * The credential files of docs/FORMAT.md ("Credential files"): the console's legacy PKCS#12 (made here with the OpenSSL CLI),
  * both password formats, the CA bundle, and the errors for every way they can be wrong.
  */
 class CredentialFilesTest {
@@ -54,7 +54,7 @@ class CredentialFilesTest {
     private static final String INSTANCE_ID = "kst-test";
     private static final String PASSWORD = TestClientKeys.OPENSSL_FIXTURE_PASSWORD;
 
-    /** The PKCS#12 structure Alibaba's console hands out (SPEC 2), as {@link #structureOf} summarizes it. */
+    /** The PKCS#12 structure Alibaba's console hands out (docs/FORMAT.md, "Credential files"), as {@link #structureOf} summarizes it. */
     private static final Pkcs12Structure CONSOLE_STRUCTURE = new Pkcs12Structure(List.of(
             new SafeSummary(PKCSObjectIdentifiers.encryptedData, PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, 2048,
                     List.of(PKCSObjectIdentifiers.certBag), null, -1),

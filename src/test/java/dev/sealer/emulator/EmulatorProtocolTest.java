@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The emulator's protocol checks, seen from a bare HTTPS client: each test sends a request that is
  * correct (signed with the emulator's client key) except for one thing, and expects the HTTP status
- * and {@code ErrorCode} of SPEC section 3a. Every answer, success or error, is a protobuf message
+ * and {@code ErrorCode} of docs/FORMAT.md ("Errors, retries and time"). Every answer, success or error, is a protobuf message
  * with a non-empty {@code RequestId}.
  */
 class EmulatorProtocolTest {
@@ -209,7 +209,7 @@ class EmulatorProtocolTest {
 
         RawKmsHttps.Answer answer = https.post(signed("Encrypt", large, Instant.now()), large);
 
-        // SPEC 3a names no ErrorCode for 413; the answer is still a protobuf Error with a RequestId
+        // The real service documents no ErrorCode for 413; the answer is still a protobuf Error with a RequestId
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.error().getStatusCode()).isEqualTo(413);
         assertThat(answer.error().getRequestId()).isNotBlank().isEqualTo(answer.requestIdHeader());

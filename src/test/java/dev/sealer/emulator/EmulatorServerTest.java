@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A standalone {@link EmulatorServer} on a directory: the credential files it writes have the real
- * formats (SPEC section 2), its state survives a restart, and it accepts client keys a user drops
+ * formats (docs/FORMAT.md, "Credential files"), its state survives a restart, and it accepts client keys a user drops
  * into its directory.
  */
 class EmulatorServerTest {

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The outer JWS of a sealed secret (SPEC 1): round trip, tampering with every part, malformed
+ * The outer JWS of a sealed secret (docs/FORMAT.md, "The sealed secret"): round trip, tampering with every part, malformed
  * forms, algorithm and signature-shape checks, kid handling, and interoperability with an
  * independent JOSE library (Nimbus).
  */
@@ -262,7 +262,7 @@ class SealedSecretJwsTest {
 
     @Test
     void verify_paddedPartsFromAPaddingEncoder_areMalformed() {
-        // the interoperability bug of SPEC 3b: a producer that pads
+        // a real interoperability bug of the reference system: a producer that pads
         byte[] header = ("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"}").getBytes(StandardCharsets.UTF_8);
         String paddedHeader = Base64.getUrlEncoder().encodeToString(header);
         String paddedPayload = Base64.getUrlEncoder().encodeToString(PAYLOAD);

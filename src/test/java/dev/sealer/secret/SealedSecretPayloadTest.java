@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The payload JSON of a sealed secret (SPEC 1): exact CDH field names, the version checked before
+ * The payload JSON of a sealed secret (docs/FORMAT.md, "The sealed secret"): exact CDH field names, the version checked before
  * anything else, then the type, then the fields of that type; strict about missing, mistyped and
  * unknown fields.
  */

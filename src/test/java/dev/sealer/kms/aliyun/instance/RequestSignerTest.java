@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The request authentication of {@code dkms-gcs-0.2} (SPEC 3) for a fixed date, body and client key:
+ * The request authentication of {@code dkms-gcs-0.2} (docs/FORMAT.md, "Request signing") for a fixed date, body and client key:
  * the headers and the string to sign are compared with hand-written literals, the signature is
  * checked with the JDK against the public key of the client key's certificate, and with the string
  * to sign and signer of Alibaba's official SDK.
@@ -268,7 +268,7 @@ class RequestSignerTest {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    /** The layout of SPEC 3, written out by hand. */
+    /** The layout of docs/FORMAT.md ("Request signing"), written out by hand. */
     private static String handWrittenStringToSign(String apiName, String hash, String date) {
         return "POST\n" + hash + "\napplication/x-protobuf\n" + date + "\n"
                 + "x-kms-acccesskeyid:" + CLIENT_KEY_ID + "\n"
