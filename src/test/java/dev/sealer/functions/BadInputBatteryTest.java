@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealer.testsupport.TestSigner;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.testsupport.RawHttp;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputBatteryTest {
 
     private static final String SECRET = "battery-secret-9c41e";
+
+    @TestHTTPResource("/")
+    java.net.URL root;
 
     /** One hostile request, built from a valid sealed secret and a signer for forged payloads. */
     record Case(String name, Function<Fixture, Request> request, int status, String error) {
@@ -214,17 +221,28 @@ class BadInputBatteryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void badInput_getsItsDocumentedError_andTheServiceStaysUp(Case badCase) {
+    void badInput_getsItsDocumentedError_andTheServiceStaysUp(Case badCase) throws Exception {
         Request request = badCase.request().apply(fixture);
-        var spec = given().contentType(request.contentType()).body(request.body());
-        for (Map.Entry<String, String> header : request.headers().entrySet()) {
-            spec = spec.header(header.getKey(), header.getValue());
+        int status;
+        String body;
+        if (request.body().length > 3 * 1024 * 1024) {
+            // refused on its declared length: the service closes the connection without reading the body
+            RawHttp.Answer answer = RawHttp.declaredOnly(root, request.path(), request.contentType(), request.body().length);
+            status = answer.status();
+            body = answer.body();
+        } else {
+            var spec = given().contentType(request.contentType()).body(request.body());
+            for (Map.Entry<String, String> header : request.headers().entrySet()) {
+                spec = spec.header(header.getKey(), header.getValue());
+            }
+            Response response = spec.when().post(request.path());
+            status = response.statusCode();
+            body = response.asString();
         }
-        Response response = spec.when().post(request.path());
-        String body = response.asString();
-        assertThat(response.statusCode()).as("%s: %s", badCase.name(), body).isEqualTo(badCase.status());
-        assertThat(response.<String>path("error")).as(badCase.name()).isEqualTo(badCase.error());
-        assertThat(response.<String>path("message")).isNotBlank();
+        JsonNode json = new ObjectMapper().readTree(body);
+        assertThat(status).as("%s: %s", badCase.name(), body).isEqualTo(badCase.status());
+        assertThat(json.path("error").asText()).as(badCase.name()).isEqualTo(badCase.error());
+        assertThat(json.path("message").asText()).isNotBlank();
         assertThat(body).doesNotContain(SECRET).doesNotContain("Exception").doesNotContain("at dev.sealer")
                 .doesNotContain("at java.").doesNotContain("BEGIN");
         assertThat(body.length()).isLessThan(2048);

@@ -29,6 +29,9 @@ class SealUnsealErrorsTest {
     @ConfigProperty(name = "sealed-secret.signing.jwk-file")
     Path signingJwk;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL root;
+
     @ConfigProperty(name = "sealed-secret.signing.kid")
     String kid;
 
@@ -252,10 +255,12 @@ class SealUnsealErrorsTest {
     }
 
     @Test
-    void bodyOverTheHttpLimit_isPayloadTooLarge() {
-        String body = "{\"text\":\"" + "x".repeat(4 * 1024 * 1024) + "\"}";
-        given().contentType(ContentType.JSON).body(body).when().post("/seal").then()
-                .statusCode(413).body("error", equalTo("payload_too_large"));
+    void bodyOverTheHttpLimit_isPayloadTooLarge_onItsDeclaredLength() throws Exception {
+        dev.sealer.testsupport.RawHttp.Answer answer = dev.sealer.testsupport.RawHttp.declaredOnly(root, "/seal", "application/json",
+                4L * 1024 * 1024);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.body()).contains("\"error\":\"payload_too_large\"");
     }
 
     @Test
