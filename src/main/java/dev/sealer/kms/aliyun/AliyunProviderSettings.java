@@ -10,14 +10,15 @@ import java.util.Set;
 
 /**
  * The typed form of a sealed secret's {@code provider_settings} for the {@code aliyun} provider with
- * client-key access: which client key reaches which KMS instance. Public values; validated here
+ * client-key access ({@code client_type} {@code client_key}; the other client types are in
+ * {@link AliyunClientSettings}, which reads the settings first): which client key reaches which KMS instance. Public values; validated here
  * because they are untrusted input that ends up in file names.
  *
  * <p>Two readings: {@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are
  * ignored; a missing {@code client_type} means {@code client_key}); {@link #fromSealRequest} is strict
  * (an unknown member is an error), since a mistake there would be signed into a secret.
  */
-public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
+public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) implements AliyunClientSettings {
 
     public static final String CLIENT_KEY_ID = "client_key_id";
     public static final String KMS_INSTANCE_ID = "kms_instance_id";
@@ -33,6 +34,7 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
     /**
      * The settings as written into a sealed secret, {@code client_type} included (the CDH requires it).
      */
+    @Override
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put(CLIENT_KEY_ID, clientKeyId);
