@@ -104,12 +104,19 @@ final class RamClients implements AutoCloseable {
         return factory.client(endpoint(role.regionId()), role.regionId(), metadata.forRole(role.roleName()));
     }
 
-    /** The OpenAPI endpoint of a region (already validated: it builds a host name). */
-    URI endpoint(String regionId) {
-        return config.openapi().endpoint().map(URI::create)
-                .or(() -> local.map(LocalKmsInstance::endpoint))
-                .orElseGet(() -> URI.create("https://" + (config.openapi().vpcEndpoint() ? "kms-vpc." : "kms.")
-                        + AliyunRegions.require("region_id", regionId) + ".aliyuncs.com"));
+    private URI endpoint(String regionId) {
+        return endpoint(config.openapi(), local.map(LocalKmsInstance::endpoint), regionId);
+    }
+
+    /**
+     * The OpenAPI endpoint of a region: the override, else the emulator's, else Alibaba's public
+     * ({@code kms.<region>.aliyuncs.com}) or VPC ({@code kms-vpc.<region>.aliyuncs.com}) one. The
+     * region id is checked before it builds a host name.
+     */
+    static URI endpoint(AliyunKmsConfig.OpenApi openapi, Optional<URI> emulator, String regionId) {
+        AliyunRegions.require("region_id", regionId);
+        return openapi.endpoint().map(URI::create).or(() -> emulator)
+                .orElseGet(() -> URI.create("https://" + (openapi.vpcEndpoint() ? "kms-vpc." : "kms.") + regionId + ".aliyuncs.com"));
     }
 
     private Optional<KeyStore> trustStore() {

@@ -6,12 +6,14 @@ import dev.sealer.kms.aliyun.KmsErrorResponse;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.util.Locale;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
 /**
  * Turns every non-2xx answer of the KMS OpenAPI into a {@link KmsErrorResponse} carrying the JSON
  * error's {@code Code}, {@code Message} and {@code RequestId}. A body that is not such JSON still
- * gives a clear answer, from the HTTP status alone ({@link KmsErrorResponse#NO_ERROR_BODY}).
+ * gives a clear answer, from the HTTP status alone ({@link KmsErrorResponse#NO_ERROR_BODY}). The
+ * message is {@linkplain #scrub scrubbed} of what may quote the credentials.
  */
 final class OpenApiErrorMapper implements ResponseExceptionMapper<KmsErrorResponse> {
 
@@ -26,7 +28,7 @@ final class OpenApiErrorMapper implements ResponseExceptionMapper<KmsErrorRespon
             try {
                 JsonNode error = JSON.readTree(body);
                 if (error != null && error.path("Code").isTextual()) {
-                    return new KmsErrorResponse(status, error.path("Code").textValue(), error.path("Message").asText(""),
+                    return new KmsErrorResponse(status, error.path("Code").textValue(), scrub(error.path("Message").asText("")),
                             error.path("RequestId").asText(""));
                 }
             } catch (IOException e) {
@@ -34,6 +36,17 @@ final class OpenApiErrorMapper implements ResponseExceptionMapper<KmsErrorRespon
             }
         }
         return new KmsErrorResponse(status, null, null, response.getHeaderString("x-acs-request-id"));
+    }
+
+    /**
+     * The message as it may be logged: Alibaba's gateway answers {@code SignatureDoesNotMatch} with
+     * its "string to sign", which quotes every parameter, the SecurityToken included; that part is cut
+     * off. At most 200 characters are kept.
+     */
+    static String scrub(String message) {
+        int cut = message.toLowerCase(Locale.ROOT).indexOf("string to sign");
+        String kept = cut < 0 ? message : message.substring(0, cut) + "string to sign withheld";
+        return kept.length() > 200 ? kept.substring(0, 200) + "..." : kept;
     }
 
     @Override
