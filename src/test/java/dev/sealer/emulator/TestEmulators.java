@@ -4,7 +4,9 @@ import dev.sealer.credentials.CredentialWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +16,14 @@ import java.util.Map;
  * the directory; the emulator then writes its credential files from it as usual. {@link #startFresh}
  * generates a new state, as on first use.
  */
-final class TestEmulators {
+public final class TestEmulators {
 
     static final String INSTANCE_ID = "kst-test0000000000000001";
     static final String CLIENT_KEY_ID = "KAAP.test-client-key-0001";
     static final String KEY_1 = "key-test-0001";
     static final String KEY_2 = "key-test-0002";
-    static final String SECRET_NAME = "db-password";
-    static final String SECRET_VALUE = "secret-of-the-standalone-emulator";
+    public static final String SECRET_NAME = "db-password";
+    public static final String SECRET_VALUE = "secret-of-the-standalone-emulator";
 
     private static byte[] seedState;
 
@@ -40,13 +42,18 @@ final class TestEmulators {
 
     /** An emulator with the state shared by all seeded emulators of this run (same CA, keys, client key). */
     static EmulatorServer startSeeded(Path directory) {
+        return startSeeded(directory, new EmulatorFaults(), Clock.systemUTC());
+    }
+
+    /** A seeded emulator with fault switches and a clock of the test's (for its RAM credentials' expiry and its checks). */
+    public static EmulatorServer startSeeded(Path directory, EmulatorFaults faults, Clock clock) {
         EmulatorServer.Settings settings = settings(directory);
         try {
             CredentialWriter.writeSecretFile(settings.stateFile(), seedState());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new EmulatorServer(settings, new EmulatorFaults()).start();
+        return new EmulatorServer(settings, faults, Ticker.systemTicker(), clock, EmulatorServer.RamSettings.DEFAULTS).start();
     }
 
     private static synchronized byte[] seedState() throws IOException {
