@@ -99,7 +99,12 @@ public sealed interface AliyunClientSettings permits AliyunProviderSettings, Ali
         return fromSealedSecret(settings, defaults);
     }
 
-    private static String clientType(Map<String, String> settings) {
+    /**
+     * The {@code client_type} of settings, checked ({@code client_key} when absent), without reading
+     * the other members: so that an envelope with a RAM client type is refused for its type first, as
+     * the CDH does.
+     */
+    static String clientType(Map<String, String> settings) {
         if (!settings.containsKey(CLIENT_TYPE)) {
             return CLIENT_KEY;
         }
@@ -111,7 +116,7 @@ public sealed interface AliyunClientSettings permits AliyunProviderSettings, Ali
         return clientType;
     }
 
-    private static String required(Map<String, String> settings, String member) {
+    static String required(Map<String, String> settings, String member) {
         if (settings.containsKey(member) && settings.get(member) == null) {
             throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': must be a string");
         }

@@ -85,11 +85,13 @@ public class AliyunKmsProvider implements KmsProvider {
 
     @Override
     public KmsClient client(Map<String, String> providerSettings) {
-        AliyunClientSettings settings = AliyunClientSettings.fromSealedSecret(providerSettings, defaults());
-        if (settings instanceof AliyunProviderSettings clientKey) {
-            return clients().get(new KmsInstanceClients.Key(clientKey.kmsInstanceId(), clientKey.clientKeyId()));
+        if (!AliyunClientSettings.CLIENT_KEY.equals(AliyunClientSettings.clientType(providerSettings))) {
+            // RAM client types: the other members are read (and checked) only when a vault secret is read
+            Map<String, String> copy = new java.util.HashMap<>(providerSettings);
+            return ramClients.client(() -> AliyunClientSettings.fromSealedSecret(copy, defaults()));
         }
-        return ramClients.client(settings);
+        AliyunProviderSettings settings = AliyunProviderSettings.fromSealedSecret(providerSettings, defaults());
+        return clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId()));
     }
 
     @Override

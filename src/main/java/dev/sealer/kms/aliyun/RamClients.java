@@ -23,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The clients of the RAM client types, {@code ecs_ram_role} and {@code sts_token}: the KMS OpenAPI of
@@ -67,12 +68,12 @@ final class RamClients implements AutoCloseable {
         this.tokenFiles = config.stsTokenDir().or(() -> credentialFolder).map(StsTokenFiles::new);
     }
 
-    /** A client for settings of a RAM client type; resolves nothing until a vault secret is read. */
-    KmsClient client(AliyunClientSettings settings) {
-        if (settings instanceof AliyunClientSettings.StsToken sts) {
-            return new VaultOnlyClient(() -> stsToken(sts));
-        }
-        return new VaultOnlyClient(this::ecsRamRole);
+    /**
+     * A client for settings of a RAM client type; reads (and checks) the settings and resolves the
+     * target only when a vault secret is read.
+     */
+    KmsClient client(Supplier<AliyunClientSettings> settings) {
+        return new VaultOnlyClient(() -> settings.get() instanceof AliyunClientSettings.StsToken sts ? stsToken(sts) : ecsRamRole());
     }
 
     /** What the provider reports about RAM credentials at start (no secret, no path). */
