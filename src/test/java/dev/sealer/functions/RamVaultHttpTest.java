@@ -86,6 +86,16 @@ class RamVaultHttpTest {
     }
 
     @Test
+    void stsToken_theEmulatorsOwnTokenFile_opensByARelativePath_asInDevMode() throws IOException {
+        for (String part : Files.readString(emulator.credentialDir().resolve("emulator-sts-token")).strip().split(":")) {
+            SecretRecorder.remember(part);
+        }
+        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME, "provider_settings",
+                Map.of("client_type", "sts_token", "token_path", "emulator-sts-token", "region_id", "cn-hangzhou")));
+        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+    }
+
+    @Test
     void vaultWrittenByTheCdhsTool_withEcsRamRole_opens() {
         // the secret CLI writes empty annotations and provider settings given on its command line
         Map<String, Object> payload = new LinkedHashMap<>();
