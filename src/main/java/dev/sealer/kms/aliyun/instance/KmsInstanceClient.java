@@ -111,7 +111,9 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
             call("GetSecretValue", () -> api.getSecretValue(GetSecretValueRequest.getDefaultInstance()));
             return null;
         } catch (SealerException e) {
-            return e instanceof KmsErrorAnswer answer && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
+            // (Set.of rejects null: a failure without a KMS answer has no error code)
+            return e instanceof KmsErrorAnswer answer && answer.kmsErrorCode() != null
+                    && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
         }
     }
 
