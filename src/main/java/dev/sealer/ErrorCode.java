@@ -70,6 +70,11 @@ public enum ErrorCode {
     KMS_UNAVAILABLE(503),
     /** The verification key named by a KBS resource URI could not be fetched. */
     VERIFICATION_KEY_UNAVAILABLE(503),
+    /**
+     * Short-lived RAM credentials could not be fetched: the instance metadata service is down, too
+     * slow, or answered something that holds no credentials.
+     */
+    CREDENTIALS_UNAVAILABLE(503),
     /** The KMS did not answer within the configured time. */
     KMS_TIMEOUT(504);
 

@@ -59,6 +59,22 @@ public interface EmulatorConfig {
     @WithDefault("15m")
     Duration maxClockSkew();
 
+    /** The RAM role its metadata service serves (written into {@code ecsRamRole.json} in its folder). */
+    @WithDefault("EmulatorEcsRole")
+    String ramRole();
+
+    /** The region written into {@code ecsRamRole.json}. */
+    @WithDefault("cn-hangzhou")
+    String regionId();
+
+    /** The lifetime of the role credentials its metadata service hands out. */
+    @WithDefault("1h")
+    Duration roleCredentialsTtl();
+
+    /** The lifetime of the credentials in the {@code emulator-sts-token} file it writes at each start. */
+    @WithDefault("12h")
+    Duration stsTokenTtl();
+
     Faults faults();
 
     /** Faults on demand, for reliability tests; all off by default. */

@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EmulatorFaults {
 
+    /** The name the KMS OpenAPI's {@code GetSecretValue} is counted under (the instance API's is {@code GetSecretValue}). */
+    public static final String OPENAPI_GET_SECRET_VALUE = "OpenApi.GetSecretValue";
+    /** The name requests to the emulator's metadata service are counted under. */
+    public static final String METADATA = "Metadata";
+
     /** What to do with one request. */
     public enum Action {
         SERVE, THROTTLE, FAIL, DROP

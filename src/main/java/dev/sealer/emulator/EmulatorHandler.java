@@ -66,9 +66,11 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     private final Duration maxClockSkew;
     private final Clock clock;
     private final Instant createTime;
+    private final OpenApiEmulator openApi;
 
     EmulatorHandler(Vertx vertx, EmulatorKeys keys, Map<String, String> secrets, TrustedClientKeys clientKeys,
-            EmulatorFaults faults, Duration maxClockSkew, Clock clock) {
+            EmulatorFaults faults, Duration maxClockSkew, Clock clock, OpenApiEmulator openApi) {
+        this.openApi = openApi;
         this.vertx = vertx;
         this.keys = keys;
         this.secrets = Map.copyOf(secrets);
@@ -98,6 +100,10 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     }
 
     private void respond(HttpServerRequest request, byte[] body) {
+        if (isOpenApi(request)) {
+            respondOpenApi(request, body);
+            return;
+        }
         switch (faults.next(request.getHeader(RequestSigner.HEADER_API_NAME))) {
             case DROP -> {
                 delay(() -> request.connection().close());
@@ -124,6 +130,48 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
             answer = error(refusal.status, refusal.code, refusal.getMessage());
         }
         answerLater(request, status, answer, false);
+    }
+
+    /**
+     * A KMS OpenAPI request, told apart from the instance API by its form: no {@code x-kms-apiname}
+     * header, and parameters in a form body or an {@code Action} in the query string.
+     */
+    static boolean isOpenApi(HttpServerRequest request) {
+        return request.getHeader(RequestSigner.HEADER_API_NAME) == null
+                && (isForm(request) || request.params().contains("Action"));
+    }
+
+    private static boolean isForm(HttpServerRequest request) {
+        String contentType = request.getHeader("content-type");
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    private void respondOpenApi(HttpServerRequest request, byte[] body) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        request.params().forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
+        if (isForm(request) && body.length > 0) {
+            new io.netty.handler.codec.http.QueryStringDecoder(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
+                    .parameters().forEach((name, values) -> parameters.put(name, values.get(values.size() - 1)));
+        }
+        String host = request.authority() == null ? null : request.authority().host();
+        OpenApiEmulator.Answer answer = switch (faults.next(OpenApiEmulator.countedName(parameters))) {
+            case DROP -> null;
+            case THROTTLE -> OpenApiEmulator.error(429, "Rejected.Throttling", "Request was denied due to request throttling.",
+                    host, UUID.randomUUID().toString());
+            case FAIL -> OpenApiEmulator.error(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable.",
+                    host, UUID.randomUUID().toString());
+            case SERVE -> openApi.answer(request.method().name(), host, parameters);
+        };
+        delay(() -> {
+            if (answer == null) {
+                request.connection().close();
+                return;
+            }
+            request.response().setStatusCode(answer.status())
+                    .putHeader("content-type", "application/json;charset=utf-8")
+                    .putHeader("x-acs-request-id", answer.requestId())
+                    .end(Buffer.buffer(answer.json()));
+        });
     }
 
     private Message process(HttpServerRequest request, byte[] body) throws Refusal {
@@ -186,7 +234,8 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
 
     /** The API name for counting: one of the served APIs, or "other" (names come from requests). */
     static String knownApiOrOther(String api) {
-        return api != null && APIS.contains(api) ? api : "other";
+        return api != null && (APIS.contains(api) || api.equals(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)
+                || api.equals(EmulatorFaults.METADATA)) ? api : "other";
     }
 
     private EncryptResponse encrypt(EncryptRequest request, String requestId) throws Refusal {

@@ -53,11 +53,27 @@ public final class EmulatorServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The RAM side: the role its metadata service serves, the region written into
+     * {@code ecsRamRole.json}, the lifetime of the role's credentials and of the token file it writes.
+     */
+    public record RamSettings(String roleName, String regionId, Duration roleCredentialsTtl, Duration tokenFileTtl) {
+        public static final RamSettings DEFAULTS = new RamSettings("EmulatorEcsRole", "cn-hangzhou", Duration.ofHours(1),
+                Duration.ofHours(12));
+    }
+
+    /** The {@code sts_token} file the emulator writes into its folder at each start ({@code AK:SK:STS}). */
+    public static final String TOKEN_FILE = "emulator-sts-token";
+
     private final Settings settings;
     private final EmulatorFaults faults;
     private final Ticker ticker;
+    private final Clock clock;
+    private final RamSettings ram;
+    private final EmulatorRoles roles;
     private Vertx vertx;
     private URI endpoint;
+    private URI metadataEndpoint;
 
     public EmulatorServer(Settings settings, EmulatorFaults faults) {
         this(settings, faults, Ticker.systemTicker());
@@ -65,9 +81,19 @@ public final class EmulatorServer implements AutoCloseable {
 
     /** @param ticker when to rescan the folder for client keys (tests steer it) */
     public EmulatorServer(Settings settings, EmulatorFaults faults, Ticker ticker) {
+        this(settings, faults, ticker, Clock.systemUTC(), RamSettings.DEFAULTS);
+    }
+
+    /**
+     * @param clock the emulator's time: request dates and timestamps, credential expiry (tests steer it)
+     */
+    public EmulatorServer(Settings settings, EmulatorFaults faults, Ticker ticker, Clock clock, RamSettings ram) {
         this.settings = settings;
         this.faults = faults;
         this.ticker = ticker;
+        this.clock = clock;
+        this.ram = ram;
+        this.roles = new EmulatorRoles(ram.roleName(), ram.roleCredentialsTtl(), clock);
     }
 
     /** Loads or creates the state, writes the credential files and listens. Blocks until listening. */
@@ -83,7 +109,8 @@ public final class EmulatorServer implements AutoCloseable {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
         TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey, ticker);
         EmulatorHandler handler = new EmulatorHandler(vertx, new EmulatorKeys(state.keys()), settings.secrets(),
-                clientKeys, faults, settings.maxClockSkew(), Clock.systemUTC());
+                clientKeys, faults, settings.maxClockSkew(), clock,
+                new OpenApiEmulator(settings.secrets(), roles, settings.maxClockSkew(), clock));
         EmulatorPki.Issued serverPair = state.server().issued();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
@@ -95,8 +122,12 @@ public final class EmulatorServer implements AutoCloseable {
                                 state.subCa().issued().certificate()))))
                 .setClientAuth(ClientAuth.NONE);
         HttpServer server;
+        HttpServer metadata;
         try {
             server = vertx.createHttpServer(options).requestHandler(handler).listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            metadata = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(0))
+                    .requestHandler(new MetadataHandler(vertx, roles, faults, clock)).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
@@ -104,9 +135,12 @@ public final class EmulatorServer implements AutoCloseable {
         }
         String host = settings.host().equals("0.0.0.0") || settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
         endpoint = URI.create("https://" + host + ":" + server.actualPort());
+        metadataEndpoint = URI.create("http://" + (host.equals("localhost") ? "127.0.0.1" : host) + ":" + metadata.actualPort());
+        writeRamFiles(directory);
         LOG.infof("KMS emulator (a development tool, no security value) listening on %s: instance %s, client key %s, "
-                + "keys %s, credentials in %s", endpoint, settings.instanceId(), settings.clientKeyId(), settings.keys(),
-                directory);
+                + "keys %s, credentials in %s; KMS OpenAPI on the same port, metadata service on %s (RAM role %s)",
+                endpoint, settings.instanceId(), settings.clientKeyId(), settings.keys(), directory, metadataEndpoint,
+                ram.roleName());
         return this;
     }
 
@@ -152,6 +186,21 @@ public final class EmulatorServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code ecsRamRole.json} naming the emulator's role and region (unless the folder has one), and a
+     * fresh {@link #TOKEN_FILE} of credentials valid for the configured time: so that dev mode can open
+     * {@code ecs_ram_role} and {@code sts_token} vault secrets without set-up.
+     */
+    private void writeRamFiles(Path directory) {
+        Path roleFile = directory.resolve("ecsRamRole.json");
+        if (!Files.exists(roleFile)) {
+            CredentialWriter.writeSecretFile(roleFile, ("{\"ecs_ram_role_name\": \"" + ram.roleName() + "\", \"region_id\": \""
+                    + ram.regionId() + "\"}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        CredentialWriter.writeSecretFile(directory.resolve(TOKEN_FILE),
+                roles.issue(ram.tokenFileTtl()).tokenFile().getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String readOrNull(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
@@ -177,6 +226,20 @@ public final class EmulatorServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The emulator's instance metadata service (plain HTTP). */
+    public URI metadataEndpoint() {
+        return metadataEndpoint;
+    }
+
+    /** The emulator's STS: issues and checks RAM credentials. */
+    public EmulatorRoles roles() {
+        return roles;
+    }
+
+    public RamSettings ramSettings() {
+        return ram;
     }
 
     public EmulatorFaults faults() {

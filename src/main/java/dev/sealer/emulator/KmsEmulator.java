@@ -7,7 +7,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sealer.credentials.CredentialFiles;
 import java.net.URI;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,12 +42,29 @@ public class KmsEmulator implements LocalKmsInstance {
         Path stateFile = config.stateFile().orElse(directory.resolve(EmulatorServer.STATE_FILE));
         server = new EmulatorServer(new EmulatorServer.Settings(directory, stateFile, config.host(), config.port(),
                 config.instanceId(), config.clientKeyId(), config.keys(), config.secrets(), config.maxClockSkew()),
-                new EmulatorFaults(config.faults())).start();
+                new EmulatorFaults(config.faults()), Ticker.systemTicker(), Clock.systemUTC(),
+                new EmulatorServer.RamSettings(config.ramRole(), config.regionId(), config.roleCredentialsTtl(),
+                        config.stsTokenTtl())).start();
     }
 
     /** The fault switches and the request counter, for reliability tests. */
     public EmulatorFaults faults() {
         return server.faults();
+    }
+
+    /** The emulator's STS, for tests that need RAM credentials of their own (expired ones included). */
+    public EmulatorRoles roles() {
+        return server.roles();
+    }
+
+    @Override
+    public URI metadataEndpoint() {
+        return server.metadataEndpoint();
+    }
+
+    @Override
+    public Path caFile() {
+        return directory.resolve(CredentialFiles.caFileName(config.instanceId()));
     }
 
     @Override

@@ -82,6 +82,18 @@ class BadInputBatteryTest {
             return with("provider_settings", settings);
         }
 
+        /** A vault secret of the provider {@code aliyun} with these provider settings, signed with the service's key. */
+        String vault(Map<String, Object> settings) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("version", "0.1.0");
+            payload.put("type", "vault");
+            payload.put("name", "db-password");
+            payload.put("provider", "aliyun");
+            payload.put("provider_settings", settings);
+            payload.put("annotations", Map.of());
+            return signer.sign(payload);
+        }
+
         String replacePart(int index, String value) {
             String[] parts = parts();
             parts[index] = value;
@@ -194,6 +206,38 @@ class BadInputBatteryTest {
         cases.add(new Case("settings instance with NUL", f -> Request.unseal(f.withSetting("kms_instance_id", "kst\u0000")), 400, "invalid_id"));
         cases.add(new Case("settings client type", f -> Request.unseal(f.withSetting("client_type", "sts_token")), 400, "unsupported_client_type"));
         cases.add(new Case("payload key id with /", f -> Request.unseal(f.with("key_id", "a/b")), 400, "invalid_id"));
+        // Vault secrets with RAM credentials (ecs_ram_role, sts_token): settings from a signed payload are still checked
+        cases.add(new Case("envelope with ecs_ram_role", f -> Request.unseal(f.withSetting("client_type", "ecs_ram_role")), 400,
+                "unsupported_client_type"));
+        cases.add(new Case("vault client type in upper case", f -> Request.unseal(f.vault(Map.of("client_type", "ECS_RAM_ROLE"))),
+                400, "unsupported_client_type"));
+        cases.add(new Case("vault client type not a string", f -> Request.unseal(f.vault(Map.of("client_type", List.of("sts_token")))),
+                400, "unsupported_client_type"));
+        cases.add(new Case("sts_token path outside the token folder", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", "/etc/passwd", "region_id", "cn-hangzhou"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token path climbing out with ..", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", "tokens/../../../../etc/shadow", "region_id", "cn-hangzhou"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token path with NUL", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", "token\u0000", "region_id", "cn-hangzhou"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token path not a string", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", 42, "region_id", "cn-hangzhou"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token without token_path", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "region_id", "cn-hangzhou"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token region building another host", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", "t", "region_id", "cn-hangzhou.attacker.example/x"))), 400, "invalid_id"));
+        cases.add(new Case("sts_token region of 4 KB", f -> Request.unseal(f.vault(Map.of("client_type", "sts_token",
+                "token_path", "t", "region_id", "cn-" + longId))), 400, "invalid_id"));
+        cases.add(new Case("seal envelope with sts_token", f -> Request.json("/seal", "{\"text\":\"a\",\"provider_settings\":"
+                + "{\"client_type\":\"sts_token\",\"token_path\":\"/t\",\"region_id\":\"cn-hangzhou\"}}"), 400,
+                "unsupported_client_type"));
+        cases.add(new Case("seal vault with a bad region", f -> Request.json("/seal", "{\"type\":\"vault\",\"name\":\"db\","
+                + "\"provider_settings\":{\"client_type\":\"sts_token\",\"token_path\":\"/t\",\"region_id\":\"Evil\"}}"), 400,
+                "invalid_id"));
+        cases.add(new Case("seal vault ecs_ram_role with another member", f -> Request.json("/seal", "{\"type\":\"vault\","
+                + "\"name\":\"db\",\"provider_settings\":{\"client_type\":\"ecs_ram_role\",\"region_id\":\"cn-hangzhou\"}}"),
+                400, "invalid_request"));
+        cases.add(new Case("seal vault with an unknown client type", f -> Request.json("/seal", "{\"type\":\"vault\","
+                + "\"name\":\"db\",\"provider_settings\":{\"client_type\":\"oidc_role\"}}"), 400, "unsupported_client_type"));
         // Other entry points
         cases.add(new Case("CloudEvent without type", f -> new Request("/", "application/json",
                 Map.of("ce-id", "1", "ce-source", "/t", "ce-specversion", "1.0"), "{}".getBytes(StandardCharsets.UTF_8)), 400, "invalid_request"));

@@ -5,6 +5,7 @@ import dev.sealer.SealerException;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.KmsRefusedException;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that judges Alibaba Cloud KMS error answers (of the KMS-instance API and of the KMS
@@ -27,19 +28,43 @@ public final class AliyunKmsAnswers {
             Map.entry("Forbidden.SecretNotFound", ErrorCode.KMS_SECRET_NOT_FOUND),
             Map.entry("InvalidParameter", ErrorCode.KMS_INVALID_PARAMETER),
             Map.entry("InvalidParameter.KeyId", ErrorCode.KMS_INVALID_PARAMETER),
+            Map.entry("InvalidParameter.SecretName", ErrorCode.KMS_INVALID_PARAMETER),
             Map.entry("UnsupportedOperation", ErrorCode.KMS_UNSUPPORTED_OPERATION),
             Map.entry("Forbidden.KeyNotEnabled", ErrorCode.KMS_UNSUPPORTED_OPERATION),
-            Map.entry("Forbidden.NoPermission", ErrorCode.KMS_PERMISSION_DENIED));
+            Map.entry("Forbidden.NoPermission", ErrorCode.KMS_PERMISSION_DENIED),
+            // OpenAPI: the RAM policy of the credentials does not allow reading that secret
+            Map.entry("Forbidden.RAM", ErrorCode.KMS_PERMISSION_DENIED));
 
-    private static final String THROTTLING = "Rejected.Throttling";
+    /**
+     * Refusals of the service's own credentials or request signature (KMS OpenAPI and KMS-instance
+     * API): {@code kms_error}, with a hint for the operator. Never retried.
+     */
+    private static final Map<String, String> CREDENTIAL_REFUSALS = Map.ofEntries(
+            Map.entry("InvalidAccessKeyId.NotFound", "the AccessKeyId is unknown"),
+            Map.entry("InvalidAccessKeyId.Inactive", "the AccessKeyId is disabled"),
+            Map.entry("SignatureDoesNotMatch", "the request signature does not match (wrong AccessKeySecret)"),
+            Map.entry("IncompleteSignature", "the request signature is incomplete"),
+            Map.entry("InvalidSecurityToken.Expired", "the STS SecurityToken has expired"),
+            Map.entry("InvalidSecurityToken.Malformed", "the STS SecurityToken is malformed"),
+            Map.entry("InvalidSecurityToken.MismatchWithAccessKey", "the STS SecurityToken does not belong to the AccessKeyId"),
+            Map.entry("MissingSecurityToken", "the STS SecurityToken is missing"),
+            Map.entry("InvalidTimeStamp.Expired", "the request time is too far from the KMS's clock"),
+            Map.entry("InvalidTimeStamp.Format", "the request time is not in the expected format"),
+            Map.entry("SignatureNonceUsed", "the request nonce was used before"),
+            Map.entry("Unauthorized", "the client key is unknown"),
+            Map.entry("SignatureNotMatch", "the request signature does not match the client key"),
+            Map.entry("RequestTimeTooSkewed", "the request time is too far from the KMS's clock"));
+
+    /** Answers that may heal by themselves (besides any 5xx and 429). */
+    private static final Set<String> RETRYABLE = Set.of("Rejected.Throttling", "Throttling", "Throttling.User",
+            "Throttling.Api", "ServiceUnavailableTemporary", "ServiceUnavailable", "InternalFailure", "InternalError");
 
     private AliyunKmsAnswers() {
     }
 
     /** Throttling and server faults may heal by themselves; nothing else does. */
     public static boolean isRetryable(KmsErrorResponse answer) {
-        return answer.httpStatus() >= 500 || answer.httpStatus() == 429 || THROTTLING.equals(answer.kmsErrorCode())
-                || "Throttling".equals(answer.kmsErrorCode()) || "ServiceUnavailableTemporary".equals(answer.kmsErrorCode());
+        return answer.httpStatus() >= 500 || answer.httpStatus() == 429 || RETRYABLE.contains(answer.kmsErrorCode());
     }
 
     /**
@@ -54,8 +79,9 @@ public final class AliyunKmsAnswers {
             return new KmsRefusedException(callerFault, "the KMS refused " + api + ": " + answer.kmsErrorCode()
                     + " (" + describe(callerFault) + ")", answer.kmsErrorCode(), answer.requestId(), detail);
         }
-        return new KmsFailureException(ErrorCode.KMS_ERROR, "the KMS refused " + api + ": " + answer.kmsErrorCode(),
-                answer.kmsErrorCode(), answer.requestId(), detail, null);
+        String hint = CREDENTIAL_REFUSALS.get(answer.kmsErrorCode());
+        return new KmsFailureException(ErrorCode.KMS_ERROR, "the KMS refused " + api + ": " + answer.kmsErrorCode()
+                + (hint == null ? "" : " (" + hint + ")"), answer.kmsErrorCode(), answer.requestId(), detail, null);
     }
 
     private static String describe(ErrorCode code) {

@@ -79,6 +79,69 @@ public interface AliyunKmsConfig {
     @WithDefault("32")
     int maxClients();
 
+    /** The KMS OpenAPI, used by the client types {@code ecs_ram_role} and {@code sts_token}. */
+    OpenApi openapi();
+
+    /**
+     * The instance metadata service that hands out the RAM role credentials of {@code ecs_ram_role}.
+     * Default: {@code http://100.100.100.200}, or the embedded emulator's when it runs.
+     */
+    Optional<String> ecsMetadataEndpoint();
+
+    /** Bound on one request to the metadata service (connect and answer). */
+    @WithDefault("2s")
+    Duration ecsMetadataTimeout();
+
+    /** The RAM role credentials of {@code ecs_ram_role}: where they come from and when they are refreshed. */
+    RoleCredentials roleCredentials();
+
+    /**
+     * The only folder {@code sts_token} token files are read from ({@code provider_settings.token_path}
+     * must resolve inside it). Default: the credential folder.
+     */
+    Optional<Path> stsTokenDir();
+
+    /** KMS OpenAPI endpoint ({@code aliyun.kms.openapi.*}). */
+    interface OpenApi {
+        /**
+         * Overrides the endpoint of every region, e.g. {@code https://localhost:8443}. Default:
+         * {@code https://kms.<region>.aliyuncs.com} (or {@code kms-vpc}, see {@link #vpcEndpoint()}),
+         * or the embedded emulator's when it runs.
+         */
+        Optional<String> endpoint();
+
+        /** Use the VPC endpoint {@code https://kms-vpc.<region>.aliyuncs.com} (reachable only from a VPC of that region). */
+        @WithDefault("false")
+        boolean vpcEndpoint();
+
+        /**
+         * A PEM file of the only certificates to trust for the OpenAPI endpoint (e.g. of a private
+         * gateway). Default: the JVM's trust anchors, or the embedded emulator's CA when it runs.
+         */
+        Optional<Path> caFile();
+    }
+
+    /** RAM role credentials ({@code aliyun.kms.role-credentials.*}). */
+    interface RoleCredentials {
+        /**
+         * {@code metadata}: the ECS instance metadata service, for the role named in
+         * {@code ecsRamRole.json} (ECS, ACK, a confidential VM). {@code function-compute}: the
+         * credentials Function Compute gives a function that has a role (request headers, else
+         * environment variables); default in the {@code fc} profile.
+         */
+        @WithDefault("metadata")
+        Source source();
+
+        /** Cached role credentials are fetched again this long before they expire. */
+        @WithDefault("3m")
+        Duration refreshBeforeExpiry();
+
+        /** Where {@code ecs_ram_role} credentials come from. */
+        enum Source {
+            METADATA, FUNCTION_COMPUTE
+        }
+    }
+
     /** Retries of throttled, 5xx and connection failures, with exponential back-off. */
     interface Retry {
         /** Attempts in all, the first included (the official SDK's default is 3). */

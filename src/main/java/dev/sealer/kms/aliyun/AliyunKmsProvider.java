@@ -12,6 +12,7 @@ import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClients;
+import dev.sealer.kms.aliyun.openapi.FunctionComputeRole;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -28,10 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The {@code aliyun} KMS provider with client-key access to a KMS instance: resolves the provider
- * settings of a sealed secret (or the configured defaults) to a cached client of the KMS-instance API.
- * Where the credentials come from is decided and checked at start ({@link CredentialSources}). When
- * the embedded emulator runs and nothing else is configured, its endpoint, ids and folder are the
+ * The {@code aliyun} KMS provider: resolves the provider settings of a sealed secret (or the
+ * configured defaults) to a client, by {@code client_type} ({@link AliyunClientSettings}):
+ * {@code client_key} to a cached client of the KMS-instance API, whose credentials are decided and
+ * checked at start ({@link CredentialSources}); {@code ecs_ram_role} and {@code sts_token} to a
+ * client of the KMS OpenAPI with RAM credentials ({@link RamClients}), for vault secrets only. When
+ * the embedded emulator runs and nothing else is configured, its endpoints, ids and folder are the
  * defaults.
  */
 @ApplicationScoped
@@ -50,8 +53,12 @@ public class AliyunKmsProvider implements KmsProvider {
     @Inject
     Instance<KmsCallObserver> observer;
 
+    @Inject
+    FunctionComputeRole functionCompute;
+
     private Optional<LocalKmsInstance> local;
     private Optional<KmsInstanceClients> clients;
+    private RamClients ramClients;
     private final AtomicBoolean warmedUp = new AtomicBoolean();
 
     @PostConstruct
@@ -65,7 +72,10 @@ public class AliyunKmsProvider implements KmsProvider {
                 observer.isResolvable() ? observer.get() : KmsCallObserver.NONE, Clock.systemUTC());
         clients = store.map(s -> new KmsInstanceClients(s, factory, this::endpointFor, config.credentialCheckInterval(),
                 config.maxClients(), Ticker.systemTicker()));
-        LOG.infof("aliyun KMS credentials: %s", store.map(CredentialStore::describe).orElse("none configured"));
+        ramClients = new RamClients(config, local, CredentialSources.folder(config).or(() -> local.map(LocalKmsInstance::credentialDir)),
+                functionCompute, observer.isResolvable() ? observer.get() : KmsCallObserver.NONE, Clock.systemUTC());
+        LOG.infof("aliyun KMS credentials: %s; ecs_ram_role/sts_token: %s",
+                store.map(CredentialStore::describe).orElse("none configured"), ramClients.describe());
     }
 
     @Override
@@ -75,13 +85,18 @@ public class AliyunKmsProvider implements KmsProvider {
 
     @Override
     public KmsClient client(Map<String, String> providerSettings) {
+        if (!AliyunClientSettings.CLIENT_KEY.equals(AliyunClientSettings.clientType(providerSettings))) {
+            // RAM client types: the other members are read (and checked) only when a vault secret is read
+            Map<String, String> copy = new java.util.HashMap<>(providerSettings);
+            return ramClients.client(() -> AliyunClientSettings.fromSealedSecret(copy, defaults()));
+        }
         AliyunProviderSettings settings = AliyunProviderSettings.fromSealedSecret(providerSettings, defaults());
         return clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId()));
     }
 
     @Override
     public Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> requested) {
-        return AliyunProviderSettings.fromSealRequest(kind, requested, defaults()).toMap();
+        return AliyunClientSettings.fromSealRequest(kind, requested, defaults()).toMap();
     }
 
     @Override
@@ -166,5 +181,8 @@ public class AliyunKmsProvider implements KmsProvider {
     @PreDestroy
     void close() {
         clients.ifPresent(KmsInstanceClients::close);
+        if (ramClients != null) {
+            ramClients.close();
+        }
     }
 }

@@ -3,27 +3,25 @@ package dev.sealer.kms.aliyun;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
-import dev.sealer.kms.KmsProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The typed form of a sealed secret's {@code provider_settings} for the {@code aliyun} provider with
- * client-key access: which client key reaches which KMS instance. Public values; validated here
+ * client-key access ({@code client_type} {@code client_key}; the other client types are in
+ * {@link AliyunClientSettings}, which reads the settings first): which client key reaches which KMS instance. Public values; validated here
  * because they are untrusted input that ends up in file names.
  *
- * <p>Two readings: {@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are
- * ignored; a missing {@code client_type} means {@code client_key}); {@link #fromSealRequest} is strict
- * (an unknown member is an error), since a mistake there would be signed into a secret.
+ * <p>{@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are ignored; a
+ * missing {@code client_type} means {@code client_key}); seal requests are checked strictly first by
+ * {@link AliyunClientSettings#fromSealRequest}.
  */
-public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
+public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) implements AliyunClientSettings {
 
     public static final String CLIENT_KEY_ID = "client_key_id";
     public static final String KMS_INSTANCE_ID = "kms_instance_id";
     public static final String CLIENT_TYPE = "client_type";
     public static final String CLIENT_TYPE_CLIENT_KEY = "client_key";
-    private static final Set<String> SEAL_REQUEST_MEMBERS = Set.of(CLIENT_KEY_ID, KMS_INSTANCE_ID, CLIENT_TYPE);
 
     public AliyunProviderSettings {
         SafeIds.require("provider_settings." + CLIENT_KEY_ID, clientKeyId);
@@ -33,6 +31,7 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
     /**
      * The settings as written into a sealed secret, {@code client_type} included (the CDH requires it).
      */
+    @Override
     public Map<String, String> toMap() {
         Map<String, String> map = new LinkedHashMap<>();
         map.put(CLIENT_KEY_ID, clientKeyId);
@@ -48,17 +47,6 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) {
         requireClientKeyType(settings);
         return new AliyunProviderSettings(member(settings, CLIENT_KEY_ID, defaults.clientKeyId()),
                 member(settings, KMS_INSTANCE_ID, defaults.instanceId()));
-    }
-
-    public static AliyunProviderSettings fromSealRequest(KmsProvider.SealedKind kind, Map<String, String> settings,
-            Defaults defaults) {
-        for (Map.Entry<String, String> entry : settings.entrySet()) {
-            if (!SEAL_REQUEST_MEMBERS.contains(entry.getKey())) {
-                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'provider_settings': unknown member; allowed: "
-                        + String.join(", ", SEAL_REQUEST_MEMBERS.stream().sorted().toList()));
-            }
-        }
-        return fromSealedSecret(settings, defaults);
     }
 
     /** The configured defaults for absent members; either may be null (then the member is required). */

@@ -19,4 +19,10 @@ public interface LocalKmsInstance {
     String keyId();
 
     Path credentialDir();
+
+    /** The CA file of its TLS server certificate (root and sub-CA), in its credential folder. */
+    Path caFile();
+
+    /** Its instance metadata service (plain HTTP), which hands out RAM role credentials. */
+    URI metadataEndpoint();
 }

@@ -15,25 +15,17 @@ import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.aliyun.AliyunKmsAnswers;
 import dev.sealer.kms.aliyun.AliyunVault;
-import dev.sealer.kms.aliyun.KmsErrorResponse;
+import dev.sealer.kms.aliyun.KmsTransportFailures;
 import dev.sealer.kms.aliyun.instance.proto.DecryptRequest;
 import dev.sealer.kms.aliyun.instance.proto.EncryptRequest;
 import dev.sealer.kms.aliyun.instance.proto.EncryptResponse;
 import dev.sealer.kms.aliyun.instance.proto.GetSecretValueRequest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.VertxException;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 
 /**
  * One KMS instance reached with one client key over the KMS-instance API ({@code dkms-gcs-0.2}),
@@ -119,7 +111,9 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
             call("GetSecretValue", () -> api.getSecretValue(GetSecretValueRequest.getDefaultInstance()));
             return null;
         } catch (SealerException e) {
-            return e instanceof KmsErrorAnswer answer && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
+            // (Set.of rejects null: a failure without a KMS answer has no error code)
+            return e instanceof KmsErrorAnswer answer && answer.kmsErrorCode() != null
+                    && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
         }
     }
 
@@ -158,78 +152,15 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
     }
 
     static boolean isRetryable(RuntimeException failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof KmsErrorResponse answer) {
-            return AliyunKmsAnswers.isRetryable(answer);
-        }
-        if (tlsFailure(cause) != null) {
-            return false; // a TLS trust or handshake failure does not heal by itself
-        }
-        return cause instanceof IOException || cause instanceof VertxException || cause instanceof TimeoutException
-                || cause instanceof io.smallrye.mutiny.TimeoutException;
+        return KmsTransportFailures.isRetryable(failure, KmsInstanceClient::isBadAnswer);
     }
 
     private SealerException translate(String apiName, RuntimeException failure) {
-        Throwable cause = unwrap(failure);
-        String where = "KMS " + apiName + " at " + endpoint;
-        if (cause instanceof SealerException sealer) {
-            return sealer;
-        }
-        if (cause instanceof KmsErrorResponse answer) {
-            return AliyunKmsAnswers.toException(apiName, answer, endpoint.toString());
-        }
-        if (cause instanceof RetryLoop.DeadlineExceeded || cause instanceof TimeoutException
-                || cause instanceof io.smallrye.mutiny.TimeoutException) {
-            return new KmsFailureException(ErrorCode.KMS_TIMEOUT, "the KMS did not answer " + apiName + " in time ("
-                    + retries.policy().callTimeout().toMillis() + " ms for the whole call)", where, failure);
-        }
-        SSLException tls = tlsFailure(cause);
-        if (tls != null) {
-            return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE,
-                    "the TLS handshake with the KMS failed (check the CA file and the endpoint host)",
-                    where + ": " + rootMessage(tls), failure);
-        }
-        if (cause instanceof InvalidProtocolBufferException) {
-            return new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE,
-                    "the KMS answered " + apiName + " with a body that is not the expected protobuf message", where, failure);
-        }
-        return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE, "the KMS is unreachable ("
-                + cause.getClass().getSimpleName() + ")", where + ": " + cause.getMessage(), failure);
+        return KmsTransportFailures.translate(apiName, failure, endpoint, retries.policy().callTimeout(),
+                KmsInstanceClient::isBadAnswer, "protobuf message");
     }
 
-    /** The TLS failure anywhere in the cause chain (a TLS alert may arrive wrapped in an IOException). */
-    private static SSLException tlsFailure(Throwable failure) {
-        for (Throwable current = failure; current != null; current = current.getCause()) {
-            if (current instanceof SSLException tls) {
-                return tls;
-            }
-        }
-        return null;
-    }
-
-    /** The innermost message, e.g. "PKIX path building failed" or "No subject alternative DNS name matching". */
-    private static String rootMessage(Throwable failure) {
-        String message = failure.getMessage();
-        for (Throwable current = failure.getCause(); current != null; current = current.getCause()) {
-            if (current.getMessage() != null) {
-                message = current.getMessage();
-            }
-        }
-        return message;
-    }
-
-    /** Strips the wrappers that the REST client, Mutiny's blocking await and the retry loop put around the real failure. */
-    static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        for (int depth = 0; depth < 10 && current.getCause() != null; depth++) {
-            if (current instanceof ProcessingException || current instanceof CompletionException
-                    || current instanceof WebApplicationException || current instanceof RetryLoop.InterruptedRetry
-                    || current.getClass() == RuntimeException.class) {
-                current = current.getCause();
-            } else {
-                break;
-            }
-        }
-        return current;
+    private static boolean isBadAnswer(Throwable cause) {
+        return cause instanceof InvalidProtocolBufferException;
     }
 }

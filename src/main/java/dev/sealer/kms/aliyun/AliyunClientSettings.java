@@ -1,0 +1,130 @@
+package dev.sealer.kms.aliyun;
+
+import dev.sealer.CallerFaultException;
+import dev.sealer.ErrorCode;
+import dev.sealer.kms.KmsProvider;
+import dev.sealer.kms.aliyun.openapi.OpenApiKmsClient;
+import dev.sealer.kms.aliyun.openapi.StsTokenFiles;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The typed {@code provider_settings} of the {@code aliyun} provider, one record per client type of
+ * the CDH ({@code client_type}, matched case-sensitively like the CDH):
+ *
+ * <ul>
+ *   <li>{@code client_key} ({@link AliyunProviderSettings}): a client key of a KMS instance, for
+ *       envelope and vault secrets; a missing {@code client_type} means this one;
+ *   <li>{@code ecs_ram_role} ({@link EcsRamRole}): nothing else; the role and region come from
+ *       {@code ecsRamRole.json} in the credential folder; vault secrets only;
+ *   <li>{@code sts_token} ({@link StsToken}): {@code token_path} and {@code region_id}; vault secrets only.
+ * </ul>
+ *
+ * Public values, validated here because they are untrusted input that ends up in file names and host
+ * names. {@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are ignored);
+ * {@link #fromSealRequest} is strict (an unknown member is an error), since a mistake there would be
+ * signed into a secret. A non-string value of a member arrives as a null map entry.
+ */
+public sealed interface AliyunClientSettings permits AliyunProviderSettings, AliyunClientSettings.EcsRamRole,
+        AliyunClientSettings.StsToken {
+
+    String CLIENT_TYPE = "client_type";
+    String CLIENT_KEY = "client_key";
+    String ECS_RAM_ROLE = "ecs_ram_role";
+    String STS_TOKEN = "sts_token";
+    String TOKEN_PATH = "token_path";
+    String REGION_ID = "region_id";
+    List<String> CLIENT_TYPES = List.of(CLIENT_KEY, ECS_RAM_ROLE, STS_TOKEN);
+
+    /** The settings as written into a sealed secret, {@code client_type} included (the CDH requires it). */
+    Map<String, String> toMap();
+
+    /** Vault secrets only, through the KMS OpenAPI with the platform's RAM role credentials. */
+    record EcsRamRole() implements AliyunClientSettings {
+        @Override
+        public Map<String, String> toMap() {
+            return Map.of(CLIENT_TYPE, ECS_RAM_ROLE);
+        }
+    }
+
+    /** Vault secrets only, through the KMS OpenAPI with the credentials of a token file. */
+    record StsToken(String tokenPath, String regionId) implements AliyunClientSettings {
+        public StsToken {
+            StsTokenFiles.requireWellFormed(tokenPath);
+            AliyunRegions.require("provider_settings." + REGION_ID, regionId);
+        }
+
+        @Override
+        public Map<String, String> toMap() {
+            Map<String, String> map = new LinkedHashMap<>();
+            map.put(TOKEN_PATH, tokenPath);
+            map.put(REGION_ID, regionId);
+            map.put(CLIENT_TYPE, STS_TOKEN);
+            return map;
+        }
+    }
+
+    /** Reads a sealed secret's settings; absent client-key members fall back to {@code defaults}. */
+    static AliyunClientSettings fromSealedSecret(Map<String, String> settings, AliyunProviderSettings.Defaults defaults) {
+        return switch (clientType(settings)) {
+            case ECS_RAM_ROLE -> new EcsRamRole();
+            case STS_TOKEN -> new StsToken(required(settings, TOKEN_PATH), required(settings, REGION_ID));
+            default -> AliyunProviderSettings.fromSealedSecret(settings, defaults);
+        };
+    }
+
+    /**
+     * Checks a seal request's settings strictly: only the members of its client type, and a client
+     * type that can open what is sealed (RAM credentials cannot open envelopes in the CDH).
+     */
+    static AliyunClientSettings fromSealRequest(KmsProvider.SealedKind kind, Map<String, String> settings,
+            AliyunProviderSettings.Defaults defaults) {
+        String clientType = clientType(settings);
+        Set<String> allowed = switch (clientType) {
+            case ECS_RAM_ROLE -> Set.of(CLIENT_TYPE);
+            case STS_TOKEN -> Set.of(CLIENT_TYPE, TOKEN_PATH, REGION_ID);
+            default -> Set.of(CLIENT_TYPE, AliyunProviderSettings.CLIENT_KEY_ID, AliyunProviderSettings.KMS_INSTANCE_ID);
+        };
+        for (String member : settings.keySet()) {
+            if (!allowed.contains(member)) {
+                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'provider_settings': unknown member for client_type "
+                        + clientType + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        if (kind == KmsProvider.SealedKind.ENVELOPE && !clientType.equals(CLIENT_KEY)) {
+            throw OpenApiKmsClient.envelopeRefused();
+        }
+        return fromSealedSecret(settings, defaults);
+    }
+
+    /**
+     * The {@code client_type} of settings, checked ({@code client_key} when absent), without reading
+     * the other members: so that an envelope with a RAM client type is refused for its type first, as
+     * the CDH does.
+     */
+    static String clientType(Map<String, String> settings) {
+        if (!settings.containsKey(CLIENT_TYPE)) {
+            return CLIENT_KEY;
+        }
+        String clientType = settings.get(CLIENT_TYPE);
+        if (clientType == null || !CLIENT_TYPES.contains(clientType)) {
+            throw new CallerFaultException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings." + CLIENT_TYPE
+                    + "': must be one of " + String.join(", ", CLIENT_TYPES));
+        }
+        return clientType;
+    }
+
+    static String required(Map<String, String> settings, String member) {
+        if (settings.containsKey(member) && settings.get(member) == null) {
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': must be a string");
+        }
+        String value = settings.get(member);
+        if (value == null) {
+            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': missing (required by "
+                    + STS_TOKEN + ")");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.sealer.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.sealer.emulator.EmulatorFaults;
+import dev.sealer.emulator.EmulatorRoles;
+import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.testsupport.SecretRecorder;
+import dev.sealer.testsupport.TestSigner;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Vault secrets with RAM credentials over HTTP, against the embedded emulator: {@code seal} writes
+ * the CDH's provider settings for {@code ecs_ram_role} and {@code sts_token}, {@code unseal} opens
+ * them through the KMS OpenAPI (role credentials from the emulator's metadata service, or a token
+ * file in the emulator's folder), and envelopes with these client types are refused.
+ */
+@QuarkusTest
+class RamVaultHttpTest {
+
+    private static final String NAME = "db-password";
+    private static final String VALUE = "vault-secret-value";
+
+    @Inject
+    KmsEmulator emulator;
+
+    @ConfigProperty(name = "sealed-secret.signing.jwk-file")
+    Path signingJwk;
+
+    @ConfigProperty(name = "sealed-secret.signing.kid")
+    String kid;
+
+    @BeforeEach
+    void resetCounts() {
+        emulator.faults().resetCounts();
+        EmulatorRoles.Issued role = emulator.roles().roleCredentials();
+        SecretRecorder.remember(role.accessKeySecret());
+        SecretRecorder.remember(role.securityToken());
+    }
+
+    @Test
+    void ecsRamRole_vault_roundTrips_withTheCdhsProviderSettings() {
+        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME,
+                "provider_settings", Map.of("client_type", "ecs_ram_role")));
+        Map<String, Object> payload = TestSigner.payloadOf(sealed);
+        assertThat(payload).containsEntry("type", "vault").containsEntry("name", NAME).containsEntry("provider", "aliyun")
+                .containsEntry("provider_settings", Map.of("client_type", "ecs_ram_role")).containsEntry("annotations", Map.of());
+
+        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
+        assertThat(emulator.faults().requests("GetSecretValue")).as("not the KMS-instance API").isZero();
+    }
+
+    @Test
+    void stsToken_vault_roundTrips_withTheCdhsProviderSettings() throws IOException {
+        EmulatorRoles.Issued issued = emulator.roles().issue(Duration.ofHours(1));
+        SecretRecorder.remember(issued.accessKeySecret());
+        SecretRecorder.remember(issued.securityToken());
+        Path tokenFile = emulator.credentialDir().resolve("tokens/http-sts-token");
+        Files.createDirectories(tokenFile.getParent());
+        Files.writeString(tokenFile, issued.tokenFile() + "\n", StandardCharsets.UTF_8);
+
+        Map<String, String> settings = Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou");
+        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME, "provider_settings", settings,
+                "annotations", Map.of("version_stage", "ACSCurrent")));
+        assertThat(TestSigner.payloadOf(sealed)).containsEntry("provider_settings", settings)
+                .containsEntry("annotations", Map.of("version_stage", "ACSCurrent"));
+
+        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
+    }
+
+    @Test
+    void stsToken_theEmulatorsOwnTokenFile_opensByARelativePath_asInDevMode() throws IOException {
+        for (String part : Files.readString(emulator.credentialDir().resolve("emulator-sts-token")).strip().split(":")) {
+            SecretRecorder.remember(part);
+        }
+        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME, "provider_settings",
+                Map.of("client_type", "sts_token", "token_path", "emulator-sts-token", "region_id", "cn-hangzhou")));
+        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+    }
+
+    @Test
+    void vaultWrittenByTheCdhsTool_withEcsRamRole_opens() {
+        // the secret CLI writes empty annotations and provider settings given on its command line
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("version", "0.1.0");
+        payload.put("type", "vault");
+        payload.put("name", NAME);
+        payload.put("provider", "aliyun");
+        payload.put("provider_settings", Map.of("client_type", "ecs_ram_role"));
+        payload.put("annotations", Map.of());
+        String sealed = TestSigner.fromJwkFile(signingJwk, kid).sign(payload);
+        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+    }
+
+    @Test
+    void envelope_withRamClientTypes_isRefused() {
+        for (Map<String, String> settings : List.of(Map.of("client_type", "ecs_ram_role"),
+                Map.of("client_type", "sts_token", "token_path", "/t", "region_id", "cn-hangzhou"))) {
+            given().contentType(ContentType.JSON).body(Map.of("text", "no envelope", "provider_settings", settings))
+                    .when().post("/seal").then().statusCode(400).body("error", equalTo("unsupported_client_type"));
+        }
+        assertThat(emulator.faults().requests()).isZero();
+    }
+}
