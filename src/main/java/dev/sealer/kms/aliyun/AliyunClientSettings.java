@@ -1,4 +1,5 @@
 package dev.sealer.kms.aliyun;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;

@@ -1,4 +1,5 @@
 package dev.sealer.kms.aliyun;
+import dev.sealer.kms.aliyun.common.AliyunVault;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.ErrorCode;
@@ -12,7 +13,7 @@ import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClients;
-import dev.sealer.kms.aliyun.openapi.FunctionComputeRole;
+import dev.sealer.kms.aliyun.FunctionComputeRole;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -1,4 +1,5 @@
 package dev.sealer.kms.aliyun;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
@@ -7,7 +8,7 @@ import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.aliyun.openapi.EcsRamRoleFile;
-import dev.sealer.kms.aliyun.openapi.FunctionComputeRole;
+import dev.sealer.kms.aliyun.FunctionComputeRole;
 import dev.sealer.kms.aliyun.openapi.InstanceMetadataCredentials;
 import dev.sealer.kms.aliyun.openapi.OpenApiClientFactory;
 import dev.sealer.kms.aliyun.openapi.OpenApiKmsClient;

@@ -1,4 +1,5 @@
 package dev.sealer.kms.aliyun;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

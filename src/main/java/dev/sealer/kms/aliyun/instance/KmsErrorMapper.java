@@ -1,7 +1,7 @@
 package dev.sealer.kms.aliyun.instance;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sealer.kms.aliyun.KmsErrorResponse;
+import dev.sealer.kms.aliyun.common.KmsErrorResponse;
 import dev.sealer.kms.aliyun.instance.proto.Error;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;

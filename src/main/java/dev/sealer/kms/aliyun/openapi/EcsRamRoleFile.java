@@ -7,7 +7,7 @@ import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.SafeIds;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.kms.aliyun.AliyunRegions;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

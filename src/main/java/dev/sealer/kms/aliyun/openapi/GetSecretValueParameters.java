@@ -1,6 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import dev.sealer.kms.aliyun.AliyunVault;
+import dev.sealer.kms.aliyun.common.AliyunVault;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

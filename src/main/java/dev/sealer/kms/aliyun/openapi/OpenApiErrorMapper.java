@@ -2,7 +2,7 @@ package dev.sealer.kms.aliyun.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealer.kms.aliyun.KmsErrorResponse;
+import dev.sealer.kms.aliyun.common.KmsErrorResponse;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;

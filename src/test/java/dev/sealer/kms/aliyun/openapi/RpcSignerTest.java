@@ -2,7 +2,7 @@ package dev.sealer.kms.aliyun.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sealer.kms.aliyun.AliyunVault;
+import dev.sealer.kms.aliyun.common.AliyunVault;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,10 +1,11 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.kms.aliyun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.kms.aliyun.openapi.RamCredentials;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.common;
 
 /**
  * An error answer of an Alibaba Cloud KMS API, as received: HTTP status, the KMS's error code,

@@ -1,4 +1,6 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.kms.aliyun;
+import dev.sealer.kms.aliyun.openapi.RamCredentials;
+import dev.sealer.kms.aliyun.openapi.RamCredentialSource;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;

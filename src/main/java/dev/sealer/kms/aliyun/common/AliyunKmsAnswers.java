@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.common;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;

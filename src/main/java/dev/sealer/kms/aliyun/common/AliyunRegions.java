@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun;
+package dev.sealer.kms.aliyun.common;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
