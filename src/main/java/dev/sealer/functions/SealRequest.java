@@ -4,23 +4,41 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
- * Input of {@code seal}. For an envelope secret exactly one of {@code plaintext} (std base64 of the
- * secret bytes) and {@code text} (a UTF-8 string): both are secret. The rest is public: the KMS
- * provider (default: the service's), its key and settings, and for a vault secret the secret's name
- * and annotations.
+ * Input of {@code seal}. One secret: exactly one of {@code plaintext} (std base64 of the secret bytes)
+ * and {@code text} (a UTF-8 string). Or several: {@code secrets}, a map from a name (a Kubernetes
+ * Secret data key) to one such pair, sealed all or nothing with the same settings, optionally answered
+ * as a Kubernetes Secret manifest ({@code output} {@code kubernetes-secret} and {@code metadata}). The
+ * secrets are secret; the rest is public: the KMS provider (default: the service's), its key and
+ * settings, and for a vault secret the secret's name and annotations.
  */
 public record SealRequest(
         String plaintext,
         String text,
+        Map<String, SecretItem> secrets,
         @JsonProperty("key_id") String keyId,
         String provider,
         @JsonProperty("provider_settings") Map<String, String> providerSettings,
         String type,
         String name,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        String output,
+        ManifestMetadata metadata) {
+
+    /** One secret of a batch: exactly one of {@code plaintext} (std base64) and {@code text} (UTF-8). Secret. */
+    public record SecretItem(String plaintext, String text) {
+        @Override
+        public String toString() {
+            return "SecretItem[<redacted>]";
+        }
+    }
+
+    /** Where the Kubernetes Secret goes: its name, namespace and optional labels (public). */
+    public record ManifestMetadata(String name, String namespace, Map<String, String> labels) {
+    }
 
     @Override
     public String toString() {
-        return "SealRequest[type=" + type + ", provider=" + provider + ", key_id=" + keyId + ", secret=<redacted>]";
+        return "SealRequest[type=" + type + ", provider=" + provider + ", key_id=" + keyId + ", secrets="
+                + (secrets == null ? 0 : secrets.size()) + ", secret=<redacted>]";
     }
 }

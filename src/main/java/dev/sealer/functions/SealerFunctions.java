@@ -4,8 +4,8 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /**
- * The two Funqy functions. Thin adapters: every binding (plain HTTP {@code POST /seal} and
- * {@code /unseal}, CloudEvents by type) lands here, and {@link SealerService} does the work.
+ * The Funqy functions. Thin adapters: every binding (plain HTTP {@code POST /seal}, {@code /unseal},
+ * {@code /reseal}, CloudEvents by type) lands here, and {@link SealerService} does the work.
  */
 public class SealerFunctions {
 
@@ -20,5 +20,10 @@ public class SealerFunctions {
     @Funq
     public UnsealResponse unseal(UnsealRequest request) {
         return service.unseal(request);
+    }
+
+    @Funq
+    public SealResponse reseal(ResealRequest request) {
+        return service.reseal(request);
     }
 }

@@ -13,9 +13,10 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The application side of {@code seal} and {@code unseal}, shared by every entry point (plain HTTP,
+ * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
  * CloudEvents, Function Compute): checks the shape of a request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
  * used. Plaintext buffers are wiped once encoded.
@@ -43,6 +44,15 @@ public class SealerService {
         return metrics.timed("unseal", () -> doUnseal(request));
     }
 
+    public SealResponse reseal(ResealRequest request) {
+        return metrics.timed("reseal", () -> {
+            if (request == null) {
+                throw invalid("the request body must be a JSON object with 'sealed'");
+            }
+            return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
+        });
+    }
+
     private SealResponse doSeal(SealRequest request) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
@@ -50,6 +60,12 @@ public class SealerService {
         String provider = request.provider() != null ? request.provider() : defaultProvider();
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
         String type = request.type() == null ? "envelope" : request.type();
+        if (request.secrets() != null) {
+            return sealBatch(request, provider, settings, type);
+        }
+        if (request.output() != null || request.metadata() != null) {
+            throw invalid("fields 'output' and 'metadata' are only for a batch ('secrets')");
+        }
         switch (type) {
             case "envelope" -> {
                 if (request.name() != null || request.annotations() != null) {
@@ -57,7 +73,7 @@ public class SealerService {
                 }
                 byte[] secret = secretBytes(request, sealer.limits());
                 try {
-                    return new SealResponse(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
+                    return SealResponse.single(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
                 } finally {
                     Arrays.fill(secret, (byte) 0);
                 }
@@ -66,7 +82,7 @@ public class SealerService {
                 if (request.plaintext() != null || request.text() != null || request.keyId() != null) {
                     throw invalid("fields 'plaintext', 'text' and 'key_id' are not for type 'vault' (it only names a KMS secret)");
                 }
-                return new SealResponse(sealer.sealVault(provider, request.name(), settings,
+                return SealResponse.single(sealer.sealVault(provider, request.name(), settings,
                         request.annotations() == null ? Map.of() : request.annotations()));
             }
             default -> throw invalid("field 'type': must be 'envelope' or 'vault'");
@@ -82,17 +98,75 @@ public class SealerService {
         }
     }
 
+    /**
+     * Seals every secret of a batch with the same settings, all or nothing: the first bad item fails
+     * the call, naming its key (never its value), and nothing sealed so far is returned.
+     */
+    private SealResponse sealBatch(SealRequest request, String provider, Map<String, String> settings, String type) {
+        if (!"envelope".equals(type) || request.plaintext() != null || request.text() != null || request.name() != null
+                || request.annotations() != null) {
+            throw invalid("field 'secrets': a batch holds envelope secrets only, and no 'plaintext', 'text', 'name' or 'annotations' beside it");
+        }
+        boolean manifest = request.output() != null;
+        if (manifest && !"kubernetes-secret".equals(request.output())) {
+            throw invalid("field 'output': must be 'kubernetes-secret'");
+        }
+        SealerConfig.Batch bounds = config.batch();
+        if (request.secrets().isEmpty() || request.secrets().size() > bounds.maxItems()) {
+            throw invalid("field 'secrets': must hold 1 to " + bounds.maxItems() + " secrets");
+        }
+        long total = 0;
+        for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
+            if (!SecretManifest.DATA_KEY.matcher(item.getKey()).matches()) {
+                throw invalid("field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
+            }
+            SealRequest.SecretItem secret = item.getValue();
+            if (secret == null) {
+                throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
+            }
+            total += secret.text() != null ? secret.text().length() : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
+        }
+        if (total > bounds.maxTotalBytes().asLongValue()) {
+            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "field 'secrets': the secrets exceed the batch limit of " + bounds.maxTotalBytes().asLongValue() + " bytes");
+        }
+        Map<String, String> sealed = new TreeMap<>();
+        for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
+            byte[] secret = itemBytes(item.getKey(), item.getValue());
+            try {
+                sealed.put(item.getKey(), sealer.sealEnvelope(secret, provider, request.keyId(), settings));
+            } catch (CallerFaultException e) {
+                throw new CallerFaultException(e.errorCode(), "secret '" + item.getKey() + "': " + e.getMessage(), e.detail(), e);
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
+        }
+        return SealResponse.batch(sealed, manifest ? SecretManifest.of(request.metadata(), sealed) : null);
+    }
+
+    private byte[] itemBytes(String key, SealRequest.SecretItem item) {
+        try {
+            return secretBytes(item.plaintext(), item.text(), sealer.limits());
+        } catch (CallerFaultException e) {
+            throw new CallerFaultException(e.errorCode(), "secret '" + key + "': " + e.getMessage(), e.detail(), e);
+        }
+    }
+
     /** The secret bytes of an envelope seal request, size-checked before decoding. */
     private static byte[] secretBytes(SealRequest request, SecretLimits limits) {
-        if ((request.plaintext() == null) == (request.text() == null)) {
+        return secretBytes(request.plaintext(), request.text(), limits);
+    }
+
+    private static byte[] secretBytes(String plaintext, String text, SecretLimits limits) {
+        if ((plaintext == null) == (text == null)) {
             throw invalid("exactly one of 'plaintext' (std base64) and 'text' (UTF-8) is required");
         }
-        if (request.plaintext() != null) {
-            limits.checkBase64(request.plaintext().length());
-            return StrictBase64.decodeStandard("plaintext", request.plaintext());
+        if (plaintext != null) {
+            limits.checkBase64(plaintext.length());
+            return StrictBase64.decodeStandard("plaintext", plaintext);
         }
-        limits.checkText(request.text().length());
-        return request.text().getBytes(StandardCharsets.UTF_8);
+        limits.checkText(text.length());
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private String defaultProvider() {

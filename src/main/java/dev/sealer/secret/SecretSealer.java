@@ -131,6 +131,50 @@ public final class SecretSealer {
      * @return the secret; the caller must wipe it after use
      */
     public byte[] unseal(String sealed) {
+        SealedSecretPayload payload = verifiedPayload(sealed);
+        KmsProvider provider = providers.get(payload.provider());
+        if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
+            byte[] secret = provider.client(payload.providerSettings()).getSecret(payload.name(), payload.annotations());
+            try {
+                options.limits().check(secret.length);
+            } catch (RuntimeException e) {
+                Arrays.fill(secret, (byte) 0);
+                throw e;
+            }
+            return secret;
+        }
+        return openEnvelope(provider, payload);
+    }
+
+    /**
+     * Opens a sealed secret and seals it again, here, with a fresh data key and IV, signed with this
+     * instance's signing key and kid: the plaintext never leaves. An envelope secret (A256GCM, A256CTR,
+     * or the legacy unsigned form where verification is skipped) becomes a signed A256GCM one; a vault
+     * pointer is signed again as it is.
+     *
+     * @param keyId another KMS key, or null for the one the secret names
+     * @param providerSettings other provider settings, or null for those of the secret
+     */
+    public String reseal(String sealed, String keyId, Map<String, String> providerSettings) {
+        requireSigningKey();
+        SealedSecretPayload payload = verifiedPayload(sealed);
+        Map<String, String> settings = providerSettings != null ? providerSettings : stringMembers(payload.providerSettings());
+        if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
+            if (keyId != null) {
+                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'key_id': a vault secret names no KMS key");
+            }
+            return sealVault(payload.provider(), payload.name(), settings, stringMembers(payload.annotations()));
+        }
+        byte[] secret = openEnvelope(providers.get(payload.provider()), payload);
+        try {
+            return sealEnvelope(secret, payload.provider(), keyId != null ? keyId : payload.keyId(), settings);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** The payload, verified (or, with the explicit skip switch, merely decoded), the version checked first. */
+    private SealedSecretPayload verifiedPayload(String sealed) {
         if (sealed == null) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
         }
@@ -148,19 +192,18 @@ public final class SecretSealer {
         } else {
             payloadJson = SealedSecretJws.verify(parts, verificationKeys, options.requireLowS());
         }
-        SealedSecretPayload payload = SealedSecretPayload.parse(payloadJson);
-        KmsProvider provider = providers.get(payload.provider());
-        if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
-            byte[] secret = provider.client(payload.providerSettings()).getSecret(payload.name(), payload.annotations());
-            try {
-                options.limits().check(secret.length);
-            } catch (RuntimeException e) {
-                Arrays.fill(secret, (byte) 0);
-                throw e;
+        return SealedSecretPayload.parse(payloadJson);
+    }
+
+    /** The string members of a payload map (values that were not strings are dropped). */
+    private static Map<String, String> stringMembers(Map<String, String> members) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        members.forEach((name, value) -> {
+            if (value != null) {
+                strings.put(name, value);
             }
-            return secret;
-        }
-        return openEnvelope(provider, payload);
+        });
+        return strings;
     }
 
     private byte[] openEnvelope(KmsProvider provider, SealedSecretPayload payload) {

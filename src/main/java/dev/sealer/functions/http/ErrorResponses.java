@@ -157,6 +157,7 @@ public class ErrorResponses {
         Class<?> type = switch (context.normalizedPath()) {
             case "/seal" -> SealRequest.class;
             case "/unseal" -> UnsealRequest.class;
+            case "/reseal" -> dev.sealer.functions.ResealRequest.class;
             default -> null;
         };
         if (type == null) {

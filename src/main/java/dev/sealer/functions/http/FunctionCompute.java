@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.functions.ResealRequest;
 import dev.sealer.functions.SealRequest;
 import dev.sealer.functions.SealerService;
 import dev.sealer.functions.UnsealRequest;
@@ -74,9 +75,10 @@ public class FunctionCompute {
             Object result = switch (function == null ? "" : function) {
                 case "seal" -> service.seal(read(context, SealRequest.class));
                 case "unseal" -> service.unseal(read(context, UnsealRequest.class));
+                case "reseal" -> service.reseal(read(context, ResealRequest.class));
                 default -> throw new CallerFaultException(ErrorCode.NOT_FOUND,
                         "no function for this invocation: set sealer.function-compute.function, or send "
-                                + "x-fc-function-handler 'seal' or 'unseal'");
+                                + "x-fc-function-handler 'seal', 'unseal' or 'reseal'");
             };
             context.response().setStatusCode(200).putHeader("x-fc-status", "200")
                     .putHeader("content-type", "application/json").end(mapper.writeValueAsString(result));

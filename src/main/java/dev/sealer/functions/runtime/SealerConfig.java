@@ -47,6 +47,8 @@ public interface SealerConfig {
 
     Limits limits();
 
+    Batch batch();
+
     DataKeyCache dataKeyCache();
 
     FunctionCompute functionCompute();
@@ -60,6 +62,17 @@ public interface SealerConfig {
         /** Time a request may take to send its body once its headers arrived; then the connection is closed. */
         @WithDefault("10s")
         Duration bodyReadTimeout();
+    }
+
+    /** Bounds of a batch seal ({@code secrets}: several secrets in one call). */
+    interface Batch {
+        /** Most secrets in one call. */
+        @WithDefault("64")
+        int maxItems();
+
+        /** Most secret bytes in one call, all items together. */
+        @WithDefault("512K")
+        MemorySize maxTotalBytes();
     }
 
     /**

@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
-    private static final Set<String> FUNCTIONS = Set.of("seal", "unseal");
+    private static final Set<String> FUNCTIONS = Set.of("seal", "unseal", "reseal");
     /** Room in a request body for JSON around the sealed secret. */
     private static final long JSON_OVERHEAD = 8 * 1024;
 
@@ -67,7 +67,7 @@ class StartupChecks {
         }
         config.functionCompute().function().ifPresent(function -> {
             if (!FUNCTIONS.contains(function)) {
-                throw refused("sealer.function-compute.function must be 'seal' or 'unseal'");
+                throw refused("sealer.function-compute.function must be 'seal', 'unseal' or 'reseal'");
             }
         });
     }
