@@ -35,12 +35,35 @@ public class SealerService {
     @Inject
     SealerMetrics metrics;
 
+    @Inject
+    EventAnswers eventAnswers;
+
     public SealResponse seal(SealRequest request) {
         return metrics.timed("seal", () -> doSeal(request));
     }
 
     public UnsealResponse unseal(UnsealRequest request) {
         return metrics.timed("unseal", () -> doUnseal(request));
+    }
+
+    /**
+     * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
+     * the secret encrypted to the configured recipient only ({@link EventAnswers}).
+     */
+    public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
+        return metrics.timed("unseal", () -> {
+            if (!eventAnswers.enabled()) {
+                throw new CallerFaultException(ErrorCode.FORBIDDEN, "unseal is not served over CloudEvents here: its answer "
+                        + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                        + "recipient key");
+            }
+            byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+            try {
+                return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
+        });
     }
 
     private SealResponse doSeal(SealRequest request) {

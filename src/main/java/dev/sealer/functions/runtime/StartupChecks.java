@@ -2,6 +2,7 @@ package dev.sealer.functions.runtime;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.EventAnswers;
 import dev.sealer.functions.http.Authentication;
 import dev.sealer.secret.SecretSealer;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  *   <li>development switches (generated signing keys; the emulator checks itself) only in {@code dev} and {@code test};
  *   <li>authentication is configured (a non-blank token, or Eventing OIDC), or explicitly waived;
  *   <li>the HTTP body limit can carry the largest sealed secret the secret limit allows;
- *   <li>the signing key, if configured, loads.
+ *   <li>unseal over CloudEvents, when enabled, has a usable recipient key (its answers are encrypted);
+ *   <li>the signing key, if configured, loads (or is absent and declared optional).
  * </ul>
  */
 @Singleton
@@ -47,9 +49,13 @@ class StartupChecks {
     @Inject
     SecretSealer sealer;
 
+    @Inject
+    EventAnswers eventAnswers;
+
     void check(@Observes @Priority(1) StartupEvent event) {
         check(Profiles.active());
         authentication.checkConfiguration();
+        eventAnswers.checkConfiguration();
         LOG.infof("sealing %s", sealer.canSeal() ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
                 : "disabled: this instance only unseals");
     }
