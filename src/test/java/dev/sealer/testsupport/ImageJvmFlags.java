@@ -79,6 +79,11 @@ public final class ImageJvmFlags {
         return new ImageJvmFlags(from, env, entrypoint);
     }
 
+    /** The same image with another environment (e.g. to try a variant of the Dockerfile's ENV). */
+    public ImageJvmFlags withEnv(Map<String, String> replaced) {
+        return new ImageJvmFlags(baseImage, new LinkedHashMap<>(replaced), entrypoint);
+    }
+
     public String baseImage() {
         return baseImage;
     }
