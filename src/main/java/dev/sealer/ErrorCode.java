@@ -46,6 +46,11 @@ public enum ErrorCode {
     UNAUTHORIZED(401),
     /** The client key's policy does not allow this operation with that key. */
     KMS_PERMISSION_DENIED(403),
+    /**
+     * The caller is authenticated, but this entry point does not serve what it asks (unseal over
+     * CloudEvents while {@code sealer.events.unseal.enabled} is off). Not retried by Knative Eventing.
+     */
+    FORBIDDEN(403),
     /** No such function or route. */
     NOT_FOUND(404),
     /** The secret or the request body exceeds the configured limit. */

@@ -36,6 +36,9 @@ public class SealerService {
     @Inject
     SealerMetrics metrics;
 
+    @Inject
+    EventAnswers eventAnswers;
+
     public SealResponse seal(SealRequest request) {
         return metrics.timed("seal", () -> doSeal(request));
     }
@@ -50,6 +53,26 @@ public class SealerService {
                 throw invalid("the request body must be a JSON object with 'sealed'");
             }
             return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
+        });
+    }
+
+    /**
+     * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
+     * the secret encrypted to the configured recipient only ({@link EventAnswers}).
+     */
+    public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
+        return metrics.timed("unseal", () -> {
+            if (!eventAnswers.enabled()) {
+                throw new CallerFaultException(ErrorCode.FORBIDDEN, "unseal is not served over CloudEvents here: its answer "
+                        + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                        + "recipient key");
+            }
+            byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+            try {
+                return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
         });
     }
 

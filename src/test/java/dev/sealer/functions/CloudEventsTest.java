@@ -13,7 +13,11 @@ import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** seal and unseal as Knative Eventing delivers them: CloudEvents in binary and structured mode. */
+/**
+ * seal and unseal as Knative Eventing delivers them: CloudEvents in binary and structured mode. unseal
+ * over events is off by default (its answer would carry the secret onto the broker): refused with 403,
+ * which Knative does not retry; {@link UnsealOverEventsTest} has it on, with encrypted answers.
+ */
 @QuarkusTest
 class CloudEventsTest {
 
@@ -32,7 +36,7 @@ class CloudEventsTest {
     }
 
     @Test
-    void binaryEvents_sealThenUnseal_answerWithResultEvents() {
+    void binaryEvents_seal_answersWithResultEvent_unsealIsForbiddenByDefault() {
         Response sealed = binary(SEAL_TYPE, "b-1").body(Map.of("text", "binary-mode-secret-3a1")).when().post("/");
         sealed.then().statusCode(200)
                 .header("ce-type", "dev.sealer.seal.result")
@@ -42,14 +46,15 @@ class CloudEventsTest {
                 .body("sealed", startsWith("sealed."));
 
         binary(UNSEAL_TYPE, "b-2").body(Map.of("sealed", sealed.path("sealed"))).when().post("/")
-                .then().statusCode(200)
-                .header("ce-type", "dev.sealer.unseal.result")
-                .header("ce-source", "/aliyun-kms-sealer")
-                .body("text", equalTo("binary-mode-secret-3a1"));
+                .then().statusCode(403).body("error", equalTo("forbidden"))
+                .body(not(org.hamcrest.Matchers.containsString("binary-mode-secret-3a1")));
+        // plain HTTP unseal is not affected
+        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed.path("sealed"))).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("binary-mode-secret-3a1"));
     }
 
     @Test
-    void structuredEvents_sealThenUnseal_answerWithResultEvents() {
+    void structuredEvents_seal_answersWithResultEvent_unsealIsForbiddenByDefault() {
         Response sealed = given().contentType("application/cloudevents+json")
                 .body(structured(SEAL_TYPE, Map.of("text", "structured-mode-secret-7c2"))).when().post("/");
         sealed.then().statusCode(200)
@@ -62,9 +67,8 @@ class CloudEventsTest {
 
         given().contentType("application/cloudevents+json")
                 .body(structured(UNSEAL_TYPE, Map.of("sealed", sealed.path("data.sealed")))).when().post("/")
-                .then().statusCode(200)
-                .body("type", equalTo("dev.sealer.unseal.result"))
-                .body("data.text", equalTo("structured-mode-secret-7c2"));
+                .then().statusCode(403).body("error", equalTo("forbidden"))
+                .body(not(org.hamcrest.Matchers.containsString("structured-mode-secret-7c2")));
     }
 
     @Test
@@ -105,7 +109,7 @@ class CloudEventsTest {
         binary(SEAL_TYPE, "b-6").body("{\"text\": 1}").when().post("/")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
         given().contentType("application/cloudevents+json").body(structured(UNSEAL_TYPE, Map.of("sealed", "nope")))
-                .when().post("/").then().statusCode(400).body("error", equalTo("malformed_sealed_secret"));
+                .when().post("/").then().statusCode(403).body("error", equalTo("forbidden"));
         given().contentType("application/cloudevents+json").body(structured(UNSEAL_TYPE, Map.of("unknown", "x")))
                 .when().post("/").then().statusCode(400).body("error", equalTo("invalid_request"));
     }

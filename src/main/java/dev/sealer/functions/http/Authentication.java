@@ -16,18 +16,26 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * Who may call the functions: the bearer token ({@code sealer.api-token}, or a file named by
- * {@code sealer.api-token-file}, re-read when it changes). Only a SHA-256 digest of the token is
- * kept; candidates are compared digest to digest in constant time, so neither content nor length
- * leaks through timing.
+ * Who may call the functions, from the {@code Authorization: Bearer ...} header:
  *
- * <p>Fail closed: an empty or blank token stops the start; no token at all stops it too, unless
- * {@code sealer.allow-unauthenticated=true} says that the platform authenticates every request (or
- * that this is a development machine), which is logged at start. A token file that becomes
- * unreadable or empty later lets nobody in.
+ * <ul>
+ *   <li>the static API token ({@code sealer.api-token}, or a file named by {@code sealer.api-token-file},
+ *       re-read when it changes), for direct HTTP callers. Only a SHA-256 digest of the token is kept;
+ *       candidates are compared digest to digest in constant time, so neither content nor length leaks
+ *       through timing;
+ *   <li>a Knative Eventing OIDC token ({@link EventingOidc}, {@code sealer.auth.oidc.*}), for events a
+ *       Broker delivers (a Broker cannot forward our static token).
+ * </ul>
+ *
+ * <p>Fail closed: an empty or blank token stops the start; no authentication at all stops it too,
+ * unless {@code sealer.allow-unauthenticated=true} says that the platform authenticates every request
+ * (or that this is a development machine), which is logged at start. A token file that becomes
+ * unreadable or empty later lets nobody in with the static token.
  */
 @ApplicationScoped
 public class Authentication {
@@ -39,6 +47,9 @@ public class Authentication {
 
     @Inject
     SealerConfig config;
+
+    @Inject
+    EventingOidc oidc;
 
     private volatile FileToken fileToken;
 
@@ -58,9 +69,11 @@ public class Authentication {
         if (config.apiTokenFile().isPresent() && fileDigest(config.apiTokenFile().get()).isEmpty()) {
             throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
         }
-        if (!tokenConfigured()) {
+        oidc.checkConfiguration();
+        if (!configured()) {
             if (!config.allowUnauthenticated()) {
                 throw refused("no authentication is configured: set sealer.api-token or sealer.api-token-file, or "
+                        + "sealer.auth.oidc.enabled=true (Knative Eventing OIDC), or "
                         + "sealer.allow-unauthenticated=true when the platform authenticates every request");
             }
             LOG.warn("*** sealer.allow-unauthenticated=true: requests are served WITHOUT authentication. Anyone who can "
@@ -68,27 +81,40 @@ public class Authentication {
         }
     }
 
-    /** True when requests must carry the token. */
+    /** True when requests must carry the static token. */
     public boolean tokenConfigured() {
         return config.apiToken().isPresent() || config.apiTokenFile().isPresent();
     }
 
+    /** True when requests must carry credentials: the static token, or an Eventing OIDC token. */
+    public boolean configured() {
+        return tokenConfigured() || oidc.enabled();
+    }
+
     /**
      * @param authorization the request's {@code Authorization} header (may be null)
-     * @return true when the header is {@code Bearer <the token>}, or when no token is configured and
-     *     unauthenticated requests are allowed
+     * @return completes with true when the header is {@code Bearer <the token>} or {@code Bearer <a valid
+     *     Eventing OIDC token>}, or when no authentication is configured and unauthenticated requests are
+     *     allowed. Completes at once, unless the OIDC keys must be fetched first.
      */
-    public boolean accepts(String authorization) {
-        if (!tokenConfigured()) {
-            return config.allowUnauthenticated();
-        }
-        Optional<byte[]> expected = expectedDigest();
-        if (expected.isEmpty()) {
-            return false;
+    public CompletionStage<Boolean> accepts(String authorization) {
+        if (!configured()) {
+            return CompletableFuture.completedFuture(config.allowUnauthenticated());
         }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : "";
-        return MessageDigest.isEqual(sha256(presented), expected.get()) && !presented.isEmpty();
+        if (presented.isEmpty()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (tokenConfigured() && matchesStaticToken(presented)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(false);
+    }
+
+    private boolean matchesStaticToken(String presented) {
+        Optional<byte[]> expected = expectedDigest();
+        return expected.isPresent() && MessageDigest.isEqual(sha256(presented), expected.get());
     }
 
     private Optional<byte[]> expectedDigest() {

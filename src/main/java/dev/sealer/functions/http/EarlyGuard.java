@@ -6,6 +6,7 @@ import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -23,7 +25,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *
  * <ol>
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
- *       closed without reading the body;
+ *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
+ *       the request is paused meanwhile, so that no body byte is read or lost;
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
  *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and taken
@@ -71,7 +74,20 @@ public class EarlyGuard {
             context.next();
             return;
         }
-        if (!authentication.accepts(context.request().getHeader("authorization"))) {
+        CompletableFuture<Boolean> decision = authentication.accepts(context.request().getHeader("authorization"))
+                .toCompletableFuture();
+        if (decision.isDone()) {
+            afterAuthentication(context, path, decision.getNow(false));
+            return;
+        }
+        context.request().pause();
+        Context vertxContext = context.vertx().getOrCreateContext();
+        decision.whenComplete((accepted, failure) -> vertxContext.runOnContext(
+                done -> afterAuthentication(context, path, failure == null && Boolean.TRUE.equals(accepted))));
+    }
+
+    private void afterAuthentication(RoutingContext context, String path, boolean accepted) {
+        if (!accepted) {
             context.response().putHeader("www-authenticate", "Bearer");
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;

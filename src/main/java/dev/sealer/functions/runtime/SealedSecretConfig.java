@@ -26,6 +26,15 @@ public interface SealedSecretConfig {
         Optional<String> kid();
 
         /**
+         * The signing key may be absent: when {@link #jwkFile()} names a file that does not exist (e.g. an
+         * optional Secret volume that was not created), the service starts unseal-only, as without a
+         * jwk-file, and says so in the log and in readiness. Off: a missing file stops the start (a typo
+         * must not silently turn sealing off).
+         */
+        @WithDefault("false")
+        boolean optional();
+
+        /**
          * Generate a key pair when {@link #jwkFile()} does not exist yet, and install its public half
          * where verification finds it. Development and tests only: refused in other profiles.
          */

@@ -3,8 +3,10 @@ package dev.sealer.functions.runtime;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,10 @@ public interface SealerConfig {
     @WithDefault("false")
     boolean allowUnauthenticated();
 
+    Auth auth();
+
+    Events events();
+
     Limits limits();
 
     Batch batch();
@@ -52,6 +58,89 @@ public interface SealerConfig {
     DataKeyCache dataKeyCache();
 
     FunctionCompute functionCompute();
+
+    /** Authentication besides the static API token. */
+    interface Auth {
+        Oidc oidc();
+    }
+
+    /**
+     * Knative Eventing's OIDC authentication: a Broker or Channel sends {@code Authorization: Bearer
+     * <JWT>}, a Kubernetes service-account token whose audience is the Trigger's
+     * {@code subscriber.audience}. Accepted when it is signed by a key of the issuer's JWKS, has this
+     * issuer and audience, is not expired and, when {@link #subjects()} is set, names one of them.
+     * Works beside the static token (direct HTTP callers send that one).
+     */
+    interface Oidc {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The audience the token must carry: the Trigger's {@code spec.subscriber.audience}. */
+        Optional<String> audience();
+
+        /** The issuer the token must carry: the cluster's service-account issuer. */
+        Optional<String> issuer();
+
+        /**
+         * The subjects allowed, e.g. {@code system:serviceaccount:<ns>:<trigger>-oidc-eventing.knative.dev-trigger}
+         * (a Trigger's {@code status.auth.serviceAccountName}); unset: any subject of the issuer with
+         * this audience.
+         */
+        Optional<List<String>> subjects();
+
+        /** The issuer's keys as a JWKS JSON value. One of jwks, jwks-file and jwks-url. */
+        Optional<String> jwks();
+
+        /** A file holding the issuer's JWKS (e.g. a mounted ConfigMap); re-read when it changes. */
+        Optional<Path> jwksFile();
+
+        /** Where to fetch the issuer's JWKS (e.g. {@code https://kubernetes.default.svc/openid/v1/jwks}). */
+        Optional<URI> jwksUrl();
+
+        /** PEM CA certificates that the JWKS URL's server certificate must chain to; unset: the JDK's trust store. */
+        Optional<Path> jwksUrlCaFile();
+
+        /** A file holding a bearer token sent with the JWKS request (e.g. the pod's service-account token). */
+        Optional<Path> jwksUrlTokenFile();
+
+        /** How long keys fetched from the URL are used before they are fetched again. */
+        @WithDefault("15m")
+        Duration jwksRefresh();
+
+        /** The shortest time between two fetches (a token with an unknown kid triggers one). */
+        @WithDefault("30s")
+        Duration jwksMinRefresh();
+
+        /** Timeout of one JWKS fetch. */
+        @WithDefault("5s")
+        Duration jwksTimeout();
+
+        /** Clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
+        @WithDefault("30s")
+        Duration clockSkew();
+    }
+
+    /** The functions as CloudEvents (Knative Eventing) serve them. */
+    interface Events {
+        Unseal unseal();
+
+        /**
+         * unseal over CloudEvents. Its answer goes back to the Broker, where every Trigger of the
+         * namespace can read it and the channel may store it: so it is off unless enabled, and when
+         * enabled the answer carries the secret only as a JWE (ECDH-ES+A256KW, A256GCM) to
+         * {@link #recipientJwk()}, never in clear. Plain HTTP {@code POST /unseal} is not affected.
+         */
+        interface Unseal {
+            @WithDefault("false")
+            boolean enabled();
+
+            /** The recipient's public EC JWK (P-256, P-384 or P-521); its private half stays with the recipient. */
+            Optional<String> recipientJwk();
+
+            /** A file holding the recipient's public EC JWK. */
+            Optional<Path> recipientJwkFile();
+        }
+    }
 
     /** Bounds on what a request may hold before it is authenticated and read. */
     interface Limits {

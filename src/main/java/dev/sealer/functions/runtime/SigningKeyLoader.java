@@ -15,16 +15,17 @@ import org.jboss.logging.Logger;
 /**
  * Loads the signing key named by {@code sealed-secret.signing.jwk-file} and {@code kid}; in
  * development, generates it on first use (private JWK owner-only, public JWK installed where
- * verification finds it). Without a JWK file the service only unseals.
+ * verification finds it). Without a JWK file, or with an absent one that is declared optional
+ * ({@code sealed-secret.signing.optional}), the service only unseals.
  */
-final class SigningKeyLoader {
+public final class SigningKeyLoader {
 
     private static final Logger LOG = Logger.getLogger(SigningKeyLoader.class);
 
     private SigningKeyLoader() {
     }
 
-    static Optional<SigningKey> load(SealedSecretConfig.Signing signing, KidResolver verification) {
+    public static Optional<SigningKey> load(SealedSecretConfig.Signing signing, KidResolver verification) {
         if (signing.jwkFile().isEmpty()) {
             LOG.info("no sealed-secret.signing.jwk-file: this instance only unseals");
             return Optional.empty();
@@ -42,6 +43,10 @@ final class SigningKeyLoader {
                         file.toAbsolutePath(), kid);
             }
             return Optional.of(generated);
+        }
+        if (!Files.exists(file) && signing.optional()) {
+            LOG.info("the signing key file is absent and sealed-secret.signing.optional=true: this instance only unseals");
+            return Optional.empty();
         }
         try {
             return Optional.of(SigningKey.fromJwk(kid, Files.readString(file, StandardCharsets.UTF_8), "signing key " + file));

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
  *   <li>development switches (generated signing keys; the emulator checks itself) only in {@code dev} and {@code test};
  *   <li>(authentication is checked by {@code Authentication} itself);
  *   <li>the HTTP body limit can carry the largest sealed secret the secret limit allows;
- *   <li>the signing key, if configured, loads.
+ *   <li>(unseal over CloudEvents, when enabled, has a usable recipient key: checked by {@code EventAnswers});
+ *   <li>the signing key, if configured, loads (or is absent and declared optional).
  * </ul>
  */
 @Singleton
