@@ -153,16 +153,20 @@ public class SealerService {
             throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE,
                     "field 'secrets': the secrets exceed the batch limit of " + bounds.maxTotalBytes().asLongValue() + " bytes");
         }
+        // every item is checked and decoded before the first KMS call: a bad one costs nothing
+        Map<String, byte[]> secrets = new TreeMap<>();
         Map<String, String> sealed = new TreeMap<>();
-        for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
-            byte[] secret = itemBytes(item.getKey(), item.getValue());
-            try {
-                sealed.put(item.getKey(), sealer.sealEnvelope(secret, provider, request.keyId(), settings));
-            } catch (CallerFaultException e) {
-                throw new CallerFaultException(e.errorCode(), "secret '" + item.getKey() + "': " + e.getMessage(), e.detail(), e);
-            } finally {
-                Arrays.fill(secret, (byte) 0);
+        try {
+            request.secrets().forEach((key, item) -> secrets.put(key, itemBytes(key, item)));
+            for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
+                try {
+                    sealed.put(secret.getKey(), sealer.sealEnvelope(secret.getValue(), provider, request.keyId(), settings));
+                } catch (CallerFaultException e) {
+                    throw new CallerFaultException(e.errorCode(), "secret '" + secret.getKey() + "': " + e.getMessage(), e.detail(), e);
+                }
             }
+        } finally {
+            secrets.values().forEach(bytes -> Arrays.fill(bytes, (byte) 0));
         }
         return SealResponse.batch(sealed, manifest ? SecretManifest.of(request.metadata(), sealed) : null);
     }

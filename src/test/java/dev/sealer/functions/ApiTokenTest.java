@@ -41,6 +41,9 @@ class ApiTokenTest {
                 .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
         given().contentType(ContentType.JSON).header("Authorization", "Bearer ")
                 .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("sealed", "x")).when().post("/reseal").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("secrets", Map.of("K", Map.of("text", "x")))).when().post("/seal")
+                .then().statusCode(401);
     }
 
     @Test

@@ -142,6 +142,23 @@ class BadInputBatteryTest {
                 "{\"text\":\"a\",\"provider_settings\":{\"kms_instance_id\":\"" + longId + "\"}}"), 400, "invalid_id"));
         cases.add(new Case("provider setting unknown", f -> Request.json("/seal",
                 "{\"text\":\"a\",\"provider_settings\":{\"region\":\"x\"}}"), 400, "invalid_request"));
+        // Batches and reseal
+        cases.add(new Case("batch secrets not an object", f -> Request.json("/seal", "{\"secrets\":[1,2]}"), 400, "invalid_request"));
+        cases.add(new Case("batch item with unknown field", f -> Request.json("/seal",
+                "{\"secrets\":{\"K\":{\"text\":\"" + SECRET + "\",\"x\":1}}}"), 400, "invalid_request"));
+        cases.add(new Case("batch item text of wrong type", f -> Request.json("/seal", "{\"secrets\":{\"K\":{\"text\":5}}}"),
+                400, "invalid_request"));
+        cases.add(new Case("batch key with /", f -> Request.json("/seal", "{\"secrets\":{\"a/b\":{\"text\":\"" + SECRET + "\"}}}"),
+                400, "invalid_request"));
+        cases.add(new Case("batch output unknown", f -> Request.json("/seal",
+                "{\"secrets\":{\"K\":{\"text\":\"" + SECRET + "\"}},\"output\":\"helm\"}"), 400, "invalid_request"));
+        cases.add(new Case("reseal not sealed", f -> Request.json("/reseal", "{\"sealed\":\"nope\"}"), 400, "malformed_sealed_secret"));
+        cases.add(new Case("reseal unknown field", f -> Request.json("/reseal", "{\"sealed\":\"" + f.sealed() + "\",\"text\":\"x\"}"),
+                400, "invalid_request"));
+        cases.add(new Case("reseal key id with ../", f -> Request.json("/reseal", "{\"sealed\":\"" + f.sealed() + "\",\"key_id\":\"../k\"}"),
+                400, "invalid_id"));
+        cases.add(new Case("reseal tampered", f -> Request.json("/reseal", "{\"sealed\":\"" + f.replacePart(3, b64url(new byte[64])) + "\"}"),
+                400, "signature_invalid"));
         // The sealed-secret envelope
         cases.add(new Case("3 parts", f -> Request.unseal("sealed.a.b"), 400, "malformed_sealed_secret"));
         cases.add(new Case("5 parts", f -> Request.unseal(f.sealed() + ".e"), 400, "malformed_sealed_secret"));

@@ -11,7 +11,10 @@ import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** With the explicit opt-in sealed-secret.verification.skip=true, the legacy unsigned form opens. */
+/**
+ * With the explicit opt-in sealed-secret.verification.skip=true, the legacy unsigned form opens, and
+ * reseal turns it into a signed secret.
+ */
 @QuarkusTest
 @TestProfile(SkipVerificationTest.Skip.class)
 class SkipVerificationTest {
@@ -29,6 +32,21 @@ class SkipVerificationTest {
         String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
         given().contentType(ContentType.JSON).body(Map.of("sealed", legacy)).when().post("/unseal")
                 .then().statusCode(200).body("text", equalTo("legacy"));
+    }
+
+    @Test
+    void reseal_legacyForm_becomesASignedSecretOfThisService() {
+        String sealed = SealUnsealHttpTest.seal(Map.of("text", "legacy-to-signed-0e4d"));
+        String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
+
+        String resealed = given().contentType(ContentType.JSON).body(Map.of("sealed", legacy)).when().post("/reseal")
+                .then().statusCode(200).extract().path("sealed");
+
+        org.assertj.core.api.Assertions.assertThat(TestSigner.headerOf(resealed)).containsEntry("alg", "ES256")
+                .containsEntry("kid", "kbs:///default/sealed-secret/test-signing-key");
+        org.assertj.core.api.Assertions.assertThat(TestSigner.payloadOf(resealed)).containsEntry("wrap_type", "A256GCM");
+        given().contentType(ContentType.JSON).body(Map.of("sealed", resealed)).when().post("/unseal")
+                .then().statusCode(200).body("text", equalTo("legacy-to-signed-0e4d"));
     }
 
     @Test
