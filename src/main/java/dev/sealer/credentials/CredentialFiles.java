@@ -1,5 +1,6 @@
 package dev.sealer.credentials;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.SafeIds;
@@ -44,7 +45,7 @@ import java.util.List;
  */
 public final class CredentialFiles {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** A client key JSON is ~3.5 KB; anything far larger is not one. */
     private static final int MAX_FILE_BYTES = 1 << 20;
 
@@ -74,13 +75,27 @@ public final class CredentialFiles {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw invalid("a credential file is too large", file.toString(), null);
             }
-            return Files.readAllBytes(file);
+            byte[] content = Files.readAllBytes(file);
+            requireUnsealed(content, file.toString());
+            return content;
         } catch (NoSuchFileException e) {
             throw notFound("no credential files for the requested client key and KMS instance",
                     "credential file " + file + " does not exist");
         } catch (IOException e) {
             throw notFound("the credential files for the requested client key and KMS instance cannot be read",
                     "credential file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * In a confidential pod the guest's CDH replaces a mounted file whose content is a sealed secret by
+     * its plaintext; when it cannot (attestation or KBS failed), the file keeps the {@code sealed.}
+     * string. Say so, instead of "not JSON" or "wrong password".
+     */
+    public static void requireUnsealed(byte[] content, String origin) {
+        if (content.length >= 7 && new String(content, 0, 7, StandardCharsets.US_ASCII).equals("sealed.")) {
+            throw invalid("a credential file still holds a sealed secret: the guest's CDH did not unseal it (did the "
+                    + "attestation succeed, and does KBS hold the resource?)", origin, null);
         }
     }
 

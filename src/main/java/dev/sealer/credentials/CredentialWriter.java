@@ -1,5 +1,6 @@
 package dev.sealer.credentials;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -53,7 +54,7 @@ public final class CredentialWriter {
         BARE
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int PBE_ITERATIONS = 2048;
 
     private CredentialWriter() {

@@ -43,7 +43,9 @@ public final class ExplicitCredentialStore implements CredentialStore {
         static Source value(String name, String value) {
             return new Source() {
                 public byte[] read() {
-                    return value.getBytes(StandardCharsets.UTF_8);
+                    byte[] content = value.getBytes(StandardCharsets.UTF_8);
+                    CredentialFiles.requireUnsealed(content, "property " + name);
+                    return content;
                 }
 
                 public String stamp() {

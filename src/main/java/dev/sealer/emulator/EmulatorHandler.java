@@ -3,6 +3,7 @@ package dev.sealer.emulator;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.sealer.Texts;
 import dev.sealer.kms.aliyun.instance.RequestSigner;
 import dev.sealer.kms.aliyun.instance.proto.DecryptRequest;
 import dev.sealer.kms.aliyun.instance.proto.DecryptResponse;
@@ -382,10 +383,6 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
 
     /** A header value safe to echo in a message: printable ASCII, at most 64 characters. */
     private static String printable(String value) {
-        if (value == null) {
-            return "(missing)";
-        }
-        String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+        return Texts.printable(value, 64);
     }
 }

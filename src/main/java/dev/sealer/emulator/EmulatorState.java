@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.credentials.CredentialWriter;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,7 @@ record EmulatorState(
         String clientKeyPassword,
         Map<String, KeyMaterial> keys) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A private key (PKCS#8) and its certificate (DER), both std base64. */

@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -22,7 +23,7 @@ import java.util.Map;
 final class MetadataHandler implements Handler<HttpServerRequest> {
 
     static final String PREFIX = "/latest/meta-data/ram/security-credentials/";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Vertx vertx;
     private final EmulatorRoles roles;

@@ -1,5 +1,6 @@
 package dev.sealer.emulator;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -37,7 +38,7 @@ final class OpenApiEmulator {
     record Answer(int status, byte[] json, String requestId) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String CURRENT_STAGE = "ACSCurrent";
     private static final String CURRENT_VERSION = "v1";
     private static final List<String> REQUIRED = List.of("Action", "Version", "AccessKeyId", "Signature", "SignatureMethod",

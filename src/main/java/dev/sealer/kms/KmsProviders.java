@@ -2,6 +2,7 @@ package dev.sealer.kms;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.Texts;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -40,7 +41,6 @@ public final class KmsProviders {
     }
 
     private static String printable(String name) {
-        String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 32 ? clean.substring(0, 32) + "..." : clean;
+        return Texts.printable(name, 32);
     }
 }

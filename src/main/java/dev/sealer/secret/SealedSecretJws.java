@@ -1,9 +1,8 @@
 package dev.sealer.secret;
 
-import com.fasterxml.jackson.core.JsonParser;
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
@@ -29,7 +28,7 @@ final class SealedSecretJws {
     static final String LEGACY_HEADER = "fakejwsheader";
     static final String LEGACY_SIGNATURE = "fakesignature";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = Json.STRICT;
     private static final String ALG_ES256 = "ES256";
     /** Header parameters this reader understands, and so may be listed as critical. */
     private static final Set<String> UNDERSTOOD_CRITICAL = Set.of("b64");

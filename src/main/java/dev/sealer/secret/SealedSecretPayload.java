@@ -1,13 +1,12 @@
 package dev.sealer.secret;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import java.io.IOException;
@@ -50,7 +49,7 @@ public record SealedSecretPayload(
     public static final String WRAP_A256GCM = "A256GCM";
     public static final String WRAP_A256CTR = "A256CTR";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = Json.STRICT;
 
     public static SealedSecretPayload envelope(String provider, String keyId, String encryptedKey, String encryptedData,
             String iv, Map<String, String> providerSettings, Map<String, String> annotations) {

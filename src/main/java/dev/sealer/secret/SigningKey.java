@@ -1,5 +1,6 @@
 package dev.sealer.secret;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.ErrorCode;
@@ -21,7 +22,7 @@ import org.jose4j.lang.JoseException;
  */
 public final class SigningKey {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Kid kid;
     private final EllipticCurveJsonWebKey jwk;

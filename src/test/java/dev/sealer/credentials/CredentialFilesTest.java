@@ -302,6 +302,17 @@ class CredentialFilesTest {
     }
 
     @Test
+    void read_fileTheCdhDidNotUnseal_saysSo() throws IOException {
+        Path stillSealed = Files.writeString(directory.resolve("password_" + CLIENT_KEY_ID + ".json"),
+                "sealed.eyJhbGciOiJFUzI1NiJ9.eyJ2ZXJzaW9uIjoiMC4xLjAifQ.c2lnbmF0dXJl");
+
+        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.read(stillSealed));
+
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
+        assertThat(e.getMessage()).contains("still holds a sealed secret").contains("CDH did not unseal it");
+    }
+
+    @Test
     void read_missingFile_isMissing() {
         Path missing = directory.resolve("clientKey_" + CLIENT_KEY_ID + ".json");
 

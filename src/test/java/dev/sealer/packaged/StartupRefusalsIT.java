@@ -124,6 +124,16 @@ class StartupRefusalsIT {
     }
 
     @Test
+    void tokenTheCdhDidNotUnseal_isRefused_withTheReason() throws IOException {
+        Map<String, String> properties = sound();
+        properties.remove("sealer.api-token");
+        Path file = Files.writeString(work.resolve("api-token"), "sealed.eyJhbGciOiJFUzI1NiJ9.e30.c2ln\n");
+        properties.put("sealer.api-token-file", file.toString());
+
+        assertRefused(start(properties), "the API token is still a sealed secret");
+    }
+
+    @Test
     void secretLimitBeyondWhatTheBodyLimitCarries_isRefused() throws IOException {
         Map<String, String> properties = sound();
         properties.put("sealer.max-secret-bytes", String.valueOf(4 * 1024 * 1024));

@@ -51,6 +51,9 @@ public class Authentication {
     @Inject
     EventingOidc oidc;
 
+    /** What a value the guest's CDH failed to unseal still starts with. */
+    private static final String STILL_SEALED = "sealed.";
+
     private volatile FileToken fileToken;
 
     void onStart(@Observes @Priority(2) StartupEvent event) {
@@ -65,6 +68,11 @@ public class Authentication {
         if (config.apiToken().isPresent() && config.apiToken().get().isBlank()) {
             throw refused("sealer.api-token is empty: an empty token would let anyone in. Set a token, or set "
                     + "sealer.allow-unauthenticated=true to run without authentication");
+        }
+        if (config.apiToken().map(token -> token.strip().startsWith(STILL_SEALED)).orElse(false)
+                || config.apiTokenFile().map(this::stillSealed).orElse(false)) {
+            throw refused("the API token is still a sealed secret: the guest's CDH did not unseal it (did the attestation "
+                    + "succeed, and does KBS hold the resource?)");
         }
         if (config.apiTokenFile().isPresent() && fileDigest(config.apiTokenFile().get()).isEmpty()) {
             throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
@@ -125,6 +133,14 @@ public class Authentication {
         return fileDigest(config.apiTokenFile().get());
     }
 
+    private boolean stillSealed(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip().startsWith(STILL_SEALED);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private Optional<byte[]> fileDigest(Path file) {
         String stamp = FileStamp.of(file);
         FileToken current = fileToken;
@@ -133,7 +149,7 @@ public class Authentication {
         }
         try {
             String token = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (token.isEmpty()) {
+            if (token.isEmpty() || token.startsWith(STILL_SEALED)) {
                 return Optional.empty();
             }
             current = new FileToken(stamp, sha256(token));

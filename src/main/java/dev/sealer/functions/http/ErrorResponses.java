@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.Texts;
 import dev.sealer.functions.SealRequest;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.kms.KmsErrorAnswer;
@@ -61,7 +62,7 @@ public class ErrorResponses {
     private ObjectMapper strictMapper;
 
     void install(@Observes Router router) {
-        strictMapper = StrictJson.apply(new ObjectMapper());
+        strictMapper = StrictJson.REQUESTS;
         router.route().order(Integer.MIN_VALUE + 10).failureHandler(this::handle);
         // No route matched: the same JSON body as every other error.
         router.errorHandler(404, context -> write(context, fromStatus(404, context)));
@@ -207,8 +208,7 @@ public class ErrorResponses {
     }
 
     private static String printable(String name) {
-        String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+        return Texts.printable(name, 40);
     }
 
     private static boolean isClosedConnection(Throwable cause, RoutingContext context) {
@@ -219,14 +219,9 @@ public class ErrorResponses {
         return new Rendered(code.httpStatus(), new ErrorBody(code, message));
     }
 
+    /** The failure under what Funqy, futures and reflection wrap it in. */
     static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        while (current != null && current.getCause() != null
-                && (current instanceof ApplicationException || current instanceof UncheckedIOException
-                        || current instanceof CompletionException
-                        || current instanceof java.lang.reflect.InvocationTargetException)) {
-            current = current.getCause();
-        }
-        return current;
+        return Texts.unwrap(failure, current -> current instanceof ApplicationException || current instanceof UncheckedIOException
+                || current instanceof CompletionException || current instanceof java.lang.reflect.InvocationTargetException);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sealer.functions.http;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
@@ -55,13 +54,10 @@ public class FunctionCompute {
     @Inject
     WarmUp warmUp;
 
-    private ObjectMapper strict;
-
     void routes(@Observes Router router) {
         if (!config.functionCompute().enabled()) {
             return;
         }
-        strict = StrictJson.apply(mapper.copy()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         router.post("/invoke").blockingHandler(this::invoke, false);
         router.post("/initialize").blockingHandler(this::initialize, false);
     }
@@ -108,7 +104,7 @@ public class FunctionCompute {
         if (body.length == 0) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "the event body must be a JSON object");
         }
-        return strict.readValue(body, type);
+        return StrictJson.REQUESTS.readValue(body, type);
     }
 
     private static String requestId(RoutingContext context) {

@@ -1,5 +1,6 @@
 package dev.sealer.functions.http;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
@@ -26,7 +27,7 @@ public class RequestGuard {
     @Inject
     ErrorResponses errors;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.MAPPER;
 
     void install(@Observes Router router) {
         // After the body handler (Integer.MIN_VALUE + 1), before the Funqy routes.

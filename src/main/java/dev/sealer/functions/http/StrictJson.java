@@ -23,6 +23,12 @@ import java.io.IOException;
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
 
+    /**
+     * The one mapper that reads request bodies outside Funqy's binding (Function Compute events, and
+     * describing a body Funqy refused): the strict rules, and unknown fields refused.
+     */
+    static final ObjectMapper REQUESTS = apply(new ObjectMapper()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
     @Override
     public void customize(ObjectMapper mapper) {
         apply(mapper);

@@ -49,7 +49,12 @@ public final class SigningKeyLoader {
             return Optional.empty();
         }
         try {
-            return Optional.of(SigningKey.fromJwk(kid, Files.readString(file, StandardCharsets.UTF_8), "signing key " + file));
+            String jwk = Files.readString(file, StandardCharsets.UTF_8);
+            if (jwk.strip().startsWith("sealed.")) {
+                throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the signing key is still a sealed secret: the guest's "
+                        + "CDH did not unseal it (did the attestation succeed, and does KBS hold the resource?)", file.toString(), null);
+            }
+            return Optional.of(SigningKey.fromJwk(kid, jwk, "signing key " + file));
         } catch (IOException e) {
             throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the signing key cannot be read", file.toString(), e);
         }

@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun.common;
 
+import dev.sealer.Texts;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
 import dev.sealer.kms.KmsFailureException;
@@ -99,16 +100,8 @@ public final class KmsTransportFailures {
 
     /** Strips the wrappers that the REST client, Mutiny's blocking await and the retry loop put around the real failure. */
     public static Throwable unwrap(Throwable failure) {
-        Throwable current = failure;
-        for (int depth = 0; depth < 10 && current.getCause() != null; depth++) {
-            if (current instanceof ProcessingException || current instanceof CompletionException
-                    || current instanceof WebApplicationException || current instanceof RetryLoop.InterruptedRetry
-                    || current.getClass() == RuntimeException.class) {
-                current = current.getCause();
-            } else {
-                break;
-            }
-        }
-        return current;
+        return Texts.unwrap(failure, current -> current instanceof ProcessingException || current instanceof CompletionException
+                || current instanceof WebApplicationException || current instanceof RetryLoop.InterruptedRetry
+                || current.getClass() == RuntimeException.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
@@ -24,7 +25,7 @@ public final class EcsRamRoleFile {
 
     public static final String FILE_NAME = "ecsRamRole.json";
     private static final int MAX_BYTES = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The role and the region of one {@code ecsRamRole.json}; the role may be absent where the platform names it. */
     public record EcsRamRole(String roleName, String regionId) {

@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -34,7 +35,7 @@ import org.jboss.logging.Logger;
 public final class InstanceMetadataCredentials implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(InstanceMetadataCredentials.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_ANSWER = 16 * 1024;
 
     private final URI endpoint;

@@ -1,6 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -18,7 +18,7 @@ import java.lang.reflect.Type;
  */
 public final class JsonAnswerReader implements MessageBodyReader<GetSecretValueAnswer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = Json.LENIENT;
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {

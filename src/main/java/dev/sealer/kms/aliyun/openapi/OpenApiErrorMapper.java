@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
+import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.kms.aliyun.common.KmsErrorResponse;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
  */
 final class OpenApiErrorMapper implements ResponseExceptionMapper<KmsErrorResponse> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     @Override
