@@ -4,8 +4,8 @@ import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Runs on the request's headers, before its body is read (ahead of Quarkus's body handler), so that an
@@ -56,8 +55,7 @@ public class EarlyGuard {
     private long budget;
 
     void install(@Observes Router router) {
-        maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
+        maxBodyBytes = HttpLimits.maxBodyBytes();
         budget = config.limits().inFlightBodyBytes().asLongValue();
         // Integer.MIN_VALUE: before the body handler (Integer.MIN_VALUE + 1).
         router.route().order(Integer.MIN_VALUE).handler(this::guard);

@@ -4,14 +4,12 @@ import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.secret.SecretSealer;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,8 +56,7 @@ class StartupChecks {
             throw refused("sealed-secret.signing.generate-if-missing=true is a development switch: it is refused outside "
                     + "the dev and test profiles (active: " + String.join(",", profiles) + ")");
         }
-        long maxBody = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(10L * 1024 * 1024);
+        long maxBody = HttpLimits.maxBodyBytes();
         long needed = sealer.limits().maxSealedChars() + JSON_OVERHEAD;
         if (needed > maxBody) {
             throw refused("sealer.max-secret-bytes=" + config.maxSecretBytes() + " makes sealed secrets of up to " + needed
