@@ -516,7 +516,8 @@ public final class Benchmark {
 
         @Override
         public void close() throws Exception {
-            ask("quit");
+            in.write("quit\n");
+            in.flush();
             process.waitFor();
         }
     }
