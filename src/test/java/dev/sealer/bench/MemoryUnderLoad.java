@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Peak memory of the packaged application started with the container image's effective JVM flags
- * ({@link ImageJvmFlags}: the Dockerfile's ENV as run-java.sh assembles it), in a simulated container
+ * Peak memory of the packaged application started with the container image's JDK and effective JVM flags
+ * ({@link ImageJvmFlags}: the Dockerfile's entry point, the AOT cache included), in a simulated container
  * ({@code -XX:MaxRAM=<limit> -XX:ActiveProcessorCount=<cpus>}: the heap and the JVM's ergonomics are
  * sized as under that cgroup limit), under a load generated here: phases of concurrent seal and unseal
  * calls of small and large secrets against a KMS emulator in its own process. Prints the peak RSS
@@ -53,10 +53,15 @@ public final class MemoryUnderLoad {
         Files.createDirectories(work);
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
-        List<String> flags = new ArrayList<>(ImageJvmFlags.fromDockerfile(ImageJvmFlags.DOCKERFILE).effectiveFlags());
+        ImageJvmFlags image = ImageJvmFlags.fromDockerfile(ImageJvmFlags.DOCKERFILE);
+        List<String> flags = new ArrayList<>(image.effectiveFlags());
         flags.add("-XX:MaxRAM=" + limitMib + "m");
         flags.add("-XX:ActiveProcessorCount=" + cpus);
-        System.out.printf("flags: %s%n", String.join(" ", flags));
+        // the image's JDK, from the application's folder (the AOT cache maps only there, and only if -Paot made it)
+        String java = ImageJvmFlags.javaOfMajor(image.javaMajor().orElseThrow()).orElseThrow().toString();
+        boolean cache = Files.exists(jar.resolveSibling("app.aot"));
+        System.out.printf("java: %s%nflags: %s%nAOT cache: %s%n", java, String.join(" ", flags),
+                cache ? "yes" : "none in target/quarkus-app (build with -Paot, bench/memory.sh does)");
 
         // The emulator runs only in the dev profile: its own process, in target/memory (its files under .sealer-dev/ there).
         Path credentials = work.resolve(".sealer-dev/kms-emulator");
@@ -75,15 +80,16 @@ public final class MemoryUnderLoad {
             Files.writeString(verification.resolve("memory-key"), key.toPublicJWK().toJSONString());
 
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of("java"));
+            List<String> command = new ArrayList<>(List.of(java));
             command.addAll(flags);
             command.addAll(List.of("-Dquarkus.http.port=" + port, "-Daliyun.kms.endpoint=https://localhost:" + kmsPort,
                     "-Daliyun.kms.credential-dir=" + credentials, "-Daliyun.kms.instance-id=" + INSTANCE,
                     "-Daliyun.kms.client-key-id=" + CLIENT_KEY, "-Daliyun.kms.key-id=" + KEY,
                     "-Dsealed-secret.signing.jwk-file=" + signing, "-Dsealed-secret.signing.kid=memory-key",
                     "-Dsealed-secret.verification.key-dir=" + verification, "-Dsealer.allow-unauthenticated=true",
-                    "-Dquarkus.log.level=WARN", "-jar", jar.toString()));
-            app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
+                    "-Dquarkus.log.level=WARN", "-jar", "quarkus-run.jar"));
+            app = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("app.log").toFile()).start();
             Process started = app;
             waitFor(() -> listening(port), started);
             URI base = URI.create("http://127.0.0.1:" + port + "/");
@@ -119,7 +125,7 @@ public final class MemoryUnderLoad {
             System.out.printf(Locale.ROOT, "phase 2, 20 callers, 256 KiB secrets: %d calls, %d errors%n", large[0], large[1]);
             System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %d MiB; peak sampled VmRSS: %d MiB%n", peak / 1024, sampled.get() / 1024);
             System.out.printf("heap at the end:%n%s%n", heap);
-            System.out.printf("MaxHeapSize with these flags: %s%n", maxHeap(flags));
+            System.out.printf("MaxHeapSize with these flags: %s%n", maxHeap(java, flags));
         } finally {
             if (app != null) {
                 app.destroy();
@@ -172,9 +178,9 @@ public final class MemoryUnderLoad {
         return JSON.readTree(response.body());
     }
 
-    private static String maxHeap(List<String> flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(flags);
+    private static String maxHeap(String java, List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(flags.stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList());
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes());

@@ -96,10 +96,23 @@ public final class ImageJvmFlags {
         return entrypoint;
     }
 
-    /** The Java major version of the base image, from its name ({@code openjdk-17-runtime}, {@code jdk-25}, ...). */
+    /**
+     * The Java major version of the base image, from its name ({@code openjdk-17-runtime}, {@code jdk-25},
+     * {@code eclipse-temurin:25.0.3_9-jdk-...}).
+     */
     public Optional<Integer> javaMajor() {
-        Matcher matcher = Pattern.compile("(?:openjdk|jdk|jre|java)-?(\\d+)").matcher(baseImage);
-        return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1))) : Optional.empty();
+        Matcher matcher = Pattern.compile("(?:openjdk|jdk|jre|java)-?(\\d+)|temurin:(\\d+)").matcher(baseImage);
+        return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)))
+                : Optional.empty();
+    }
+
+    /**
+     * The exact Temurin build of the base image ({@code eclipse-temurin:25.0.3_9-...} is {@code 25.0.3+9}), if it is
+     * a Temurin image pinned to a build: an AOT cache only maps on the JVM build that made it.
+     */
+    public Optional<String> temurinBuild() {
+        Matcher matcher = Pattern.compile("eclipse-temurin:(\\d+(?:\\.\\d+)*)_(\\d+)-").matcher(baseImage);
+        return matcher.find() ? Optional.of(matcher.group(1) + "+" + matcher.group(2)) : Optional.empty();
     }
 
     /** The effective flags with the image's environment. */
@@ -228,7 +241,7 @@ public final class ImageJvmFlags {
         Path jvms = Path.of("/usr/lib/jvm");
         if (Files.isDirectory(jvms)) {
             try (var list = Files.list(jvms)) {
-                return list.filter(p -> p.getFileName().toString().matches(".*(?:java|jdk|openjdk)-" + major + "(?:[^0-9].*)?"))
+                return list.filter(p -> p.getFileName().toString().matches(".*(?:java|jdk|openjdk|temurin)-" + major + "(?:[^0-9].*)?"))
                         .map(p -> p.resolve("bin/java")).filter(Files::isExecutable).sorted().findFirst();
             } catch (IOException e) {
                 return Optional.empty();

@@ -50,6 +50,7 @@ public class WarmUp {
             long start = System.nanoTime();
             try {
                 SecretSealer.warmUp();
+                LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
                 providers.all().forEach(provider -> provider.warmUp());
                 LOG.debugf("warm-up done in %d ms", (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException e) {

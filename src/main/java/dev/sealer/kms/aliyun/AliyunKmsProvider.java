@@ -11,6 +11,7 @@ import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClients;
 import dev.sealer.kms.aliyun.FunctionComputeRole;
@@ -143,8 +144,12 @@ public class AliyunKmsProvider implements KmsProvider {
             return;
         }
         try {
-            SealerException failure = clients.get()
-                    .get(new KmsInstanceClients.Key(defaults.get().kmsInstanceId(), defaults.get().clientKeyId())).connect();
+            long start = System.nanoTime();
+            KmsInstanceClient client = clients.get()
+                    .get(new KmsInstanceClients.Key(defaults.get().kmsInstanceId(), defaults.get().clientKeyId()));
+            LOG.debugf("warm-up: default credentials and client in %d ms", (System.nanoTime() - start) / 1_000_000);
+            SealerException failure = client.connect();
+            LOG.debugf("warm-up: connected to the KMS in %d ms", (System.nanoTime() - start) / 1_000_000);
             if (failure != null) {
                 LOG.infof("warm-up: the KMS could not be reached yet (%s): %s", failure.errorCode().code(), failure.logMessage());
             }
