@@ -14,8 +14,7 @@ public final class FileStamp {
     /** The stamp of a file that does not exist or cannot be read. */
     public static final String ABSENT = "absent";
 
-    private FileStamp() {
-    }
+    private FileStamp() {}
 
     public static String of(Path file) {
         try {

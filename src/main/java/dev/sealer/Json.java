@@ -18,11 +18,14 @@ public final class Json {
      * Reading untrusted, signed or security-relevant documents (sealed-secret headers and payloads):
      * a duplicate member is an error, so a reader can never see another value than a verifier did.
      */
-    public static final ObjectMapper STRICT = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    public static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Reading answers of remote services into records: members this project does not use are ignored. */
-    public static final ObjectMapper LENIENT = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    public static final ObjectMapper LENIENT = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
-    private Json() {
-    }
+    private Json() {}
 }

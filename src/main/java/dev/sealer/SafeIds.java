@@ -19,28 +19,36 @@ public final class SafeIds {
      * characters, or the ARN of either ({@code acs:kms:<region>:<account>:key/<id>}); key ids never
      * build a path, they only travel to the KMS.
      */
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255}"
-            + "|acs:kms:[a-z0-9-]{1,64}:[0-9]{1,32}:(key/[A-Za-z0-9._-]{1," + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255})");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH
+            + "}|alias/[A-Za-z0-9._/-]{1,255}" + "|acs:kms:[a-z0-9-]{1,64}:[0-9]{1,32}:(key/[A-Za-z0-9._-]{1,"
+            + MAX_LENGTH + "}|alias/[A-Za-z0-9._/-]{1,255})");
+
     private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)|//|/$");
 
-    private SafeIds() {
-    }
+    private SafeIds() {}
 
     public static boolean isValid(String id) {
         return id != null && ID.matcher(id).matches() && !id.equals(".") && !id.contains("..");
     }
 
     public static boolean isValidKeyId(String keyId) {
-        return keyId != null && KEY_ID.matcher(keyId).matches() && !keyId.contains("..")
-                && !DOT_SEGMENT.matcher(keyId.substring(keyId.lastIndexOf(':') + 1)).find();
+        return keyId != null
+                && KEY_ID.matcher(keyId).matches()
+                && !keyId.contains("..")
+                && !DOT_SEGMENT
+                        .matcher(keyId.substring(keyId.lastIndexOf(':') + 1))
+                        .find();
     }
 
     /** Like {@link #require}, for KMS key ids, which may also be aliases {@code alias/<name>}. */
     public static String requireKeyId(String field, String keyId) {
         if (!isValidKeyId(keyId)) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + field + "': "
-                    + (keyId == null || keyId.isEmpty() ? "missing"
-                            : "must be a key id, 'alias/<name>' or an ARN, of letters, digits, '.', '_' or '-'"));
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field '" + field + "': "
+                            + (keyId == null || keyId.isEmpty()
+                                    ? "missing"
+                                    : "must be a key id, 'alias/<name>' or an ARN, of letters, digits, '.', '_' or '-'"));
         }
         return keyId;
     }
@@ -52,9 +60,13 @@ public final class SafeIds {
      */
     public static String require(String field, String id) {
         if (!isValid(id)) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + field + "': "
-                    + (id == null || id.isEmpty() ? "missing" : "must be 1-" + MAX_LENGTH
-                            + " characters of letters, digits, '.', '_' or '-', without '..'"));
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field '" + field + "': "
+                            + (id == null || id.isEmpty()
+                                    ? "missing"
+                                    : "must be 1-" + MAX_LENGTH
+                                            + " characters of letters, digits, '.', '_' or '-', without '..'"));
         }
         return id;
     }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * optional {@link #detail()} is for the service's log only: it may name files and ids (public, but
  * not the caller's business), never secrets.
  */
-public abstract sealed class SealerException extends RuntimeException permits CallerFaultException, ServiceFaultException {
+public abstract sealed class SealerException extends RuntimeException
+        permits CallerFaultException, ServiceFaultException {
 
     private final ErrorCode errorCode;
     private final String detail;

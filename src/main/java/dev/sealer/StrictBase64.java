@@ -15,25 +15,28 @@ import java.util.regex.Pattern;
  */
 public final class StrictBase64 {
 
-    private static final Pattern STANDARD = Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+    private static final Pattern STANDARD =
+            Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
     private static final Pattern URL_NO_PADDING = Pattern.compile("[A-Za-z0-9_-]*");
 
-    private StrictBase64() {
-    }
+    private StrictBase64() {}
 
     /** Decodes standard base64 with padding; {@code field} names the field in the error. */
     public static byte[] decodeStandard(String field, String value) {
         if (value == null || !STANDARD.matcher(value).matches()) {
-            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
         }
         if (!encodeStandard(bytes).equals(value)) {
-            throw new CallerFaultException(ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
         }
         return bytes;
     }
@@ -50,7 +53,8 @@ public final class StrictBase64 {
             throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
         }
         if (!encodeUrl(bytes).equals(value)) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
         }
         return bytes;
     }

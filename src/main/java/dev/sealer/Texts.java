@@ -8,8 +8,7 @@ import java.util.function.Predicate;
  */
 public final class Texts {
 
-    private Texts() {
-    }
+    private Texts() {}
 
     /**
      * Untrusted text made safe to show in a message or a log line: printable ASCII only (anything else
@@ -29,7 +28,9 @@ public final class Texts {
      */
     public static Throwable unwrap(Throwable failure, Predicate<Throwable> isWrapper) {
         Throwable current = failure;
-        for (int depth = 0; depth < 10 && current != null && current.getCause() != null && isWrapper.test(current); depth++) {
+        for (int depth = 0;
+                depth < 10 && current != null && current.getCause() != null && isWrapper.test(current);
+                depth++) {
             current = current.getCause();
         }
         return current;

@@ -28,10 +28,15 @@ class LogHygieneIT {
     @Test
     void theSuitesLog_containsNoSecret() throws IOException {
         String log = readLogs();
-        assertThat(log).as("the suite's log was captured").contains("KMS emulator").contains("Profile test activated");
+        assertThat(log)
+                .as("the suite's log was captured")
+                .contains("KMS emulator")
+                .contains("Profile test activated");
 
         List<String> secrets = new ArrayList<>(Files.readAllLines(SecretRecorder.FILE, StandardCharsets.UTF_8));
-        assertThat(secrets).as("the tests' secrets were recorded").hasSizeGreaterThan(50)
+        assertThat(secrets)
+                .as("the tests' secrets were recorded")
+                .hasSizeGreaterThan(50)
                 .contains("correct horse battery staple");
         secrets.addAll(List.of("PrivateKeyData", "PRIVATE KEY", "ClientKeyPassword"));
         try (Stream<Path> files = Files.walk(STATE)) {
@@ -42,7 +47,8 @@ class LogHygieneIT {
         secrets.add(signingKey.get("d").asText());
 
         for (String secret : secrets) {
-            assertThat(log).as("the log must not contain a secret (%s...)", secret.substring(0, Math.min(4, secret.length())))
+            assertThat(log)
+                    .as("the log must not contain a secret (%s...)", secret.substring(0, Math.min(4, secret.length())))
                     .doesNotContain(secret);
         }
     }
@@ -50,7 +56,8 @@ class LogHygieneIT {
     private static String readLogs() throws IOException {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(LOGS)) {
-            files.filter(f -> f.getFileName().toString().startsWith("quarkus.log")).forEach(f -> all.append(read(f)));
+            files.filter(f -> f.getFileName().toString().startsWith("quarkus.log"))
+                    .forEach(f -> all.append(read(f)));
         }
         return all.toString();
     }

@@ -38,8 +38,7 @@ class ReadmeTablesTest {
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
     /** A README row: one property and the default the README states for it (null when it states none). */
-    record Row(String property, String stated) {
-    }
+    record Row(String property, String stated) {}
 
     private static List<Row> configurationRows() throws IOException {
         List<Row> rows = new ArrayList<>();
@@ -49,19 +48,27 @@ class ReadmeTablesTest {
                 continue;
             }
             List<String> names = backticked(cells[1]);
-            if (names.isEmpty() || !(names.get(0).startsWith("aliyun.") || names.get(0).startsWith("sealer.")
-                    || names.get(0).startsWith("sealed-secret."))) {
+            if (names.isEmpty()
+                    || !(names.get(0).startsWith("aliyun.")
+                            || names.get(0).startsWith("sealer.")
+                            || names.get(0).startsWith("sealed-secret."))) {
                 continue;
             }
             String first = names.get(0);
             String prefix = first.substring(0, first.lastIndexOf('.') + 1);
             List<String> defaults = backticked(cells[2]);
-            boolean concrete = !cells[2].contains("(") && !cells[2].contains("see ") && !cells[2].contains("<")
+            boolean concrete = !cells[2].contains("(")
+                    && !cells[2].contains("see ")
+                    && !cells[2].contains("<")
                     && defaults.size() == names.size();
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
-                String property = i == 0 || name.startsWith("aliyun.") || name.startsWith("sealer.") || name.startsWith("sealed-secret.")
-                        ? name : prefix + name;
+                String property = i == 0
+                                || name.startsWith("aliyun.")
+                                || name.startsWith("sealer.")
+                                || name.startsWith("sealed-secret.")
+                        ? name
+                        : prefix + name;
                 rows.add(new Row(property.replace("<name>", "demo"), concrete ? defaults.get(i) : null));
             }
         }
@@ -80,19 +87,26 @@ class ReadmeTablesTest {
     @Test
     void everyDocumentedProperty_isAcceptedByTheApplication_withItsStatedDefault() throws IOException {
         List<Row> rows = configurationRows();
-        assertThat(rows).as("the README's configuration tables").hasSizeGreaterThan(40)
-                .extracting(Row::property).contains("sealer.warm-up", "aliyun.kms.emulator.directory");
+        assertThat(rows)
+                .as("the README's configuration tables")
+                .hasSizeGreaterThan(40)
+                .extracting(Row::property)
+                .contains("sealer.warm-up", "aliyun.kms.emulator.directory");
         Map<String, Type> types = declaredProperties();
 
         SmallRyeConfig defaults = ApplicationConfig.build("prod", Map.of());
         for (Row row : rows) {
             Type type = typeOf(types, row.property());
-            assertThat(type).as("%s is declared by a configuration mapping", row.property()).isNotNull();
+            assertThat(type)
+                    .as("%s is declared by a configuration mapping", row.property())
+                    .isNotNull();
             String sample = row.stated() != null ? row.stated() : sampleFor(type);
             assertThatCode(() -> ApplicationConfig.build("prod", Map.of(row.property(), sample)))
-                    .as("the application accepts %s=%s", row.property(), sample).doesNotThrowAnyException();
+                    .as("the application accepts %s=%s", row.property(), sample)
+                    .doesNotThrowAnyException();
             if (row.stated() != null) {
-                assertThat(defaults.getConfigValue(row.property()).getValue()).as("default of %s", row.property())
+                assertThat(defaults.getConfigValue(row.property()).getValue())
+                        .as("default of %s", row.property())
                         .isEqualTo(row.stated());
             }
         }
@@ -102,8 +116,10 @@ class ReadmeTablesTest {
     void anUndeclaredProperty_underOurPrefixes_isRefused_asAtStart() {
         // what broke -Dsealer.warm-up=false before: a property the mapping did not declare
         for (String property : List.of("sealer.warm-upp", "aliyun.kms.no-such-thing", "sealed-secret.signing.nope")) {
-            assertThatCode(() -> ApplicationConfig.build("prod", Map.of(property, "x"))).as(property)
-                    .isInstanceOf(RuntimeException.class).hasMessageContaining("does not map");
+            assertThatCode(() -> ApplicationConfig.build("prod", Map.of(property, "x")))
+                    .as(property)
+                    .isInstanceOf(RuntimeException.class)
+                    .hasMessageContaining("does not map");
         }
     }
 
@@ -120,8 +136,8 @@ class ReadmeTablesTest {
                 }
             }
         }
-        Map<String, Integer> actual = Arrays.stream(ErrorCode.values())
-                .collect(Collectors.toMap(ErrorCode::code, ErrorCode::httpStatus));
+        Map<String, Integer> actual =
+                Arrays.stream(ErrorCode.values()).collect(Collectors.toMap(ErrorCode::code, ErrorCode::httpStatus));
 
         assertThat(documented).isEqualTo(actual);
     }
@@ -131,7 +147,11 @@ class ReadmeTablesTest {
     private static Map<String, Type> declaredProperties() {
         Map<String, Type> properties = new LinkedHashMap<>();
         for (Class<?> mapping : ApplicationConfig.MAPPINGS) {
-            collect(mapping.getAnnotation(io.smallrye.config.ConfigMapping.class).prefix(), mapping, properties);
+            collect(
+                    mapping.getAnnotation(io.smallrye.config.ConfigMapping.class)
+                            .prefix(),
+                    mapping,
+                    properties);
         }
         return properties;
     }
@@ -141,8 +161,10 @@ class ReadmeTablesTest {
             if (method.getParameterCount() != 0 || method.isDefault()) {
                 continue;
             }
-            String property = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-            if (method.getReturnType().isInterface() && method.getReturnType().getName().startsWith("dev.sealer.")) {
+            String property = prefix + "."
+                    + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+            if (method.getReturnType().isInterface()
+                    && method.getReturnType().getName().startsWith("dev.sealer.")) {
                 collect(property, method.getReturnType(), properties);
             } else {
                 properties.put(property, method.getGenericReturnType());
@@ -167,7 +189,8 @@ class ReadmeTablesTest {
         Type raw = type;
         if (type instanceof ParameterizedType parameterized) {
             raw = parameterized.getRawType() == Optional.class || parameterized.getRawType() == List.class
-                    ? parameterized.getActualTypeArguments()[0] : parameterized.getRawType();
+                    ? parameterized.getActualTypeArguments()[0]
+                    : parameterized.getRawType();
         }
         if (raw == int.class || raw == Integer.class) {
             return "7";

@@ -13,8 +13,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SafeIdsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"KAAP.abc-1_2", "kst-xyz", "KAAP.0a1b2c3d-4e5f-6789-abcd-ef0123456789", "a", "A.b", "x.y.z",
-            "key-1", "_", "-", "a.", ".a", "a.b"})
+    @ValueSource(
+            strings = {
+                "KAAP.abc-1_2",
+                "kst-xyz",
+                "KAAP.0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+                "a",
+                "A.b",
+                "x.y.z",
+                "key-1",
+                "_",
+                "-",
+                "a.",
+                ".a",
+                "a.b"
+            })
     void require_safeId_isReturned(String id) {
         assertThat(SafeIds.isValid(id)).isTrue();
         assertThat(SafeIds.require("field", id)).isSameAs(id);
@@ -31,8 +44,30 @@ class SafeIdsTest {
     }
 
     static Stream<String> unsafeIds() {
-        return Stream.of("..", ".", "a/b", "../x", "x/..", "/abs", "alias/my-key", "alias/../x", "a..b", "..a", "a\0b", "\0",
-                "k".repeat(129), "k".repeat(4096), "", " ", "a b", "a\\b", "a\nb", "\u00e9", "C:", "a:b", "a%2F..",
+        return Stream.of(
+                "..",
+                ".",
+                "a/b",
+                "../x",
+                "x/..",
+                "/abs",
+                "alias/my-key",
+                "alias/../x",
+                "a..b",
+                "..a",
+                "a\0b",
+                "\0",
+                "k".repeat(129),
+                "k".repeat(4096),
+                "",
+                " ",
+                "a b",
+                "a\\b",
+                "a\nb",
+                "\u00e9",
+                "C:",
+                "a:b",
+                "a%2F..",
                 "\uff0e\uff0e");
     }
 
@@ -51,9 +86,13 @@ class SafeIdsTest {
         String hostile = "../HOSTILE-MARKER\u0000\n" + "x".repeat(10_000);
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> SafeIds.require("kid", hostile));
-        SealerException keyId = catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", hostile));
+        SealerException keyId =
+                catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", hostile));
 
-        assertThat(e.getMessage()).doesNotContain("HOSTILE-MARKER").doesNotContain("\u0000").hasSizeLessThan(200);
+        assertThat(e.getMessage())
+                .doesNotContain("HOSTILE-MARKER")
+                .doesNotContain("\u0000")
+                .hasSizeLessThan(200);
         assertThat(keyId.getMessage()).doesNotContain("HOSTILE-MARKER").hasSizeLessThan(200);
     }
 
@@ -75,8 +114,26 @@ class SafeIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alias/../x", "alias/..", "alias/", "alias//x", "alias/a/", "alias/a/./b", "ALIAS/x", "x/alias/y",
-            "../alias/x", "alias/a..b", "..", "a/b", "/x", "alias/\u0000", "key\u0000", "", " alias/x"})
+    @ValueSource(
+            strings = {
+                "alias/../x",
+                "alias/..",
+                "alias/",
+                "alias//x",
+                "alias/a/",
+                "alias/a/./b",
+                "ALIAS/x",
+                "x/alias/y",
+                "../alias/x",
+                "alias/a..b",
+                "..",
+                "a/b",
+                "/x",
+                "alias/\u0000",
+                "key\u0000",
+                "",
+                " alias/x"
+            })
     void requireKeyId_unsafeKeyId_isInvalidId(String keyId) {
         SealerException e = catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", keyId));
 
@@ -93,7 +150,8 @@ class SafeIdsTest {
         assertThat(SafeIds.isValidKeyId("alias/" + "k".repeat(255))).isTrue();
         assertThat(SafeIds.isValidKeyId("alias/team/app-key")).isTrue();
         assertThat(SafeIds.isValidKeyId(null)).isFalse();
-        assertThat(catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", null)).errorCode())
+        assertThat(catchThrowableOfType(SealerException.class, () -> SafeIds.requireKeyId("key_id", null))
+                        .errorCode())
                 .isEqualTo(ErrorCode.INVALID_ID);
     }
 }

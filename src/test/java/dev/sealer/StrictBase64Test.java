@@ -22,11 +22,15 @@ class StrictBase64Test {
     @Test
     void decodeStandard_everyLengthFromTheJdkEncoder_roundTrips() {
         for (int length = 0; length <= 64; length++) {
-            byte[] bytes = IntStream.range(0, length).map(i -> i * 37 + 250).collect(java.io.ByteArrayOutputStream::new,
-                    (out, b) -> out.write(b), (a, b) -> { }).toByteArray();
+            byte[] bytes = IntStream.range(0, length)
+                    .map(i -> i * 37 + 250)
+                    .collect(java.io.ByteArrayOutputStream::new, (out, b) -> out.write(b), (a, b) -> {})
+                    .toByteArray();
             String encoded = Base64.getEncoder().encodeToString(bytes);
 
-            assertThat(StrictBase64.decodeStandard("f", encoded)).as("length %d", length).isEqualTo(bytes);
+            assertThat(StrictBase64.decodeStandard("f", encoded))
+                    .as("length %d", length)
+                    .isEqualTo(bytes);
             assertThat(StrictBase64.encodeStandard(bytes)).isEqualTo(encoded);
             assertThat(StrictBase64.standardLength(length)).isEqualTo(encoded.length());
         }
@@ -34,7 +38,8 @@ class StrictBase64Test {
 
     @Test
     void decodeStandard_bothSpecialCharacters_areStandardAlphabet() {
-        assertThat(StrictBase64.decodeStandard("f", "+/+/")).isEqualTo(Base64.getDecoder().decode("+/+/"));
+        assertThat(StrictBase64.decodeStandard("f", "+/+/"))
+                .isEqualTo(Base64.getDecoder().decode("+/+/"));
     }
 
     @ParameterizedTest
@@ -50,8 +55,26 @@ class StrictBase64Test {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"A", "A=", "A==", "A===", "AA=", "AAAA=", "AAAA==", "AA==AA==", "=AAA", "AA=A", "====",
-            "AAAA AAAA", "AAAA\nAAAA", " AAAA", "AAAA\n", "AA\u00e9A", "AAAA\u0000"})
+    @ValueSource(
+            strings = {
+                "A",
+                "A=",
+                "A==",
+                "A===",
+                "AA=",
+                "AAAA=",
+                "AAAA==",
+                "AA==AA==",
+                "=AAA",
+                "AA=A",
+                "====",
+                "AAAA AAAA",
+                "AAAA\nAAAA",
+                " AAAA",
+                "AAAA\n",
+                "AA\u00e9A",
+                "AAAA\u0000"
+            })
     void decodeStandard_wrongPaddingOrCharacters_isInvalidBase64(String value) {
         assertInvalidStandard(value);
     }
@@ -59,7 +82,9 @@ class StrictBase64Test {
     @ParameterizedTest
     @ValueSource(strings = {"AB==", "AP==", "AAB=", "AAD=", "aGVsbG9=", "aGVsbG+="})
     void decodeStandard_unusedTrailingBitsSet_isInvalidBase64(String value) {
-        assertThat(Base64.getDecoder().decode(value)).as("the JDK decoder accepts it").isNotNull();
+        assertThat(Base64.getDecoder().decode(value))
+                .as("the JDK decoder accepts it")
+                .isNotNull();
         assertInvalidStandard(value);
     }
 
@@ -78,8 +103,8 @@ class StrictBase64Test {
 
     @Test
     void decodeStandard_error_namesTheFieldNotTheValue() {
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> StrictBase64.decodeStandard("encrypted_key", "not-base64-secretish"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> StrictBase64.decodeStandard("encrypted_key", "not-base64-secretish"));
 
         assertThat(e.getMessage()).contains("'encrypted_key'").doesNotContain("secretish");
     }
@@ -95,7 +120,9 @@ class StrictBase64Test {
             }
             String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 
-            assertThat(StrictBase64.decodeUrl("p", encoded)).as("length %d", length).isEqualTo(bytes);
+            assertThat(StrictBase64.decodeUrl("p", encoded))
+                    .as("length %d", length)
+                    .isEqualTo(bytes);
             assertThat(StrictBase64.encodeUrl(bytes)).isEqualTo(encoded);
         }
     }
@@ -121,7 +148,9 @@ class StrictBase64Test {
     @ParameterizedTest
     @ValueSource(strings = {"AB", "AP", "AAB", "AAD", "aGVsbG9", "_x"})
     void decodeUrl_unusedTrailingBitsSet_isMalformed(String value) {
-        assertThat(Base64.getUrlDecoder().decode(value)).as("the JDK decoder accepts it").isNotNull();
+        assertThat(Base64.getUrlDecoder().decode(value))
+                .as("the JDK decoder accepts it")
+                .isNotNull();
         assertMalformedUrl(value);
     }
 
@@ -149,7 +178,8 @@ class StrictBase64Test {
     }
 
     private static void assertMalformedUrl(String value) {
-        SealerException e = catchThrowableOfType(SealerException.class, () -> StrictBase64.decodeUrl("JWS part", value));
+        SealerException e =
+                catchThrowableOfType(SealerException.class, () -> StrictBase64.decodeUrl("JWS part", value));
         assertThat(e).as("'%s' must be rejected", value).isNotNull();
         assertThat(e.errorCode()).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
         assertThat(e.getMessage()).contains("JWS part");

@@ -35,6 +35,7 @@ public final class ClientKey {
 
     @Override
     public String toString() {
-        return "ClientKey[id=" + id + ", subject=" + certificate.getSubjectX500Principal().getName() + "]";
+        return "ClientKey[id=" + id + ", subject="
+                + certificate.getSubjectX500Principal().getName() + "]";
     }
 }

@@ -1,12 +1,11 @@
 package dev.sealer.credentials;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealer.SafeIds;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
+import dev.sealer.Json;
+import dev.sealer.SafeIds;
 import dev.sealer.ServiceFaultException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,8 +48,7 @@ public final class CredentialFiles {
     /** A client key JSON is ~3.5 KB; anything far larger is not one. */
     private static final int MAX_FILE_BYTES = 1 << 20;
 
-    private CredentialFiles() {
-    }
+    private CredentialFiles() {}
 
     public static String clientKeyFileName(String clientKeyId) {
         return "clientKey_" + SafeIds.require("client_key_id", clientKeyId) + ".json";
@@ -79,11 +77,14 @@ public final class CredentialFiles {
             requireUnsealed(content, file.toString());
             return content;
         } catch (NoSuchFileException e) {
-            throw notFound("no credential files for the requested client key and KMS instance",
+            throw notFound(
+                    "no credential files for the requested client key and KMS instance",
                     "credential file " + file + " does not exist");
         } catch (IOException e) {
-            throw notFound("the credential files for the requested client key and KMS instance cannot be read",
-                    "credential file " + file + " cannot be read: " + e.getClass().getSimpleName());
+            throw notFound(
+                    "the credential files for the requested client key and KMS instance cannot be read",
+                    "credential file " + file + " cannot be read: "
+                            + e.getClass().getSimpleName());
         }
     }
 
@@ -94,8 +95,11 @@ public final class CredentialFiles {
      */
     public static void requireUnsealed(byte[] content, String origin) {
         if (content.length >= 7 && new String(content, 0, 7, StandardCharsets.US_ASCII).equals("sealed.")) {
-            throw invalid("a credential file still holds a sealed secret: the guest's CDH did not unseal it (did the "
-                    + "attestation succeed, and does KBS hold the resource?)", origin, null);
+            throw invalid(
+                    "a credential file still holds a sealed secret: the guest's CDH did not unseal it (did the "
+                            + "attestation succeed, and does KBS hold the resource?)",
+                    origin,
+                    null);
         }
     }
 
@@ -117,7 +121,8 @@ public final class CredentialFiles {
      * @param expectedId the client key id the caller asked for, or null to accept the file's
      * @param origin where the content came from, for the log (a file name, a property name)
      */
-    public static ClientKey parseClientKey(byte[] clientKeyJson, byte[] passwordFile, String expectedId, String origin) {
+    public static ClientKey parseClientKey(
+            byte[] clientKeyJson, byte[] passwordFile, String expectedId, String origin) {
         char[] password = parsePassword(passwordFile, origin);
         try {
             JsonNode json;
@@ -135,7 +140,10 @@ public final class CredentialFiles {
                 throw invalid("KeyId is not a valid client key id", origin, null);
             }
             if (expectedId != null && !expectedId.equals(keyId)) {
-                throw invalid("the client key file holds another client key (KeyId does not match)", origin + ": KeyId " + keyId + ", expected " + expectedId, null);
+                throw invalid(
+                        "the client key file holds another client key (KeyId does not match)",
+                        origin + ": KeyId " + keyId + ", expected " + expectedId,
+                        null);
             }
             byte[] pkcs12;
             try {
@@ -215,7 +223,10 @@ public final class CredentialFiles {
             }
             throw invalid("PrivateKeyData is not a readable PKCS#12 (truncated or corrupt)", origin, null);
         } catch (GeneralSecurityException e) {
-            throw invalid("PrivateKeyData cannot be opened", origin + ": " + e.getClass().getSimpleName(), e);
+            throw invalid(
+                    "PrivateKeyData cannot be opened",
+                    origin + ": " + e.getClass().getSimpleName(),
+                    e);
         } finally {
             Arrays.fill(pkcs12, (byte) 0);
         }
@@ -232,14 +243,18 @@ public final class CredentialFiles {
         } catch (UnrecoverableKeyException e) {
             throw invalid("the password does not open the client key's private key", origin, null);
         } catch (GeneralSecurityException e) {
-            throw invalid("the client key entry cannot be read", origin + ": " + e.getClass().getSimpleName(), e);
+            throw invalid(
+                    "the client key entry cannot be read",
+                    origin + ": " + e.getClass().getSimpleName(),
+                    e);
         }
         throw invalid("PKCS#12 holds no private key with a certificate", origin, null);
     }
 
     private static char[] decodeUtf8(byte[] bytes, String origin) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -1,7 +1,7 @@
 package dev.sealer.credentials;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.Json;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -57,8 +57,7 @@ public final class CredentialWriter {
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final int PBE_ITERATIONS = 2048;
 
-    private CredentialWriter() {
-    }
+    private CredentialWriter() {}
 
     /** The DER bytes of a legacy-encrypted PKCS#12 holding {@code privateKey} and {@code certificate}. */
     public static byte[] legacyPkcs12(PrivateKey privateKey, X509Certificate certificate, char[] password) {
@@ -72,21 +71,29 @@ public final class CredentialWriter {
             certBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId);
 
             OutputEncryptor keyEncryptor = new BcPKCS12PBEOutputEncryptorBuilder(
-                    PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, CBCBlockCipher.newInstance(new DESedeEngine()))
-                    .setIterationCount(PBE_ITERATIONS).build(password);
+                            PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
+                            CBCBlockCipher.newInstance(new DESedeEngine()))
+                    .setIterationCount(PBE_ITERATIONS)
+                    .build(password);
             PKCS12SafeBagBuilder keyBag = new JcaPKCS12SafeBagBuilder(privateKey, keyEncryptor);
             keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, friendlyName);
             keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, localKeyId);
 
             OutputEncryptor certEncryptor = new BcPKCS12PBEOutputEncryptorBuilder(
-                    PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, CBCBlockCipher.newInstance(new RC2Engine()))
-                    .setIterationCount(PBE_ITERATIONS).build(password);
+                            PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC,
+                            CBCBlockCipher.newInstance(new RC2Engine()))
+                    .setIterationCount(PBE_ITERATIONS)
+                    .build(password);
 
             PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
             pfx.addEncryptedData(certEncryptor, certBag.build());
             pfx.addData(keyBag.build());
-            PKCS12PfxPdu pdu = pfx.build(new BcPKCS12MacCalculatorBuilder(new SHA1Digest(),
-                    new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1, DERNull.INSTANCE)).setIterationCount(1), password);
+            PKCS12PfxPdu pdu = pfx.build(
+                    new BcPKCS12MacCalculatorBuilder(
+                                    new SHA1Digest(),
+                                    new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1, DERNull.INSTANCE))
+                            .setIterationCount(1),
+                    password);
             return pdu.getEncoded(ASN1Encoding.DER);
         } catch (IOException | PKCSException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot build PKCS#12", e);
@@ -94,21 +101,34 @@ public final class CredentialWriter {
     }
 
     /** Writes {@code clientKey_<id>.json} and {@code password_<id>.json} into {@code directory}. */
-    public static void writeClientKey(Path directory, String clientKeyId, PrivateKey privateKey,
-            X509Certificate certificate, char[] password, PasswordFormat format) {
+    public static void writeClientKey(
+            Path directory,
+            String clientKeyId,
+            PrivateKey privateKey,
+            X509Certificate certificate,
+            char[] password,
+            PasswordFormat format) {
         Map<String, String> clientKey = new LinkedHashMap<>();
         clientKey.put("KeyId", clientKeyId);
-        clientKey.put("PrivateKeyData", Base64.getEncoder().encodeToString(legacyPkcs12(privateKey, certificate, password)));
+        clientKey.put(
+                "PrivateKeyData", Base64.getEncoder().encodeToString(legacyPkcs12(privateKey, certificate, password)));
         String passwordText = format == PasswordFormat.JSON
                 ? json(Map.of("ClientKeyPassword", new String(password)))
                 : new String(password) + "\n";
-        writeSecretFile(directory.resolve(CredentialFiles.passwordFileName(clientKeyId)), passwordText.getBytes(StandardCharsets.UTF_8));
-        writeSecretFile(directory.resolve(CredentialFiles.clientKeyFileName(clientKeyId)), json(clientKey).getBytes(StandardCharsets.UTF_8));
+        writeSecretFile(
+                directory.resolve(CredentialFiles.passwordFileName(clientKeyId)),
+                passwordText.getBytes(StandardCharsets.UTF_8));
+        writeSecretFile(
+                directory.resolve(CredentialFiles.clientKeyFileName(clientKeyId)),
+                json(clientKey).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes {@code PrivateKmsCA_<instance>.pem} with the given certificates, in order (root first). */
     public static void writeCaBundle(Path directory, String instanceId, List<X509Certificate> certificates) {
-        writeFile(directory.resolve(CredentialFiles.caFileName(instanceId)), pem(certificates.toArray()).getBytes(StandardCharsets.US_ASCII), false);
+        writeFile(
+                directory.resolve(CredentialFiles.caFileName(instanceId)),
+                pem(certificates.toArray()).getBytes(StandardCharsets.US_ASCII),
+                false);
     }
 
     /** PEM text of certificates or keys, in order. */
@@ -135,7 +155,8 @@ public final class CredentialWriter {
             Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".part");
             try {
                 try {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            temporary, PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--"));
                 } catch (UnsupportedOperationException e) {
                     // not a POSIX file system: keep the default permissions
                 }

@@ -23,9 +23,14 @@ public final class DirectoryCredentialStore implements CredentialStore {
         Path clientKeyFile = directory.resolve(CredentialFiles.clientKeyFileName(clientKeyId));
         Path passwordFile = directory.resolve(CredentialFiles.passwordFileName(clientKeyId));
         Path caFile = directory.resolve(CredentialFiles.caFileName(instanceId));
-        ClientKey clientKey = CredentialFiles.parseClientKey(CredentialFiles.read(clientKeyFile),
-                CredentialFiles.read(passwordFile), clientKeyId, clientKeyFile.toString());
-        return new KmsCredentials(instanceId, clientKey,
+        ClientKey clientKey = CredentialFiles.parseClientKey(
+                CredentialFiles.read(clientKeyFile),
+                CredentialFiles.read(passwordFile),
+                clientKeyId,
+                clientKeyFile.toString());
+        return new KmsCredentials(
+                instanceId,
+                clientKey,
                 CredentialFiles.parseCertificates(CredentialFiles.read(caFile), caFile.toString()));
     }
 

@@ -1,7 +1,7 @@
 package dev.sealer.credentials;
 
-import dev.sealer.SafeIds;
 import dev.sealer.FileStamp;
+import dev.sealer.SafeIds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,12 +76,14 @@ public final class ExplicitCredentialStore implements CredentialStore {
         SafeIds.require("kms_instance_id", requestedInstanceId);
         SafeIds.require("client_key_id", clientKeyId);
         if (!instanceId.equals(requestedInstanceId)) {
-            throw CredentialFiles.notFound("no credentials for the requested KMS instance",
+            throw CredentialFiles.notFound(
+                    "no credentials for the requested KMS instance",
                     "KMS instance " + requestedInstanceId + " requested, only " + instanceId + " is configured");
         }
         ClientKey key = CredentialFiles.parseClientKey(clientKey.read(), password.read(), null, clientKey.describe());
         if (!key.id().equals(clientKeyId)) {
-            throw CredentialFiles.notFound("no credentials for the requested client key",
+            throw CredentialFiles.notFound(
+                    "no credentials for the requested client key",
                     "client key " + clientKeyId + " requested, only " + key.id() + " is configured");
         }
         return new KmsCredentials(instanceId, key, CredentialFiles.parseCertificates(ca.read(), ca.describe()));

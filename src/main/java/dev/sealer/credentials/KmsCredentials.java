@@ -16,6 +16,7 @@ public record KmsCredentials(String instanceId, ClientKey clientKey, List<X509Ce
 
     @Override
     public String toString() {
-        return "KmsCredentials[instance=" + instanceId + ", " + clientKey + ", ca=" + caCertificates.size() + " certificates]";
+        return "KmsCredentials[instance=" + instanceId + ", " + clientKey + ", ca=" + caCertificates.size()
+                + " certificates]";
     }
 }

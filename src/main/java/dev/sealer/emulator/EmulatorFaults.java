@@ -23,11 +23,13 @@ public final class EmulatorFaults {
 
     /** What to do with one request. */
     public enum Action {
-        SERVE, THROTTLE, FAIL, DROP
+        SERVE,
+        THROTTLE,
+        FAIL,
+        DROP
     }
 
-    private record Settings(Duration latency, double throttleRate, double errorRate, double dropRate) {
-    }
+    private record Settings(Duration latency, double throttleRate, double errorRate, double dropRate) {}
 
     private volatile Settings settings;
     private final ConcurrentLinkedQueue<Action> script = new ConcurrentLinkedQueue<>();
@@ -83,7 +85,8 @@ public final class EmulatorFaults {
 
     /** Counts one request and decides what it gets. */
     Action next(String api) {
-        requests.computeIfAbsent(EmulatorHandler.knownApiOrOther(api), a -> new AtomicInteger()).incrementAndGet();
+        requests.computeIfAbsent(EmulatorHandler.knownApiOrOther(api), a -> new AtomicInteger())
+                .incrementAndGet();
         Action scripted = script.poll();
         if (scripted != null) {
             return scripted;

@@ -19,9 +19,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +41,7 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
 
     /** Request bodies larger than this are refused with 413, like the real service (3 MB). */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
     private static final int MAX_ENCRYPT_PLAINTEXT = 6 * 1024;
     private static final int MAX_AAD = 8192;
     private static final Set<String> APIS = Set.of("Encrypt", "Decrypt", "GetSecretValue", "GenerateDataKey");
@@ -69,8 +70,15 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     private final Instant createTime;
     private final OpenApiEmulator openApi;
 
-    EmulatorHandler(Vertx vertx, EmulatorKeys keys, Map<String, String> secrets, TrustedClientKeys clientKeys,
-            EmulatorFaults faults, Duration maxClockSkew, Clock clock, OpenApiEmulator openApi) {
+    EmulatorHandler(
+            Vertx vertx,
+            EmulatorKeys keys,
+            Map<String, String> secrets,
+            TrustedClientKeys clientKeys,
+            EmulatorFaults faults,
+            Duration maxClockSkew,
+            Clock clock,
+            OpenApiEmulator openApi) {
         this.openApi = openApi;
         this.vertx = vertx;
         this.keys = keys;
@@ -111,11 +119,19 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
                 return;
             }
             case THROTTLE -> {
-                answerLater(request, 429, error(429, "Rejected.Throttling", "Request was denied due to request throttling"), false);
+                answerLater(
+                        request,
+                        429,
+                        error(429, "Rejected.Throttling", "Request was denied due to request throttling"),
+                        false);
                 return;
             }
             case FAIL -> {
-                answerLater(request, 503, error(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable"), false);
+                answerLater(
+                        request,
+                        503,
+                        error(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable"),
+                        false);
                 return;
             }
             case SERVE -> {
@@ -144,23 +160,36 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
 
     private static boolean isForm(HttpServerRequest request) {
         String contentType = request.getHeader("content-type");
-        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return contentType != null
+                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private void respondOpenApi(HttpServerRequest request, byte[] body) {
         Map<String, String> parameters = new java.util.LinkedHashMap<>();
         request.params().forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
         if (isForm(request) && body.length > 0) {
-            new io.netty.handler.codec.http.QueryStringDecoder(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
-                    .parameters().forEach((name, values) -> parameters.put(name, values.get(values.size() - 1)));
+            new io.netty.handler.codec.http.QueryStringDecoder(
+                            new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
+                    .parameters()
+                    .forEach((name, values) -> parameters.put(name, values.get(values.size() - 1)));
         }
         String host = request.authority() == null ? null : request.authority().host();
         OpenApiEmulator.Answer answer = switch (faults.next(OpenApiEmulator.countedName(parameters))) {
             case DROP -> null;
-            case THROTTLE -> OpenApiEmulator.error(429, "Rejected.Throttling", "Request was denied due to request throttling.",
-                    host, UUID.randomUUID().toString());
-            case FAIL -> OpenApiEmulator.error(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable.",
-                    host, UUID.randomUUID().toString());
+            case THROTTLE ->
+                OpenApiEmulator.error(
+                        429,
+                        "Rejected.Throttling",
+                        "Request was denied due to request throttling.",
+                        host,
+                        UUID.randomUUID().toString());
+            case FAIL ->
+                OpenApiEmulator.error(
+                        503,
+                        "ServiceUnavailableTemporary",
+                        "The service is temporarily unavailable.",
+                        host,
+                        UUID.randomUUID().toString());
             case SERVE -> openApi.answer(request.method().name(), host, parameters);
         };
         delay(() -> {
@@ -168,7 +197,8 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
                 request.connection().close();
                 return;
             }
-            request.response().setStatusCode(answer.status())
+            request.response()
+                    .setStatusCode(answer.status())
                     .putHeader("content-type", "application/json;charset=utf-8")
                     .putHeader("x-acs-request-id", answer.requestId())
                     .end(Buffer.buffer(answer.json()));
@@ -202,11 +232,16 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
             throw new Refusal(400, "InvalidParam", "The Param Date is invalid.");
         }
         if (Duration.between(sent, clock.instant()).abs().compareTo(maxClockSkew) > 0) {
-            throw new Refusal(400, "RequestTimeTooSkewed", "The difference between the request time and the server time is too large.");
+            throw new Refusal(
+                    400,
+                    "RequestTimeTooSkewed",
+                    "The difference between the request time and the server time is too large.");
         }
         String contentSha256 = request.getHeader(RequestSigner.HEADER_CONTENT_SHA256);
-        if (contentSha256 == null || !MessageDigest.isEqual(contentSha256.getBytes(StandardCharsets.US_ASCII),
-                RequestSigner.contentSha256(body).getBytes(StandardCharsets.US_ASCII))) {
+        if (contentSha256 == null
+                || !MessageDigest.isEqual(
+                        contentSha256.getBytes(StandardCharsets.US_ASCII),
+                        RequestSigner.contentSha256(body).getBytes(StandardCharsets.US_ASCII))) {
             throw new Refusal(400, "InvalidParam", "The Param Content-SHA256 is invalid.");
         }
         X509Certificate certificate = clientKeys.find(accessKeyId);
@@ -216,7 +251,8 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
         String contentType = request.getHeader("content-type");
-        String toSign = RequestSigner.stringToSign("POST", contentSha256, contentType == null ? "" : contentType, date, headers);
+        String toSign = RequestSigner.stringToSign(
+                "POST", contentSha256, contentType == null ? "" : contentType, date, headers);
         if (!RequestSigner.verify(toSign, request.getHeader("authorization"), certificate.getPublicKey())) {
             throw new Refusal(401, "SignatureNotMatch", "The request signature does not match.");
         }
@@ -235,8 +271,12 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
 
     /** The API name for counting: one of the served APIs, or "other" (names come from requests). */
     static String knownApiOrOther(String api) {
-        return api != null && (APIS.contains(api) || api.equals(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)
-                || api.equals(EmulatorFaults.METADATA)) ? api : "other";
+        return api != null
+                        && (APIS.contains(api)
+                                || api.equals(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)
+                                || api.equals(EmulatorFaults.METADATA))
+                ? api
+                : "other";
     }
 
     private EncryptResponse encrypt(EncryptRequest request, String requestId) throws Refusal {
@@ -246,13 +286,24 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
             throw new Refusal(400, "InvalidParameter", "The Plaintext must be 1 to 6144 bytes.");
         }
         requireAad(request.getAad());
-        byte[] iv = request.getIv().isEmpty() ? EmulatorKeys.randomIv() : request.getIv().toByteArray();
+        byte[] iv = request.getIv().isEmpty()
+                ? EmulatorKeys.randomIv()
+                : request.getIv().toByteArray();
         if (iv.length != EmulatorKeys.IV_BYTES) {
             throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
         }
-        byte[] blob = keys.encrypt(withoutArn(request.getKeyId(), "key"), request.getPlaintext().toByteArray(), iv, request.getAad().toByteArray());
-        return EncryptResponse.newBuilder().setKeyId(request.getKeyId()).setCiphertextBlob(ByteString.copyFrom(blob))
-                .setIv(ByteString.copyFrom(iv)).setRequestId(requestId).setAlgorithm("AES_GCM").build();
+        byte[] blob = keys.encrypt(
+                withoutArn(request.getKeyId(), "key"),
+                request.getPlaintext().toByteArray(),
+                iv,
+                request.getAad().toByteArray());
+        return EncryptResponse.newBuilder()
+                .setKeyId(request.getKeyId())
+                .setCiphertextBlob(ByteString.copyFrom(blob))
+                .setIv(ByteString.copyFrom(iv))
+                .setRequestId(requestId)
+                .setAlgorithm("AES_GCM")
+                .build();
     }
 
     private DecryptResponse decrypt(DecryptRequest request, String requestId) throws Refusal {
@@ -266,10 +317,17 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
             throw new Refusal(400, "InvalidParameter", "The Iv must be 12 bytes.");
         }
         try {
-            byte[] plaintext = keys.decrypt(withoutArn(request.getKeyId(), "key"), request.getCiphertextBlob().toByteArray(),
-                    request.getIv().toByteArray(), request.getAad().toByteArray());
-            return DecryptResponse.newBuilder().setKeyId(request.getKeyId()).setPlaintext(ByteString.copyFrom(plaintext))
-                    .setRequestId(requestId).setAlgorithm("AES_GCM").build();
+            byte[] plaintext = keys.decrypt(
+                    withoutArn(request.getKeyId(), "key"),
+                    request.getCiphertextBlob().toByteArray(),
+                    request.getIv().toByteArray(),
+                    request.getAad().toByteArray());
+            return DecryptResponse.newBuilder()
+                    .setKeyId(request.getKeyId())
+                    .setPlaintext(ByteString.copyFrom(plaintext))
+                    .setRequestId(requestId)
+                    .setAlgorithm("AES_GCM")
+                    .build();
         } catch (EmulatorKeys.Refused e) {
             throw new Refusal(400, "InvalidParameter", e.getMessage());
         }
@@ -286,10 +344,19 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         byte[] dataKey = new byte[length];
         new java.security.SecureRandom().nextBytes(dataKey);
         byte[] iv = EmulatorKeys.randomIv();
-        byte[] blob = keys.encrypt(withoutArn(request.getKeyId(), "key"), dataKey, iv, request.getAad().toByteArray());
-        return GenerateDataKeyResponse.newBuilder().setKeyId(request.getKeyId()).setIv(ByteString.copyFrom(iv))
-                .setPlaintext(ByteString.copyFrom(dataKey)).setCiphertextBlob(ByteString.copyFrom(blob))
-                .setRequestId(requestId).setAlgorithm("AES_GCM").build();
+        byte[] blob = keys.encrypt(
+                withoutArn(request.getKeyId(), "key"),
+                dataKey,
+                iv,
+                request.getAad().toByteArray());
+        return GenerateDataKeyResponse.newBuilder()
+                .setKeyId(request.getKeyId())
+                .setIv(ByteString.copyFrom(iv))
+                .setPlaintext(ByteString.copyFrom(dataKey))
+                .setCiphertextBlob(ByteString.copyFrom(blob))
+                .setRequestId(requestId)
+                .setAlgorithm("AES_GCM")
+                .build();
     }
 
     private GetSecretValueResponse getSecretValue(GetSecretValueRequest request, String requestId) throws Refusal {
@@ -302,10 +369,17 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
         if (value == null || !stageOk || !versionOk) {
             throw new Refusal(404, "Forbidden.ResourceNotFound", "The secret (or that version of it) is not found.");
         }
-        return GetSecretValueResponse.newBuilder().setSecretName(request.getSecretName()).setSecretType("Generic")
-                .setSecretData(value).setSecretDataType("text").addVersionStages(CURRENT_STAGE)
-                .setVersionId(CURRENT_VERSION).setCreateTime(createTime.toString()).setRequestId(requestId)
-                .setAutomaticRotation("Disabled").build();
+        return GetSecretValueResponse.newBuilder()
+                .setSecretName(request.getSecretName())
+                .setSecretType("Generic")
+                .setSecretData(value)
+                .setSecretDataType("text")
+                .addVersionStages(CURRENT_STAGE)
+                .setVersionId(CURRENT_VERSION)
+                .setCreateTime(createTime.toString())
+                .setRequestId(requestId)
+                .setAutomaticRotation("Disabled")
+                .build();
     }
 
     /**
@@ -342,14 +416,19 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     }
 
     private static Error error(int status, String code, String message) {
-        return Error.newBuilder().setStatusCode(status).setErrorCode(code).setErrorMessage(message)
-                .setRequestId(UUID.randomUUID().toString()).build();
+        return Error.newBuilder()
+                .setStatusCode(status)
+                .setErrorCode(code)
+                .setErrorMessage(message)
+                .setRequestId(UUID.randomUUID().toString())
+                .build();
     }
 
     private void answerLater(HttpServerRequest request, int status, Message answer, boolean close) {
         delay(() -> {
             String requestId = answer instanceof Error error ? error.getRequestId() : requestIdOf(answer);
-            var response = request.response().setStatusCode(status)
+            var response = request.response()
+                    .setStatusCode(status)
                     .putHeader("content-type", RequestSigner.CONTENT_TYPE)
                     .putHeader("x-kms-requestid", requestId);
             if (close) {

@@ -29,16 +29,17 @@ final class EmulatorKeys {
         }
     }
 
-    private record Key(SecretKeySpec material, byte[] handle) {
-    }
+    private record Key(SecretKeySpec material, byte[] handle) {}
 
     private final Map<String, Key> keys;
 
     EmulatorKeys(Map<String, EmulatorState.KeyMaterial> materials) {
         this.keys = new java.util.HashMap<>();
-        materials.forEach((name, material) -> keys.put(name, new Key(
-                new SecretKeySpec(Base64.getDecoder().decode(material.material()), "AES"),
-                Base64.getDecoder().decode(material.handle()))));
+        materials.forEach((name, material) -> keys.put(
+                name,
+                new Key(
+                        new SecretKeySpec(Base64.getDecoder().decode(material.material()), "AES"),
+                        Base64.getDecoder().decode(material.handle()))));
     }
 
     boolean exists(String keyId) {

@@ -47,8 +47,7 @@ public final class EmulatorPki {
         }
     }
 
-    private EmulatorPki() {
-    }
+    private EmulatorPki() {}
 
     public static KeyPair rsaKeyPair() {
         try {
@@ -63,14 +62,24 @@ public final class EmulatorPki {
     public static Issued rootCa(String commonName) {
         KeyPair pair = rsaKeyPair();
         X500Name name = new X500Name("CN=" + commonName + ",O=Emulated Private KMS,C=CN");
-        return new Issued(pair.getPrivate(), build(name, pair.getPublic(), name, pair.getPrivate(), null, CA_VALIDITY,
-                true, null));
+        return new Issued(
+                pair.getPrivate(),
+                build(name, pair.getPublic(), name, pair.getPrivate(), null, CA_VALIDITY, true, null));
     }
 
     public static Issued subCa(String commonName, Issued issuer) {
         KeyPair pair = rsaKeyPair();
-        return new Issued(pair.getPrivate(), build(new X500Name("CN=" + commonName + ",O=Emulated Private KMS,C=CN"),
-                pair.getPublic(), name(issuer), issuer.key(), issuer.certificate(), CA_VALIDITY, true, null));
+        return new Issued(
+                pair.getPrivate(),
+                build(
+                        new X500Name("CN=" + commonName + ",O=Emulated Private KMS,C=CN"),
+                        pair.getPublic(),
+                        name(issuer),
+                        issuer.key(),
+                        issuer.certificate(),
+                        CA_VALIDITY,
+                        true,
+                        null));
     }
 
     /** A TLS server certificate for the given DNS names and IP addresses. */
@@ -84,46 +93,69 @@ public final class EmulatorPki {
         for (String ip : ipAddresses) {
             names[i++] = new GeneralName(GeneralName.iPAddress, ip);
         }
-        return new Issued(pair.getPrivate(), build(new X500Name("CN=" + commonName), pair.getPublic(), name(issuer),
-                issuer.key(), issuer.certificate(), LEAF_VALIDITY, false, new GeneralNames(names)));
+        return new Issued(
+                pair.getPrivate(),
+                build(
+                        new X500Name("CN=" + commonName),
+                        pair.getPublic(),
+                        name(issuer),
+                        issuer.key(),
+                        issuer.certificate(),
+                        LEAF_VALIDITY,
+                        false,
+                        new GeneralNames(names)));
     }
 
     /** A self-signed client-key certificate, as the console issues with a client key. */
     public static Issued clientKey(String instanceId) {
         KeyPair pair = rsaKeyPair();
         X500Name name = new X500Name("CN=" + instanceId + "-client");
-        return new Issued(pair.getPrivate(), build(name, pair.getPublic(), name, pair.getPrivate(), null, LEAF_VALIDITY,
-                false, null));
+        return new Issued(
+                pair.getPrivate(),
+                build(name, pair.getPublic(), name, pair.getPrivate(), null, LEAF_VALIDITY, false, null));
     }
 
     private static X500Name name(Issued issued) {
-        return X500Name.getInstance(issued.certificate().getSubjectX500Principal().getEncoded());
+        return X500Name.getInstance(
+                issued.certificate().getSubjectX500Principal().getEncoded());
     }
 
-    private static X509Certificate build(X500Name subject, PublicKey publicKey, X500Name issuerName, PrivateKey issuerKey,
-            X509Certificate issuerCertificate, Duration validity, boolean ca, GeneralNames subjectAltNames) {
+    private static X509Certificate build(
+            X500Name subject,
+            PublicKey publicKey,
+            X500Name issuerName,
+            PrivateKey issuerKey,
+            X509Certificate issuerCertificate,
+            Duration validity,
+            boolean ca,
+            GeneralNames subjectAltNames) {
         try {
             Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
-                    new BigInteger(127, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(validity)), subject, publicKey);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuerName,
+                    new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(validity)),
+                    subject,
+                    publicKey);
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
             if (issuerCertificate != null) {
-                builder.addExtension(Extension.authorityKeyIdentifier, false,
-                        utils.createAuthorityKeyIdentifier(issuerCertificate));
+                builder.addExtension(
+                        Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCertificate));
             }
             if (ca) {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                builder.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                builder.addExtension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             }
             if (subjectAltNames != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                builder.addExtension(
+                        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             }
             return new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));

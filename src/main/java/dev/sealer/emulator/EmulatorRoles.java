@@ -59,7 +59,10 @@ public final class EmulatorRoles {
     /** A new set valid for {@code ttl} from now (a negative ttl gives one that has already expired). */
     public Issued issue(Duration ttl) {
         forgetOld();
-        Issued issued = new Issued("STS.emulator" + random(12), random(30), "CAIS" + randomStandard(121),
+        Issued issued = new Issued(
+                "STS.emulator" + random(12),
+                random(30),
+                "CAIS" + randomStandard(121),
                 clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         byAccessKeyId.put(issued.accessKeyId(), issued);
         return issued;

@@ -42,14 +42,30 @@ public final class EmulatorServer implements AutoCloseable {
     static final String STATE_FILE = ".kms-emulator-state.json";
 
     /** Everything the server needs to start. */
-    public record Settings(Path directory, Path stateFile, String host, int port, String instanceId, String clientKeyId,
-            List<String> keys, Map<String, String> secrets, Duration maxClockSkew) {
+    public record Settings(
+            Path directory,
+            Path stateFile,
+            String host,
+            int port,
+            String instanceId,
+            String clientKeyId,
+            List<String> keys,
+            Map<String, String> secrets,
+            Duration maxClockSkew) {
 
         /** Test defaults: loopback, any port, one key, the given secrets. */
-        public static Settings forTests(Path directory, String instanceId, String clientKeyId, List<String> keys,
-                Map<String, String> secrets) {
-            return new Settings(directory, directory.resolve(STATE_FILE), "127.0.0.1", 0, instanceId, clientKeyId, keys,
-                    secrets, Duration.ofMinutes(15));
+        public static Settings forTests(
+                Path directory, String instanceId, String clientKeyId, List<String> keys, Map<String, String> secrets) {
+            return new Settings(
+                    directory,
+                    directory.resolve(STATE_FILE),
+                    "127.0.0.1",
+                    0,
+                    instanceId,
+                    clientKeyId,
+                    keys,
+                    secrets,
+                    Duration.ofMinutes(15));
         }
     }
 
@@ -58,8 +74,8 @@ public final class EmulatorServer implements AutoCloseable {
      * {@code ecsRamRole.json}, the lifetime of the role's credentials and of the token file it writes.
      */
     public record RamSettings(String roleName, String regionId, Duration roleCredentialsTtl, Duration tokenFileTtl) {
-        public static final RamSettings DEFAULTS = new RamSettings("EmulatorEcsRole", "cn-hangzhou", Duration.ofHours(1),
-                Duration.ofHours(12));
+        public static final RamSettings DEFAULTS =
+                new RamSettings("EmulatorEcsRole", "cn-hangzhou", Duration.ofHours(1), Duration.ofHours(12));
     }
 
     /** The {@code sts_token} file the emulator writes into its folder at each start ({@code AK:SK:STS}). */
@@ -100,7 +116,9 @@ public final class EmulatorServer implements AutoCloseable {
     public EmulatorServer start() {
         Path directory = settings.directory().toAbsolutePath().normalize();
         EmulatorState state = loadOrCreate(directory);
-        ClientKey ownKey = new ClientKey(settings.clientKeyId(), state.clientKey().issued().key(),
+        ClientKey ownKey = new ClientKey(
+                settings.clientKeyId(),
+                state.clientKey().issued().key(),
                 state.clientKey().issued().certificate());
         writeCredentialFiles(directory, state, ownKey);
 
@@ -108,8 +126,14 @@ public final class EmulatorServer implements AutoCloseable {
         // event loops or metrics.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
         TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey, ticker);
-        EmulatorHandler handler = new EmulatorHandler(vertx, new EmulatorKeys(state.keys()), settings.secrets(),
-                clientKeys, faults, settings.maxClockSkew(), clock,
+        EmulatorHandler handler = new EmulatorHandler(
+                vertx,
+                new EmulatorKeys(state.keys()),
+                settings.secrets(),
+                clientKeys,
+                faults,
+                settings.maxClockSkew(),
+                clock,
                 new OpenApiEmulator(settings.secrets(), roles, settings.maxClockSkew(), clock));
         EmulatorPki.Issued serverPair = state.server().issued();
         HttpServerOptions options = new HttpServerOptions()
@@ -118,28 +142,46 @@ public final class EmulatorServer implements AutoCloseable {
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .addKeyValue(Buffer.buffer(CredentialWriter.pem(serverPair.key())))
-                        .addCertValue(Buffer.buffer(CredentialWriter.pem(serverPair.certificate(),
-                                state.subCa().issued().certificate()))))
+                        .addCertValue(Buffer.buffer(CredentialWriter.pem(
+                                serverPair.certificate(), state.subCa().issued().certificate()))))
                 .setClientAuth(ClientAuth.NONE);
         HttpServer server;
         HttpServer metadata;
         try {
-            server = vertx.createHttpServer(options).requestHandler(handler).listen()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            metadata = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(0))
-                    .requestHandler(new MetadataHandler(vertx, roles, faults, clock)).listen()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            server = vertx.createHttpServer(options)
+                    .requestHandler(handler)
+                    .listen()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            metadata = vertx.createHttpServer(
+                            new HttpServerOptions().setHost(settings.host()).setPort(0))
+                    .requestHandler(new MetadataHandler(vertx, roles, faults, clock))
+                    .listen()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
-            throw new IllegalStateException("the KMS emulator cannot listen on " + settings.host() + ":" + settings.port(), e);
+            throw new IllegalStateException(
+                    "the KMS emulator cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
-        String host = settings.host().equals("0.0.0.0") || settings.host().equals("127.0.0.1") ? "localhost" : settings.host();
+        String host = settings.host().equals("0.0.0.0") || settings.host().equals("127.0.0.1")
+                ? "localhost"
+                : settings.host();
         endpoint = URI.create("https://" + host + ":" + server.actualPort());
-        metadataEndpoint = URI.create("http://" + (host.equals("localhost") ? "127.0.0.1" : host) + ":" + metadata.actualPort());
+        metadataEndpoint =
+                URI.create("http://" + (host.equals("localhost") ? "127.0.0.1" : host) + ":" + metadata.actualPort());
         writeRamFiles(directory);
-        LOG.infof("KMS emulator (a development tool, no security value) listening on %s: instance %s, client key %s, "
-                + "keys %s, credentials in %s; KMS OpenAPI on the same port, metadata service on %s (RAM role %s)",
-                endpoint, settings.instanceId(), settings.clientKeyId(), settings.keys(), directory, metadataEndpoint,
+        LOG.infof(
+                "KMS emulator (a development tool, no security value) listening on %s: instance %s, client key %s, "
+                        + "keys %s, credentials in %s; KMS OpenAPI on the same port, metadata service on %s (RAM role %s)",
+                endpoint,
+                settings.instanceId(),
+                settings.clientKeyId(),
+                settings.keys(),
+                directory,
+                metadataEndpoint,
                 ram.roleName());
         return this;
     }
@@ -166,8 +208,8 @@ public final class EmulatorServer implements AutoCloseable {
      * that a real client key or CA can never be replaced by the emulator's.
      */
     private void writeCredentialFiles(Path directory, EmulatorState state, ClientKey ownKey) {
-        List<java.security.cert.X509Certificate> bundle = List.of(state.rootCa().issued().certificate(),
-                state.subCa().issued().certificate());
+        List<java.security.cert.X509Certificate> bundle = List.of(
+                state.rootCa().issued().certificate(), state.subCa().issued().certificate());
         Path caFile = directory.resolve(CredentialFiles.caFileName(settings.instanceId()));
         if (!Files.exists(caFile)) {
             CredentialWriter.writeCaBundle(directory, settings.instanceId(), bundle);
@@ -177,8 +219,13 @@ public final class EmulatorServer implements AutoCloseable {
         Path clientKeyFile = directory.resolve(CredentialFiles.clientKeyFileName(ownKey.id()));
         Path passwordFile = directory.resolve(CredentialFiles.passwordFileName(ownKey.id()));
         if (!Files.exists(clientKeyFile) && !Files.exists(passwordFile)) {
-            CredentialWriter.writeClientKey(directory, ownKey.id(), ownKey.privateKey(), ownKey.certificate(),
-                    state.clientKeyPassword().toCharArray(), CredentialWriter.PasswordFormat.BARE);
+            CredentialWriter.writeClientKey(
+                    directory,
+                    ownKey.id(),
+                    ownKey.privateKey(),
+                    ownKey.certificate(),
+                    state.clientKeyPassword().toCharArray(),
+                    CredentialWriter.PasswordFormat.BARE);
         } else if (!(state.clientKeyPassword() + "\n").equals(readOrNull(passwordFile))) {
             throw notOurs(passwordFile);
         } else if (!matches(clientKeyFile, ownKey, state.clientKeyPassword())) {
@@ -194,10 +241,13 @@ public final class EmulatorServer implements AutoCloseable {
     private void writeRamFiles(Path directory) {
         Path roleFile = directory.resolve("ecsRamRole.json");
         if (!Files.exists(roleFile)) {
-            CredentialWriter.writeSecretFile(roleFile, ("{\"ecs_ram_role_name\": \"" + ram.roleName() + "\", \"region_id\": \""
-                    + ram.regionId() + "\"}\n").getBytes(StandardCharsets.UTF_8));
+            CredentialWriter.writeSecretFile(
+                    roleFile,
+                    ("{\"ecs_ram_role_name\": \"" + ram.roleName() + "\", \"region_id\": \"" + ram.regionId() + "\"}\n")
+                            .getBytes(StandardCharsets.UTF_8));
         }
-        CredentialWriter.writeSecretFile(directory.resolve(TOKEN_FILE),
+        CredentialWriter.writeSecretFile(
+                directory.resolve(TOKEN_FILE),
                 roles.issue(ram.tokenFileTtl()).tokenFile().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -210,15 +260,20 @@ public final class EmulatorServer implements AutoCloseable {
     }
 
     private static IllegalStateException notOurs(Path file) {
-        return new IllegalStateException("the KMS emulator will not overwrite " + file + ": it did not write it (it does "
-                + "not match the emulator's state). Give the emulator a folder of its own (aliyun.kms.emulator.directory)");
+        return new IllegalStateException(
+                "the KMS emulator will not overwrite " + file + ": it did not write it (it does "
+                        + "not match the emulator's state). Give the emulator a folder of its own (aliyun.kms.emulator.directory)");
     }
 
     private static boolean matches(Path clientKeyFile, ClientKey ownKey, String password) {
         try {
-            return CredentialFiles.parseClientKey(CredentialFiles.read(clientKeyFile),
-                    (password + "\n").getBytes(StandardCharsets.UTF_8), ownKey.id(), "emulator client key")
-                    .certificate().equals(ownKey.certificate());
+            return CredentialFiles.parseClientKey(
+                            CredentialFiles.read(clientKeyFile),
+                            (password + "\n").getBytes(StandardCharsets.UTF_8),
+                            ownKey.id(),
+                            "emulator client key")
+                    .certificate()
+                    .equals(ownKey.certificate());
         } catch (RuntimeException e) {
             return false;
         }
@@ -253,7 +308,11 @@ public final class EmulatorServer implements AutoCloseable {
     @Override
     public void close() {
         if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            vertx.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .join();
             vertx = null;
         }
     }

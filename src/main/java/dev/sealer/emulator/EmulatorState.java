@@ -1,7 +1,7 @@
 package dev.sealer.emulator;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.Json;
 import dev.sealer.credentials.CredentialWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,12 +25,7 @@ import java.util.Map;
  * whole; it exists only because the emulator is a development tool.
  */
 record EmulatorState(
-        Pair rootCa,
-        Pair subCa,
-        Pair server,
-        Pair clientKey,
-        String clientKeyPassword,
-        Map<String, KeyMaterial> keys) {
+        Pair rootCa, Pair subCa, Pair server, Pair clientKey, String clientKeyPassword, Map<String, KeyMaterial> keys) {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -40,7 +35,8 @@ record EmulatorState(
 
         static Pair of(EmulatorPki.Issued issued) {
             try {
-                return new Pair(Base64.getEncoder().encodeToString(issued.key().getEncoded()),
+                return new Pair(
+                        Base64.getEncoder().encodeToString(issued.key().getEncoded()),
                         Base64.getEncoder().encodeToString(issued.certificate().getEncoded()));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
@@ -50,9 +46,11 @@ record EmulatorState(
         EmulatorPki.Issued issued() {
             try {
                 PrivateKey privateKey = KeyFactory.getInstance("RSA")
-                        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
+                        .generatePrivate(
+                                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
                 X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(certificate)));
+                        .generateCertificate(
+                                new ByteArrayInputStream(Base64.getDecoder().decode(certificate)));
                 return new EmulatorPki.Issued(privateKey, x509);
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new IllegalStateException("the emulator state file is corrupt", e);
@@ -77,7 +75,9 @@ record EmulatorState(
             byte[] handle = new byte[16];
             RANDOM.nextBytes(material);
             RANDOM.nextBytes(handle);
-            return new KeyMaterial(Base64.getEncoder().encodeToString(material), Base64.getEncoder().encodeToString(handle));
+            return new KeyMaterial(
+                    Base64.getEncoder().encodeToString(material),
+                    Base64.getEncoder().encodeToString(handle));
         }
 
         @Override
@@ -89,12 +89,20 @@ record EmulatorState(
     static EmulatorState generate(String instanceId) {
         EmulatorPki.Issued root = EmulatorPki.rootCa("Emulated Private KMS Root CA");
         EmulatorPki.Issued sub = EmulatorPki.subCa("Emulated Private KMS Sub CA " + instanceId, root);
-        EmulatorPki.Issued server = EmulatorPki.server(instanceId + ".cryptoservice.kms.aliyuncs.com",
-                List.of("localhost", instanceId + ".cryptoservice.kms.aliyuncs.com"), List.of("127.0.0.1", "::1"), sub);
+        EmulatorPki.Issued server = EmulatorPki.server(
+                instanceId + ".cryptoservice.kms.aliyuncs.com",
+                List.of("localhost", instanceId + ".cryptoservice.kms.aliyuncs.com"),
+                List.of("127.0.0.1", "::1"),
+                sub);
         byte[] password = new byte[18];
         RANDOM.nextBytes(password);
-        return new EmulatorState(Pair.of(root), Pair.of(sub), Pair.of(server), Pair.of(EmulatorPki.clientKey(instanceId)),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(password), new LinkedHashMap<>());
+        return new EmulatorState(
+                Pair.of(root),
+                Pair.of(sub),
+                Pair.of(server),
+                Pair.of(EmulatorPki.clientKey(instanceId)),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(password),
+                new LinkedHashMap<>());
     }
 
     static EmulatorState load(Path file) {
@@ -114,7 +122,8 @@ record EmulatorState(
 
     void save(Path file) {
         try {
-            CredentialWriter.writeSecretFile(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+            CredentialWriter.writeSecretFile(
+                    file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package dev.sealer.emulator;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.aliyun.LocalKmsInstance;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.runtime.configuration.ConfigUtils;
@@ -7,11 +9,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.sealer.credentials.CredentialFiles;
 import java.net.URI;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -40,11 +40,23 @@ public class KmsEmulator implements LocalKmsInstance {
         }
         directory = config.directory().toAbsolutePath().normalize();
         Path stateFile = config.stateFile().orElse(directory.resolve(EmulatorServer.STATE_FILE));
-        server = new EmulatorServer(new EmulatorServer.Settings(directory, stateFile, config.host(), config.port(),
-                config.instanceId(), config.clientKeyId(), config.keys(), config.secrets(), config.maxClockSkew()),
-                new EmulatorFaults(config.faults()), Ticker.systemTicker(), Clock.systemUTC(),
-                new EmulatorServer.RamSettings(config.ramRole(), config.regionId(), config.roleCredentialsTtl(),
-                        config.stsTokenTtl())).start();
+        server = new EmulatorServer(
+                        new EmulatorServer.Settings(
+                                directory,
+                                stateFile,
+                                config.host(),
+                                config.port(),
+                                config.instanceId(),
+                                config.clientKeyId(),
+                                config.keys(),
+                                config.secrets(),
+                                config.maxClockSkew()),
+                        new EmulatorFaults(config.faults()),
+                        Ticker.systemTicker(),
+                        Clock.systemUTC(),
+                        new EmulatorServer.RamSettings(
+                                config.ramRole(), config.regionId(), config.roleCredentialsTtl(), config.stsTokenTtl()))
+                .start();
     }
 
     /** The fault switches and the request counter, for reliability tests. */

@@ -1,7 +1,7 @@
 package dev.sealer.emulator;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -70,7 +70,11 @@ final class MetadataHandler implements Handler<HttpServerRequest> {
         body.put("AccessKeySecret", issued.accessKeySecret());
         body.put("Expiration", issued.expiration().toString());
         body.put("SecurityToken", issued.securityToken());
-        body.put("LastUpdated", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        body.put(
+                "LastUpdated",
+                clock.instant()
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString());
         body.put("Code", "Success");
         try {
             request.response().putHeader("content-type", "text/plain").end(JSON.writeValueAsString(body));
@@ -80,7 +84,9 @@ final class MetadataHandler implements Handler<HttpServerRequest> {
     }
 
     private static void notFound(HttpServerRequest request) {
-        request.response().setStatusCode(404).putHeader("content-type", "text/html")
+        request.response()
+                .setStatusCode(404)
+                .putHeader("content-type", "text/html")
                 .end("<html><body><h1>404 Not Found</h1></body></html>");
     }
 

@@ -1,9 +1,9 @@
 package dev.sealer.emulator;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sealer.Json;
 import dev.sealer.kms.aliyun.openapi.GetSecretValueParameters;
 import dev.sealer.kms.aliyun.openapi.RpcSigner;
 import java.io.IOException;
@@ -35,14 +35,20 @@ import java.util.UUID;
 final class OpenApiEmulator {
 
     /** An answer: HTTP status and JSON body. */
-    record Answer(int status, byte[] json, String requestId) {
-    }
+    record Answer(int status, byte[] json, String requestId) {}
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final String CURRENT_STAGE = "ACSCurrent";
     private static final String CURRENT_VERSION = "v1";
-    private static final List<String> REQUIRED = List.of("Action", "Version", "AccessKeyId", "Signature", "SignatureMethod",
-            "SignatureVersion", "SignatureNonce", "Timestamp");
+    private static final List<String> REQUIRED = List.of(
+            "Action",
+            "Version",
+            "AccessKeyId",
+            "Signature",
+            "SignatureMethod",
+            "SignatureVersion",
+            "SignatureNonce",
+            "Timestamp");
 
     private static final class Refusal extends Exception {
         final int status;
@@ -60,8 +66,10 @@ final class OpenApiEmulator {
     private final Duration maxClockSkew;
     private final Clock clock;
     private final Instant createTime;
-    private final Cache<String, Boolean> nonces = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(15))
-            .maximumSize(100_000).build();
+    private final Cache<String, Boolean> nonces = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(15))
+            .maximumSize(100_000)
+            .build();
 
     OpenApiEmulator(Map<String, String> secrets, EmulatorRoles roles, Duration maxClockSkew, Clock clock) {
         this.secrets = Map.copyOf(secrets);
@@ -73,7 +81,8 @@ final class OpenApiEmulator {
 
     /** The API name a request is counted under. */
     static String countedName(Map<String, String> parameters) {
-        return GetSecretValueParameters.ACTION.equals(parameters.get("Action")) ? EmulatorFaults.OPENAPI_GET_SECRET_VALUE
+        return GetSecretValueParameters.ACTION.equals(parameters.get("Action"))
+                ? EmulatorFaults.OPENAPI_GET_SECRET_VALUE
                 : "other";
     }
 
@@ -96,7 +105,8 @@ final class OpenApiEmulator {
         return new Answer(status, json(body), requestId);
     }
 
-    private Map<String, Object> process(String method, Map<String, String> parameters, String requestId) throws Refusal {
+    private Map<String, Object> process(String method, Map<String, String> parameters, String requestId)
+            throws Refusal {
         for (String name : REQUIRED) {
             if (parameters.get(name) == null || parameters.get(name).isEmpty()) {
                 throw new Refusal(400, "Missing" + name, name + " is mandatory for this action.");
@@ -106,7 +116,8 @@ final class OpenApiEmulator {
             throw new Refusal(400, "InvalidVersion", "Specified parameter Version is not valid.");
         }
         if (!GetSecretValueParameters.ACTION.equals(parameters.get("Action"))) {
-            throw new Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+            throw new Refusal(
+                    404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
         }
         if (!RpcSigner.SIGNATURE_METHOD.equals(parameters.get("SignatureMethod"))) {
             throw new Refusal(400, "InvalidSignatureMethod", "Specified signature method is not supported.");
@@ -118,7 +129,8 @@ final class OpenApiEmulator {
         try {
             sent = Instant.parse(parameters.get("Timestamp"));
         } catch (DateTimeParseException e) {
-            throw new Refusal(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+            throw new Refusal(
+                    400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
         }
         if (Duration.between(sent, clock.instant()).abs().compareTo(maxClockSkew) > 0) {
             throw new Refusal(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
@@ -132,7 +144,10 @@ final class OpenApiEmulator {
             throw new Refusal(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.");
         }
         if (!RpcSigner.matches(token, issued.securityToken())) {
-            throw new Refusal(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.");
+            throw new Refusal(
+                    400,
+                    "InvalidSecurityToken.MismatchWithAccessKey",
+                    "Specified SecurityToken mismatch with the AccessKey.");
         }
         if (roles.expired(issued)) {
             throw new Refusal(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
@@ -140,9 +155,13 @@ final class OpenApiEmulator {
         String toSign = RpcSigner.stringToSign(method, parameters);
         String received = parameters.get(RpcSigner.SIGNATURE);
         if (!RpcSigner.matches(received, RpcSigner.sign(toSign, issued.accessKeySecret()))
-                && !RpcSigner.matches(received, RpcSigner.sign(RpcSigner.stringToSign(method, withoutEmpty(parameters)),
-                        issued.accessKeySecret()))) {
-            throw new Refusal(400, "SignatureDoesNotMatch",
+                && !RpcSigner.matches(
+                        received,
+                        RpcSigner.sign(
+                                RpcSigner.stringToSign(method, withoutEmpty(parameters)), issued.accessKeySecret()))) {
+            throw new Refusal(
+                    400,
+                    "SignatureDoesNotMatch",
                     "Specified signature is not matched with our calculation. server string to sign is:" + toSign);
         }
         if (nonces.asMap().putIfAbsent(parameters.get("SignatureNonce"), Boolean.TRUE) != null) {
@@ -159,7 +178,9 @@ final class OpenApiEmulator {
         String value = secrets.get(EmulatorHandler.withoutArn(name, "secret"));
         String stage = parameters.getOrDefault("VersionStage", "");
         String version = parameters.getOrDefault("VersionId", "");
-        if (value == null || !(stage.isEmpty() || CURRENT_STAGE.equals(stage)) || !(version.isEmpty() || CURRENT_VERSION.equals(version))) {
+        if (value == null
+                || !(stage.isEmpty() || CURRENT_STAGE.equals(stage))
+                || !(version.isEmpty() || CURRENT_VERSION.equals(version))) {
             throw new Refusal(404, "Forbidden.ResourceNotFound", "The resource is not found.");
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package dev.sealer.emulator;
 
-import dev.sealer.SafeIds;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
@@ -63,8 +63,11 @@ final class TrustedClientKeys {
                     continue;
                 }
                 try {
-                    ClientKey key = CredentialFiles.parseClientKey(CredentialFiles.read(file),
-                            CredentialFiles.read(directory.resolve(CredentialFiles.passwordFileName(id))), id, name);
+                    ClientKey key = CredentialFiles.parseClientKey(
+                            CredentialFiles.read(file),
+                            CredentialFiles.read(directory.resolve(CredentialFiles.passwordFileName(id))),
+                            id,
+                            name);
                     certificates.put(id, key.certificate());
                     LOG.infof("KMS emulator: trusting client key %s from %s", id, name);
                 } catch (SealerException e) {

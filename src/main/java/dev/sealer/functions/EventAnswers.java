@@ -59,7 +59,8 @@ public class EventAnswers {
         boolean value = unseal.recipientJwk().isPresent();
         boolean file = unseal.recipientJwkFile().isPresent();
         if (!unseal.enabled()) {
-            LOG.info("unseal over CloudEvents: off (sealer.events.unseal.enabled=false); seal events and plain HTTP are served");
+            LOG.info(
+                    "unseal over CloudEvents: off (sealer.events.unseal.enabled=false); seal events and plain HTTP are served");
             return;
         }
         if (value == file) {
@@ -73,12 +74,16 @@ public class EventAnswers {
             try {
                 json = Files.readString(unseal.recipientJwkFile().get(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "sealer.events.unseal.recipient-jwk-file cannot be read",
-                        unseal.recipientJwkFile().get().toString(), e);
+                throw new ServiceFaultException(
+                        ErrorCode.NOT_CONFIGURED,
+                        "sealer.events.unseal.recipient-jwk-file cannot be read",
+                        unseal.recipientJwkFile().get().toString(),
+                        e);
             }
         }
         recipient = parse(json);
-        LOG.infof("unseal over CloudEvents: on; answers are encrypted (JWE ECDH-ES+A256KW, A256GCM) to the recipient key%s",
+        LOG.infof(
+                "unseal over CloudEvents: on; answers are encrypted (JWE ECDH-ES+A256KW, A256GCM) to the recipient key%s",
                 recipient.getKeyId() == null ? "" : " " + recipient.getKeyId());
     }
 
@@ -90,7 +95,8 @@ public class EventAnswers {
     public String encrypt(byte[] secret, String eventId) {
         EllipticCurveJsonWebKey key = recipient;
         if (key == null) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "no recipient key for unseal answers over CloudEvents");
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "no recipient key for unseal answers over CloudEvents");
         }
         try {
             JsonWebEncryption jwe = new JsonWebEncryption();

@@ -12,5 +12,4 @@ import java.util.Map;
 public record ResealRequest(
         String sealed,
         @JsonProperty("key_id") String keyId,
-        @JsonProperty("provider_settings") Map<String, String> providerSettings) {
-}
+        @JsonProperty("provider_settings") Map<String, String> providerSettings) {}

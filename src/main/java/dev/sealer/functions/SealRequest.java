@@ -33,8 +33,7 @@ public record SealRequest(
     }
 
     /** Where the Kubernetes Secret goes: its name, namespace and optional labels (public). */
-    public record ManifestMetadata(String name, String namespace, Map<String, String> labels) {
-    }
+    public record ManifestMetadata(String name, String namespace, Map<String, String> labels) {}
 
     @Override
     public String toString() {

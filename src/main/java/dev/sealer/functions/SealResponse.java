@@ -13,8 +13,7 @@ import java.util.Map;
 public record SealResponse(Object sealed, Manifest manifest) {
 
     /** A Kubernetes Secret: the object, and the same as YAML text (ready for {@code kubectl apply -f -}). */
-    public record Manifest(JsonNode json, String yaml) {
-    }
+    public record Manifest(JsonNode json, String yaml) {}
 
     public static SealResponse single(String sealed) {
         return new SealResponse(sealed, null);

@@ -63,9 +63,11 @@ public class SealerService {
     public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
         return metrics.timed("unseal", () -> {
             if (!eventAnswers.enabled()) {
-                throw new CallerFaultException(ErrorCode.FORBIDDEN, "unseal is not served over CloudEvents here: its answer "
-                        + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
-                        + "recipient key");
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "unseal is not served over CloudEvents here: its answer "
+                                + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                                + "recipient key");
             }
             byte[] secret = sealer.unseal(request == null ? null : request.sealed());
             try {
@@ -103,9 +105,13 @@ public class SealerService {
             }
             case "vault" -> {
                 if (request.plaintext() != null || request.text() != null || request.keyId() != null) {
-                    throw invalid("fields 'plaintext', 'text' and 'key_id' are not for type 'vault' (it only names a KMS secret)");
+                    throw invalid(
+                            "fields 'plaintext', 'text' and 'key_id' are not for type 'vault' (it only names a KMS secret)");
                 }
-                return SealResponse.single(sealer.sealVault(provider, request.name(), settings,
+                return SealResponse.single(sealer.sealVault(
+                        provider,
+                        request.name(),
+                        settings,
                         request.annotations() == null ? Map.of() : request.annotations()));
             }
             default -> throw invalid("field 'type': must be 'envelope' or 'vault'");
@@ -126,9 +132,13 @@ public class SealerService {
      * the call, naming its key (never its value), and nothing sealed so far is returned.
      */
     private SealResponse sealBatch(SealRequest request, String provider, Map<String, String> settings, String type) {
-        if (!"envelope".equals(type) || request.plaintext() != null || request.text() != null || request.name() != null
+        if (!"envelope".equals(type)
+                || request.plaintext() != null
+                || request.text() != null
+                || request.name() != null
                 || request.annotations() != null) {
-            throw invalid("field 'secrets': a batch holds envelope secrets only, and no 'plaintext', 'text', 'name' or 'annotations' beside it");
+            throw invalid(
+                    "field 'secrets': a batch holds envelope secrets only, and no 'plaintext', 'text', 'name' or 'annotations' beside it");
         }
         boolean manifest = request.output() != null;
         if (manifest && !"kubernetes-secret".equals(request.output())) {
@@ -141,17 +151,22 @@ public class SealerService {
         long total = 0;
         for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
             if (!SecretManifest.DATA_KEY.matcher(item.getKey()).matches()) {
-                throw invalid("field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
+                throw invalid(
+                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
             }
             SealRequest.SecretItem secret = item.getValue();
             if (secret == null) {
                 throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
             }
-            total += secret.text() != null ? secret.text().length() : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
+            total += secret.text() != null
+                    ? secret.text().length()
+                    : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
         }
         if (total > bounds.maxTotalBytes().asLongValue()) {
-            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "field 'secrets': the secrets exceed the batch limit of " + bounds.maxTotalBytes().asLongValue() + " bytes");
+            throw new CallerFaultException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "field 'secrets': the secrets exceed the batch limit of "
+                            + bounds.maxTotalBytes().asLongValue() + " bytes");
         }
         // every item is checked and decoded before the first KMS call: a bad one costs nothing
         Map<String, byte[]> secrets = new TreeMap<>();
@@ -160,9 +175,12 @@ public class SealerService {
             request.secrets().forEach((key, item) -> secrets.put(key, itemBytes(key, item)));
             for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
                 try {
-                    sealed.put(secret.getKey(), sealer.sealEnvelope(secret.getValue(), provider, request.keyId(), settings));
+                    sealed.put(
+                            secret.getKey(),
+                            sealer.sealEnvelope(secret.getValue(), provider, request.keyId(), settings));
                 } catch (CallerFaultException e) {
-                    throw new CallerFaultException(e.errorCode(), "secret '" + secret.getKey() + "': " + e.getMessage(), e.detail(), e);
+                    throw new CallerFaultException(
+                            e.errorCode(), "secret '" + secret.getKey() + "': " + e.getMessage(), e.detail(), e);
                 }
             }
         } finally {
@@ -197,8 +215,10 @@ public class SealerService {
     }
 
     private String defaultProvider() {
-        return config.defaultProvider().orElseGet(() -> providers.all().size() == 1
-                ? providers.all().iterator().next().name() : null);
+        return config.defaultProvider()
+                .orElseGet(() -> providers.all().size() == 1
+                        ? providers.all().iterator().next().name()
+                        : null);
     }
 
     private static CallerFaultException invalid(String message) {

@@ -1,6 +1,5 @@
 package dev.sealer.functions;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -21,10 +21,13 @@ final class SecretManifest {
 
     /** A Secret data key: letters, digits, '-', '_', '.'; at most 253 characters. */
     static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern DNS_LABEL = Pattern.compile("(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_NAME = Pattern.compile("(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-    private static final Pattern LABEL_VALUE = Pattern.compile("(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+    private static final Pattern LABEL_VALUE =
+            Pattern.compile("(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -32,28 +35,33 @@ final class SecretManifest {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build());
 
-    private SecretManifest() {
-    }
+    private SecretManifest() {}
 
     static SealResponse.Manifest of(SealRequest.ManifestMetadata metadata, Map<String, String> sealed) {
         if (metadata == null) {
             throw invalid("field 'metadata': required with output 'kubernetes-secret' (name, namespace)");
         }
         if (metadata.name() == null || !DNS_SUBDOMAIN.matcher(metadata.name()).matches()) {
-            throw invalid("field 'metadata.name': must be a Kubernetes name (lower-case letters, digits, '-', '.'; at most 253)");
+            throw invalid(
+                    "field 'metadata.name': must be a Kubernetes name (lower-case letters, digits, '-', '.'; at most 253)");
         }
-        if (metadata.namespace() == null || !DNS_LABEL.matcher(metadata.namespace()).matches()) {
-            throw invalid("field 'metadata.namespace': must be a Kubernetes namespace (lower-case letters, digits, '-'; at most 63)");
+        if (metadata.namespace() == null
+                || !DNS_LABEL.matcher(metadata.namespace()).matches()) {
+            throw invalid(
+                    "field 'metadata.namespace': must be a Kubernetes namespace (lower-case letters, digits, '-'; at most 63)");
         }
         ObjectNode secret = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Secret");
-        ObjectNode meta = secret.putObject("metadata").put("name", metadata.name()).put("namespace", metadata.namespace());
+        ObjectNode meta =
+                secret.putObject("metadata").put("name", metadata.name()).put("namespace", metadata.namespace());
         if (metadata.labels() != null && !metadata.labels().isEmpty()) {
             ObjectNode labels = meta.putObject("labels");
             metadata.labels().forEach((name, value) -> {
                 String prefixless = name.contains("/") ? name.substring(name.indexOf('/') + 1) : name;
                 String prefix = name.contains("/") ? name.substring(0, name.indexOf('/')) : null;
-                if (!LABEL_NAME.matcher(prefixless).matches() || (prefix != null && !DNS_SUBDOMAIN.matcher(prefix).matches())
-                        || value == null || !LABEL_VALUE.matcher(value).matches()) {
+                if (!LABEL_NAME.matcher(prefixless).matches()
+                        || (prefix != null && !DNS_SUBDOMAIN.matcher(prefix).matches())
+                        || value == null
+                        || !LABEL_VALUE.matcher(value).matches()) {
                     throw invalid("field 'metadata.labels': a label name or value is not valid for Kubernetes");
                 }
                 labels.put(name, value);

@@ -4,8 +4,7 @@ package dev.sealer.kms;
 @FunctionalInterface
 public interface KmsCallObserver {
 
-    KmsCallObserver NONE = (api, outcome, nanos) -> {
-    };
+    KmsCallObserver NONE = (api, outcome, nanos) -> {};
 
     /**
      * @param api the api name, e.g. {@code Decrypt}

@@ -18,7 +18,12 @@ public final class KmsFailureException extends ServiceFaultException implements 
         this(errorCode, message, null, null, detail, cause);
     }
 
-    public KmsFailureException(ErrorCode errorCode, String message, String kmsErrorCode, String kmsRequestId, String detail,
+    public KmsFailureException(
+            ErrorCode errorCode,
+            String message,
+            String kmsErrorCode,
+            String kmsRequestId,
+            String detail,
             Throwable cause) {
         super(errorCode, message, detail, cause);
         this.kmsErrorCode = kmsErrorCode;

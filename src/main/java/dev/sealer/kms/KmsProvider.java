@@ -55,8 +55,7 @@ public interface KmsProvider {
      * client, connection). Idempotent: later calls return at once. Failures are reported by
      * {@link #health()}, not thrown.
      */
-    default void warmUp() {
-    }
+    default void warmUp() {}
 
     /** What a sealed secret holds. */
     enum SealedKind {

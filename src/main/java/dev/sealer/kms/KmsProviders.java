@@ -29,9 +29,11 @@ public final class KmsProviders {
     public KmsProvider get(String name) {
         KmsProvider provider = name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
         if (provider == null) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_PROVIDER, "field 'provider': "
-                    + (name == null ? "missing" : "'" + printable(name) + "' is not supported by this service")
-                    + "; supported: " + String.join(", ", byName.keySet()));
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_PROVIDER,
+                    "field 'provider': "
+                            + (name == null ? "missing" : "'" + printable(name) + "' is not supported by this service")
+                            + "; supported: " + String.join(", ", byName.keySet()));
         }
         return provider;
     }

@@ -13,7 +13,8 @@ public final class KmsRefusedException extends CallerFaultException implements K
     private final String kmsErrorCode;
     private final String kmsRequestId;
 
-    public KmsRefusedException(ErrorCode errorCode, String message, String kmsErrorCode, String kmsRequestId, String detail) {
+    public KmsRefusedException(
+            ErrorCode errorCode, String message, String kmsErrorCode, String kmsRequestId, String detail) {
         super(errorCode, message, detail, null);
         this.kmsErrorCode = kmsErrorCode;
         this.kmsRequestId = kmsRequestId;

@@ -22,7 +22,10 @@ public final class RetryLoop {
     /** The bounds of one call. */
     public record Policy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration callTimeout) {
         public Policy {
-            if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.isNegative() || callTimeout.isNegative()
+            if (maxAttempts < 1
+                    || initialBackoff.isNegative()
+                    || maxBackoff.isNegative()
+                    || callTimeout.isNegative()
                     || callTimeout.isZero()) {
                 throw new IllegalArgumentException("retry policy: at least one attempt, and a positive call timeout");
             }
@@ -64,7 +67,11 @@ public final class RetryLoop {
 
     /** Real time and real waits. */
     public RetryLoop(Policy policy) {
-        this(policy, Ticker.systemTicker(), Sleeper.THREAD, () -> ThreadLocalRandom.current().nextDouble());
+        this(
+                policy,
+                Ticker.systemTicker(),
+                Sleeper.THREAD,
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
     public Policy policy() {
@@ -105,7 +112,9 @@ public final class RetryLoop {
     long backoffNanos(int number) {
         long initial = policy.initialBackoff().toNanos();
         long exponential = initial << Math.min(number - 1, 20);
-        long capped = Math.min(exponential < initial ? Long.MAX_VALUE : exponential, policy.maxBackoff().toNanos());
+        long capped = Math.min(
+                exponential < initial ? Long.MAX_VALUE : exponential,
+                policy.maxBackoff().toNanos());
         return (long) (capped * (0.8 + 0.4 * random.getAsDouble()));
     }
 

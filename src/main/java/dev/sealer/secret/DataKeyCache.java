@@ -37,8 +37,7 @@ public final class DataKeyCache {
         }
     }
 
-    private record Entry(byte[] dataKey, AtomicInteger uses) {
-    }
+    private record Entry(byte[] dataKey, AtomicInteger uses) {}
 
     private final Limits limits;
     private final Cache<String, Entry> entries;
@@ -59,7 +58,11 @@ public final class DataKeyCache {
     }
 
     /** The cache key of a KMS decryption: a digest of everything its result depends on. */
-    static String keyOf(String provider, Map<String, String> settings, String keyId, byte[] encryptedKey,
+    static String keyOf(
+            String provider,
+            Map<String, String> settings,
+            String keyId,
+            byte[] encryptedKey,
             Map<String, String> annotations) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -90,8 +93,9 @@ public final class DataKeyCache {
 
     /** Length-prefixed, so that concatenations of different values never collide. */
     private static void update(MessageDigest digest, byte[] value) {
-        digest.update(new byte[] {(byte) (value.length >>> 24), (byte) (value.length >>> 16), (byte) (value.length >>> 8),
-                (byte) value.length});
+        digest.update(new byte[] {
+            (byte) (value.length >>> 24), (byte) (value.length >>> 16), (byte) (value.length >>> 8), (byte) value.length
+        });
         digest.update(value);
     }
 

@@ -37,14 +37,13 @@ final class Es256 {
 
     static final int SIGNATURE_BYTES = 64;
     private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
-    private static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(),
-            CURVE.getH());
+    private static final ECDomainParameters DOMAIN =
+            new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
     private static final BigInteger HALF_N = DOMAIN.getN().shiftRight(1);
 
     private static final Map<ECPublicKey, ECPublicKeyParameters> PUBLIC_KEYS = new WeakHashMap<>();
 
-    private Es256() {
-    }
+    private Es256() {}
 
     /** Signs the ASCII signing input ({@code <header>.<payload>}); S is always low. */
     static byte[] sign(ECPrivateKey key, String signingInput) {
@@ -60,7 +59,8 @@ final class Es256 {
 
     /** True when S is in the upper half of the range: the other of the two valid forms. */
     static boolean isHighS(byte[] signature) {
-        return signature.length == SIGNATURE_BYTES && new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_N) > 0;
+        return signature.length == SIGNATURE_BYTES
+                && new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)).compareTo(HALF_N) > 0;
     }
 
     /** @return true only for a well-formed signature of {@code signingInput} by {@code key} */
@@ -97,7 +97,8 @@ final class Es256 {
                 return cached;
             }
         }
-        ECPoint point = DOMAIN.getCurve().validatePoint(key.getW().getAffineX(), key.getW().getAffineY());
+        ECPoint point = DOMAIN.getCurve()
+                .validatePoint(key.getW().getAffineX(), key.getW().getAffineY());
         ECPublicKeyParameters parameters = new ECPublicKeyParameters(point, DOMAIN);
         synchronized (PUBLIC_KEYS) {
             PUBLIC_KEYS.put(key, parameters);

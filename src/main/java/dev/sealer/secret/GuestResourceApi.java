@@ -30,7 +30,10 @@ public final class GuestResourceApi implements KbsResources {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -41,7 +44,8 @@ public final class GuestResourceApi implements KbsResources {
         URI target = base.resolve(uri.resourcePath());
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+            response = http.send(
+                    HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw unavailable(target, e.getClass().getSimpleName() + " " + e.getMessage(), e);
@@ -67,8 +71,10 @@ public final class GuestResourceApi implements KbsResources {
     }
 
     private static ServiceFaultException unavailable(URI target, String why, Throwable cause) {
-        return new ServiceFaultException(ErrorCode.VERIFICATION_KEY_UNAVAILABLE,
-                "the verification key named by the sealed secret's kid cannot be fetched from KBS", "GET " + target + ": " + why,
+        return new ServiceFaultException(
+                ErrorCode.VERIFICATION_KEY_UNAVAILABLE,
+                "the verification key named by the sealed secret's kid cannot be fetched from KBS",
+                "GET " + target + ": " + why,
                 cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sealer.secret;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
@@ -10,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * A folder of public JWKs read by relative path: the CDH's layout for file kids (one file per kid,
@@ -27,11 +27,11 @@ final class KeyFolder {
     private static final int MAX_JWK_BYTES = 64 * 1024;
     private static final int MAX_CACHED_KEYS = 256;
 
-    private record Cached(String stamp, ECPublicKey key) {
-    }
+    private record Cached(String stamp, ECPublicKey key) {}
 
     private final Path folder;
-    private final Cache<Path, Cached> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED_KEYS).build();
+    private final Cache<Path, Cached> cache =
+            Caffeine.newBuilder().maximumSize(MAX_CACHED_KEYS).build();
 
     KeyFolder(Path folder) {
         this.folder = folder.toAbsolutePath().normalize();
@@ -79,23 +79,26 @@ final class KeyFolder {
             Files.createDirectories(file.getParent());
             Files.writeString(file, jwk, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "cannot write a verification key", file.toString(), e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "cannot write a verification key", file.toString(), e);
         }
     }
 
     private static String read(Path file) {
         try {
             if (Files.size(file) > MAX_JWK_BYTES) {
-                throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "a verification key file is too large", file.toString(), null);
+                throw new ServiceFaultException(
+                        ErrorCode.NOT_CONFIGURED, "a verification key file is too large", file.toString(), null);
             }
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "a verification key cannot be read", file.toString(), e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "a verification key cannot be read", file.toString(), e);
         }
     }
 
     static CallerFaultException unknown(String kid) {
-        return new CallerFaultException(ErrorCode.UNKNOWN_KID, "no verification key for the sealed secret's kid",
-                "kid " + kid, null);
+        return new CallerFaultException(
+                ErrorCode.UNKNOWN_KID, "no verification key for the sealed secret's kid", "kid " + kid, null);
     }
 }

@@ -40,8 +40,7 @@ public sealed interface Kid {
     }
 
     /** A kid read as a file path under the verification-key folder. */
-    record FilePath(String value) implements Kid {
-    }
+    record FilePath(String value) implements Kid {}
 
     Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     Pattern PLUGIN = Pattern.compile("[a-z0-9_-]{1,64}");
@@ -59,7 +58,8 @@ public sealed interface Kid {
             return parseResourceUri(kid, lower);
         }
         if (!FILE_KID.matcher(kid).matches() || kid.startsWith("/")) {
-            throw invalid("must be a KBS resource URI (kbs:///<repo>/<type>/<tag>) or a relative path of printable characters");
+            throw invalid(
+                    "must be a KBS resource URI (kbs:///<repo>/<type>/<tag>) or a relative path of printable characters");
         }
         return new FilePath(kid);
     }
@@ -71,7 +71,8 @@ public sealed interface Kid {
         }
         String scheme = lower.substring(0, schemeEnd);
         String plugin = scheme.equals("kbs") ? "resource" : scheme.substring("kbs+".length());
-        if (!plugin.equals("resource") && !(scheme.startsWith("kbs+") && PLUGIN.matcher(plugin).matches())) {
+        if (!plugin.equals("resource")
+                && !(scheme.startsWith("kbs+") && PLUGIN.matcher(plugin).matches())) {
             throw invalid("the scheme must be kbs or kbs+<plugin>");
         }
         URI uri;
@@ -85,7 +86,8 @@ public sealed interface Kid {
             throw invalid("a KBS resource URI needs a path (kbs:///<repo>/<type>/<tag>) and no query or fragment");
         }
         List<String> segments = List.of(path.substring(1).split("/", -1));
-        if (segments.size() > 8 || segments.stream().anyMatch(s -> !SEGMENT.matcher(s).matches() || s.equals(".") || s.equals(".."))) {
+        if (segments.size() > 8
+                || segments.stream().anyMatch(s -> !SEGMENT.matcher(s).matches() || s.equals(".") || s.equals(".."))) {
             throw invalid("a KBS resource path must be 1 to 8 segments of letters, digits, '.', '_' or '-'");
         }
         return new ResourceUri(kid, plugin, segments);

@@ -27,7 +27,11 @@ public final class KidResolver implements VerificationKeys {
         this.files = new KeyFolder(keyFolder);
         this.resourceFolder = resourceFolder == null ? null : new KeyFolder(resourceFolder);
         this.resourceApi = resourceApi;
-        this.fetched = Caffeine.newBuilder().maximumSize(MAX_FETCHED_KEYS).expireAfterWrite(maxAge).ticker(ticker).build();
+        this.fetched = Caffeine.newBuilder()
+                .maximumSize(MAX_FETCHED_KEYS)
+                .expireAfterWrite(maxAge)
+                .ticker(ticker)
+                .build();
     }
 
     /** File kids only: URI kids are unknown. */
@@ -56,7 +60,8 @@ public final class KidResolver implements VerificationKeys {
     private ECPublicKey fromResource(Kid.ResourceUri uri) {
         if (resourceFolder != null) {
             if (!uri.plugin().equals("resource")) {
-                throw KeyFolder.unknown(uri.value() + " (the local KBS resource folder holds only the 'resource' plugin)");
+                throw KeyFolder.unknown(
+                        uri.value() + " (the local KBS resource folder holds only the 'resource' plugin)");
             }
             return resourceFolder.find(uri.resourcePath(), uri.value());
         }
@@ -70,7 +75,8 @@ public final class KidResolver implements VerificationKeys {
             return cached;
         }
         byte[] jwk = resourceApi.fetch(uri);
-        ECPublicKey parsed = SigningKey.parsePublicJwk(new String(jwk, StandardCharsets.UTF_8), "KBS resource " + uri.value());
+        ECPublicKey parsed =
+                SigningKey.parsePublicJwk(new String(jwk, StandardCharsets.UTF_8), "KBS resource " + uri.value());
         fetched.put(key, parsed);
         return parsed;
     }

@@ -1,11 +1,11 @@
 package dev.sealer.secret;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import dev.sealer.StrictBase64;
 import java.io.IOException;
 import java.security.interfaces.ECPublicKey;
@@ -41,11 +41,12 @@ final class SealedSecretJws {
         }
     }
 
-    private SealedSecretJws() {
-    }
+    private SealedSecretJws() {}
 
     static String sign(SigningKey key, byte[] payload) {
-        ObjectNode headerJson = JSON.createObjectNode().put("alg", ALG_ES256).put("kid", key.kid().value());
+        ObjectNode headerJson = JSON.createObjectNode()
+                .put("alg", ALG_ES256)
+                .put("kid", key.kid().value());
         String header;
         try {
             header = StrictBase64.encodeUrl(JSON.writeValueAsBytes(headerJson));
@@ -103,7 +104,9 @@ final class SealedSecretJws {
         }
         Kid kid = Kid.parse(kidNode.textValue());
         byte[] signature = StrictBase64.decodeUrl("JWS signature", parts.signature());
-        if (signature.length != Es256.SIGNATURE_BYTES || isZero(signature, 0, 32) || isZero(signature, 32, 64)
+        if (signature.length != Es256.SIGNATURE_BYTES
+                || isZero(signature, 0, 32)
+                || isZero(signature, 32, 64)
                 || (requireLowS && Es256.isHighS(signature))) {
             throw invalidSignature();
         }

@@ -1,6 +1,5 @@
 package dev.sealer.secret;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Iterator;
@@ -28,8 +28,19 @@ import java.util.Map;
  * refuses only if it is a member it reads. The version is checked before anything else.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"version", "type", "name", "key_id", "encrypted_key", "encrypted_data", "wrap_type", "iv", "provider",
-        "provider_settings", "annotations"})
+@JsonPropertyOrder({
+    "version",
+    "type",
+    "name",
+    "key_id",
+    "encrypted_key",
+    "encrypted_data",
+    "wrap_type",
+    "iv",
+    "provider",
+    "provider_settings",
+    "annotations"
+})
 public record SealedSecretPayload(
         String version,
         String type,
@@ -40,7 +51,10 @@ public record SealedSecretPayload(
         @JsonProperty("encrypted_data") String encryptedData,
         @JsonProperty("wrap_type") String wrapType,
         String iv,
-        @JsonProperty("provider_settings") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> providerSettings,
+
+        @JsonProperty("provider_settings") @JsonInclude(JsonInclude.Include.ALWAYS)
+        Map<String, String> providerSettings,
+
         @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> annotations) {
 
     public static final String VERSION = "0.1.0";
@@ -51,16 +65,32 @@ public record SealedSecretPayload(
 
     private static final ObjectMapper JSON = Json.STRICT;
 
-    public static SealedSecretPayload envelope(String provider, String keyId, String encryptedKey, String encryptedData,
-            String iv, Map<String, String> providerSettings, Map<String, String> annotations) {
-        return new SealedSecretPayload(VERSION, TYPE_ENVELOPE, null, provider, keyId, encryptedKey, encryptedData,
-                WRAP_A256GCM, iv, providerSettings, annotations);
+    public static SealedSecretPayload envelope(
+            String provider,
+            String keyId,
+            String encryptedKey,
+            String encryptedData,
+            String iv,
+            Map<String, String> providerSettings,
+            Map<String, String> annotations) {
+        return new SealedSecretPayload(
+                VERSION,
+                TYPE_ENVELOPE,
+                null,
+                provider,
+                keyId,
+                encryptedKey,
+                encryptedData,
+                WRAP_A256GCM,
+                iv,
+                providerSettings,
+                annotations);
     }
 
-    public static SealedSecretPayload vault(String provider, String name, Map<String, String> providerSettings,
-            Map<String, String> annotations) {
-        return new SealedSecretPayload(VERSION, TYPE_VAULT, name, provider, null, null, null, null, null,
-                providerSettings, annotations);
+    public static SealedSecretPayload vault(
+            String provider, String name, Map<String, String> providerSettings, Map<String, String> annotations) {
+        return new SealedSecretPayload(
+                VERSION, TYPE_VAULT, name, provider, null, null, null, null, null, providerSettings, annotations);
     }
 
     public byte[] toJson() {
@@ -91,23 +121,44 @@ public record SealedSecretPayload(
             throw malformed("payload field 'version' is missing");
         }
         if (!VERSION.equals(version)) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_VERSION, "field 'version': only " + VERSION + " is supported");
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_VERSION, "field 'version': only " + VERSION + " is supported");
         }
         String type = requiredString(root, "type");
         if (!TYPE_ENVELOPE.equals(type) && !TYPE_VAULT.equals(type)) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_TYPE,
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_TYPE,
                     "field 'type': must be '" + TYPE_ENVELOPE + "' or '" + TYPE_VAULT + "'");
         }
         String provider = requiredString(root, "provider");
         Map<String, String> providerSettings = members(root, "provider_settings");
         Map<String, String> annotations = members(root, "annotations");
         if (TYPE_VAULT.equals(type)) {
-            return new SealedSecretPayload(version, type, requiredString(root, "name"), provider, null, null, null, null,
-                    null, providerSettings, annotations);
+            return new SealedSecretPayload(
+                    version,
+                    type,
+                    requiredString(root, "name"),
+                    provider,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    providerSettings,
+                    annotations);
         }
-        return new SealedSecretPayload(version, type, null, provider, requiredString(root, "key_id"),
-                requiredString(root, "encrypted_key"), requiredString(root, "encrypted_data"),
-                requiredString(root, "wrap_type"), requiredString(root, "iv"), providerSettings, annotations);
+        return new SealedSecretPayload(
+                version,
+                type,
+                null,
+                provider,
+                requiredString(root, "key_id"),
+                requiredString(root, "encrypted_key"),
+                requiredString(root, "encrypted_data"),
+                requiredString(root, "wrap_type"),
+                requiredString(root, "iv"),
+                providerSettings,
+                annotations);
     }
 
     private static String requiredString(JsonNode root, String field) {
@@ -144,7 +195,9 @@ public record SealedSecretPayload(
         }
         for (Iterator<Map.Entry<String, JsonNode>> entries = node.fields(); entries.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = entries.next();
-            map.put(entry.getKey(), entry.getValue().isTextual() ? entry.getValue().textValue() : null);
+            map.put(
+                    entry.getKey(),
+                    entry.getValue().isTextual() ? entry.getValue().textValue() : null);
         }
         return Collections.unmodifiableMap(map);
     }

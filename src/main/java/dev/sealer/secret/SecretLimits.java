@@ -20,7 +20,8 @@ public record SecretLimits(int maxSecretBytes) {
     /** @throws CallerFaultException {@code PAYLOAD_TOO_LARGE} when a secret of {@code bytes} bytes is too large */
     public void check(long bytes) {
         if (bytes > maxSecretBytes) {
-            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE, "the secret exceeds the limit of " + maxSecretBytes + " bytes");
+            throw new CallerFaultException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "the secret exceeds the limit of " + maxSecretBytes + " bytes");
         }
     }
 

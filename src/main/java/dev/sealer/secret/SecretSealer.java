@@ -1,9 +1,9 @@
 package dev.sealer.secret;
 
-import dev.sealer.ErrorCode;
 import dev.sealer.CallerFaultException;
-import dev.sealer.ServiceFaultException;
+import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
+import dev.sealer.ServiceFaultException;
 import dev.sealer.StrictBase64;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
@@ -43,8 +43,7 @@ public final class SecretSealer {
      *
      * @param requireLowS refuse signatures in their high-S form (the CDH's own tools write both forms)
      */
-    public record Options(SecretLimits limits, boolean skipVerification, boolean requireLowS) {
-    }
+    public record Options(SecretLimits limits, boolean skipVerification, boolean requireLowS) {}
 
     private static final int DATA_KEY_BYTES = 32;
     private static final int GCM_IV_BYTES = 12;
@@ -62,8 +61,13 @@ public final class SecretSealer {
      * @param signingKey the key that signs new sealed secrets; null if this instance only unseals
      * @param dataKeys the opt-in cache of decrypted data keys; null for none (the default)
      */
-    public SecretSealer(KmsProviders providers, SigningKey signingKey, VerificationKeys verificationKeys, Options options,
-            DataKeyCache dataKeys, SecureRandom random) {
+    public SecretSealer(
+            KmsProviders providers,
+            SigningKey signingKey,
+            VerificationKeys verificationKeys,
+            Options options,
+            DataKeyCache dataKeys,
+            SecureRandom random) {
         this.providers = Objects.requireNonNull(providers);
         this.signingKey = signingKey;
         this.verificationKeys = Objects.requireNonNull(verificationKeys);
@@ -85,7 +89,8 @@ public final class SecretSealer {
      *
      * @param providerSettings untrusted; missing values fall back to the provider's defaults
      */
-    public String sealEnvelope(byte[] plaintext, String providerName, String keyId, Map<String, String> providerSettings) {
+    public String sealEnvelope(
+            byte[] plaintext, String providerName, String keyId, Map<String, String> providerSettings) {
         options.limits().check(plaintext.length);
         SigningKey key = requireSigningKey();
         KmsProvider provider = providers.get(providerName);
@@ -100,9 +105,14 @@ public final class SecretSealer {
             random.nextBytes(iv);
             byte[] encryptedData = aesGcm(Cipher.ENCRYPT_MODE, dataKey, iv, plaintext);
             WrappedKey wrapped = kms.encrypt(effectiveKeyId, dataKey);
-            SealedSecretPayload payload = SealedSecretPayload.envelope(provider.name(), effectiveKeyId,
-                    StrictBase64.encodeStandard(wrapped.ciphertext()), StrictBase64.encodeStandard(encryptedData),
-                    StrictBase64.encodeStandard(iv), settings, new LinkedHashMap<>(wrapped.annotations()));
+            SealedSecretPayload payload = SealedSecretPayload.envelope(
+                    provider.name(),
+                    effectiveKeyId,
+                    StrictBase64.encodeStandard(wrapped.ciphertext()),
+                    StrictBase64.encodeStandard(encryptedData),
+                    StrictBase64.encodeStandard(iv),
+                    settings,
+                    new LinkedHashMap<>(wrapped.annotations()));
             return SealedSecretJws.sign(key, payload.toJson());
         } finally {
             Arrays.fill(dataKey, (byte) 0);
@@ -113,8 +123,8 @@ public final class SecretSealer {
      * Seals a pointer to a secret stored in the KMS (type {@code vault}). No KMS call is made and no
      * credential is needed, but the reference is checked with the rule that applies when it is opened.
      */
-    public String sealVault(String providerName, String name, Map<String, String> providerSettings,
-            Map<String, String> annotations) {
+    public String sealVault(
+            String providerName, String name, Map<String, String> providerSettings, Map<String, String> annotations) {
         SigningKey key = requireSigningKey();
         KmsProvider provider = providers.get(providerName);
         if (name == null || name.isEmpty()) {
@@ -122,7 +132,10 @@ public final class SecretSealer {
         }
         Map<String, String> settings = provider.canonicalSettings(KmsProvider.SealedKind.VAULT, providerSettings);
         Map<String, String> checkedAnnotations = provider.canonicalVaultReference(name, annotations);
-        return SealedSecretJws.sign(key, SealedSecretPayload.vault(provider.name(), name, settings, checkedAnnotations).toJson());
+        return SealedSecretJws.sign(
+                key,
+                SealedSecretPayload.vault(provider.name(), name, settings, checkedAnnotations)
+                        .toJson());
     }
 
     /**
@@ -134,7 +147,8 @@ public final class SecretSealer {
         SealedSecretPayload payload = verifiedPayload(sealed);
         KmsProvider provider = providers.get(payload.provider());
         if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
-            byte[] secret = provider.client(payload.providerSettings()).getSecret(payload.name(), payload.annotations());
+            byte[] secret =
+                    provider.client(payload.providerSettings()).getSecret(payload.name(), payload.annotations());
             try {
                 options.limits().check(secret.length);
             } catch (RuntimeException e) {
@@ -158,10 +172,12 @@ public final class SecretSealer {
     public String reseal(String sealed, String keyId, Map<String, String> providerSettings) {
         requireSigningKey();
         SealedSecretPayload payload = verifiedPayload(sealed);
-        Map<String, String> settings = providerSettings != null ? providerSettings : stringMembers(payload.providerSettings());
+        Map<String, String> settings =
+                providerSettings != null ? providerSettings : stringMembers(payload.providerSettings());
         if (SealedSecretPayload.TYPE_VAULT.equals(payload.type())) {
             if (keyId != null) {
-                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'key_id': a vault secret names no KMS key");
+                throw new CallerFaultException(
+                        ErrorCode.INVALID_REQUEST, "field 'key_id': a vault secret names no KMS key");
             }
             return sealVault(payload.provider(), payload.name(), settings, stringMembers(payload.annotations()));
         }
@@ -179,15 +195,18 @@ public final class SecretSealer {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
         }
         if (sealed.length() > options.limits().maxSealedChars() + 1024) {
-            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE, "field 'sealed': longer than a sealed secret of "
-                    + options.limits().maxSecretBytes() + " bytes can be");
+            throw new CallerFaultException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "field 'sealed': longer than a sealed secret of "
+                            + options.limits().maxSecretBytes() + " bytes can be");
         }
         SealedSecretJws.Parts parts = SealedSecretJws.split(sealed.strip());
         byte[] payloadJson;
         if (options.skipVerification()) {
             payloadJson = SealedSecretJws.unverifiedPayload(parts);
         } else if (parts.isLegacy()) {
-            throw new CallerFaultException(ErrorCode.SIGNATURE_REQUIRED,
+            throw new CallerFaultException(
+                    ErrorCode.SIGNATURE_REQUIRED,
                     "the sealed secret is unsigned (legacy form) and signature verification is on");
         } else {
             payloadJson = SealedSecretJws.verify(parts, verificationKeys, options.requireLowS());
@@ -211,24 +230,29 @@ public final class SecretSealer {
         int ivBytes = switch (wrapType) {
             case SealedSecretPayload.WRAP_A256GCM -> GCM_IV_BYTES;
             case SealedSecretPayload.WRAP_A256CTR -> CTR_IV_BYTES;
-            default -> throw new CallerFaultException(ErrorCode.UNSUPPORTED_WRAP_TYPE,
-                    "field 'wrap_type': must be A256GCM or A256CTR");
+            default ->
+                throw new CallerFaultException(
+                        ErrorCode.UNSUPPORTED_WRAP_TYPE, "field 'wrap_type': must be A256GCM or A256CTR");
         };
         String keyId = SafeIds.requireKeyId("key_id", payload.keyId());
         byte[] encryptedKey = StrictBase64.decodeStandard("encrypted_key", payload.encryptedKey());
         byte[] encryptedData = StrictBase64.decodeStandard("encrypted_data", payload.encryptedData());
         byte[] iv = StrictBase64.decodeStandard("iv", payload.iv());
         if (iv.length != ivBytes) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'iv': must be " + ivBytes + " bytes for " + wrapType + ", found " + iv.length);
         }
         if (encryptedKey.length == 0 || encryptedKey.length > 4096) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, "field 'encrypted_key': must be 1 to 4096 bytes");
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET, "field 'encrypted_key': must be 1 to 4096 bytes");
         }
-        options.limits().check(encryptedData.length - (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) ? GCM_TAG_BITS / 8 : 0));
+        options.limits()
+                .check(encryptedData.length
+                        - (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) ? GCM_TAG_BITS / 8 : 0));
         if (wrapType.equals(SealedSecretPayload.WRAP_A256GCM) && encryptedData.length < GCM_TAG_BITS / 8) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
-                    "field 'encrypted_data': shorter than the 16-byte GCM tag");
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET, "field 'encrypted_data': shorter than the 16-byte GCM tag");
         }
         byte[] dataKey = decryptDataKey(provider, payload, keyId, encryptedKey);
         try {
@@ -241,20 +265,25 @@ public final class SecretSealer {
     }
 
     /** The data key, from the cache when it is on and holds it, else from the KMS (checked: 32 bytes). */
-    private byte[] decryptDataKey(KmsProvider provider, SealedSecretPayload payload, String keyId, byte[] encryptedKey) {
-        String cacheKey = dataKeys == null ? null
-                : DataKeyCache.keyOf(provider.name(), payload.providerSettings(), keyId, encryptedKey, payload.annotations());
+    private byte[] decryptDataKey(
+            KmsProvider provider, SealedSecretPayload payload, String keyId, byte[] encryptedKey) {
+        String cacheKey = dataKeys == null
+                ? null
+                : DataKeyCache.keyOf(
+                        provider.name(), payload.providerSettings(), keyId, encryptedKey, payload.annotations());
         if (cacheKey != null) {
             byte[] cached = dataKeys.get(cacheKey);
             if (cached != null) {
                 return cached;
             }
         }
-        byte[] dataKey = provider.client(payload.providerSettings()).decrypt(keyId, encryptedKey, payload.annotations());
+        byte[] dataKey =
+                provider.client(payload.providerSettings()).decrypt(keyId, encryptedKey, payload.annotations());
         if (dataKey.length != DATA_KEY_BYTES) {
             // the KMS opened what the sealer wrapped: a signed secret whose wrapped key is no AES-256 key
             Arrays.fill(dataKey, (byte) 0);
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'encrypted_key': does not hold a " + DATA_KEY_BYTES + "-byte data key");
         }
         if (cacheKey != null) {
@@ -265,8 +294,8 @@ public final class SecretSealer {
 
     private SigningKey requireSigningKey() {
         if (signingKey == null) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
-                    "this instance only unseals: no signing key is configured");
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "this instance only unseals: no signing key is configured");
         }
         return signingKey;
     }
@@ -278,7 +307,8 @@ public final class SecretSealer {
             cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(GCM_TAG_BITS, iv));
             return cipher.doFinal(input);
         } catch (AEADBadTagException e) {
-            throw new CallerFaultException(ErrorCode.DECRYPTION_FAILED,
+            throw new CallerFaultException(
+                    ErrorCode.DECRYPTION_FAILED,
                     "field 'encrypted_data': does not decrypt with the data key (tampered or corrupt)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
@@ -310,8 +340,14 @@ public final class SecretSealer {
             byte[] iv = new byte[GCM_IV_BYTES];
             byte[] data = aesGcm(Cipher.ENCRYPT_MODE, key, iv, new byte[] {1, 2, 3});
             aesGcm(Cipher.DECRYPT_MODE, key, iv, data);
-            SealedSecretPayload payload = SealedSecretPayload.envelope("warm-up", "key", StrictBase64.encodeStandard(key),
-                    StrictBase64.encodeStandard(data), StrictBase64.encodeStandard(iv), Map.of("a", "b"), Map.of("iv", "c"));
+            SealedSecretPayload payload = SealedSecretPayload.envelope(
+                    "warm-up",
+                    "key",
+                    StrictBase64.encodeStandard(key),
+                    StrictBase64.encodeStandard(data),
+                    StrictBase64.encodeStandard(iv),
+                    Map.of("a", "b"),
+                    Map.of("iv", "c"));
             String signingInput = "e30." + StrictBase64.encodeUrl(payload.toJson());
             byte[] signature = Es256.sign((java.security.interfaces.ECPrivateKey) pair.getPrivate(), signingInput);
             Es256.verify((java.security.interfaces.ECPublicKey) pair.getPublic(), signingInput, signature);
@@ -325,7 +361,10 @@ public final class SecretSealer {
     /** UTF-8 text of a secret, or null when the bytes are not valid UTF-8. */
     public static String utf8OrNull(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             return null;
         }

@@ -1,9 +1,9 @@
 package dev.sealer.secret;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import dev.sealer.ServiceFaultException;
 import java.io.IOException;
 import java.security.interfaces.ECPrivateKey;
@@ -59,8 +59,8 @@ public final class SigningKey {
         try {
             return Kid.parse(kid);
         } catch (RuntimeException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
-                    "sealed-secret.signing.kid: " + e.getMessage(), null, e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "sealed-secret.signing.kid: " + e.getMessage(), null, e);
         }
     }
 

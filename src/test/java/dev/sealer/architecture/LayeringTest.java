@@ -28,46 +28,72 @@ class LayeringTest {
 
     @BeforeAll
     static void importProductionCode() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sealer");
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.sealer");
     }
 
     @Test
     void layers_dependOnlyDownwards() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Functions").definedBy("dev.sealer.functions..")
-                .layer("Secret").definedBy("dev.sealer.secret..")
-                .layer("Kms").definedBy("dev.sealer.kms")
-                .layer("Aliyun").definedBy("dev.sealer.kms.aliyun..")
-                .layer("Credentials").definedBy("dev.sealer.credentials..")
-                .layer("Emulator").definedBy("dev.sealer.emulator..")
-                .whereLayer("Functions").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Emulator").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Secret").mayOnlyBeAccessedByLayers("Functions")
-                .whereLayer("Kms").mayOnlyBeAccessedByLayers("Functions", "Secret", "Aliyun")
-                .whereLayer("Aliyun").mayOnlyBeAccessedByLayers("Emulator")
-                .whereLayer("Credentials").mayOnlyBeAccessedByLayers("Aliyun", "Emulator", "Functions")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Functions")
+                .definedBy("dev.sealer.functions..")
+                .layer("Secret")
+                .definedBy("dev.sealer.secret..")
+                .layer("Kms")
+                .definedBy("dev.sealer.kms")
+                .layer("Aliyun")
+                .definedBy("dev.sealer.kms.aliyun..")
+                .layer("Credentials")
+                .definedBy("dev.sealer.credentials..")
+                .layer("Emulator")
+                .definedBy("dev.sealer.emulator..")
+                .whereLayer("Functions")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Emulator")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Secret")
+                .mayOnlyBeAccessedByLayers("Functions")
+                .whereLayer("Kms")
+                .mayOnlyBeAccessedByLayers("Functions", "Secret", "Aliyun")
+                .whereLayer("Aliyun")
+                .mayOnlyBeAccessedByLayers("Emulator")
+                .whereLayer("Credentials")
+                .mayOnlyBeAccessedByLayers("Aliyun", "Emulator", "Functions")
                 .check(classes);
     }
 
     @Test
     void functions_knowNoProvider() {
-        noClasses().that().resideInAPackage("dev.sealer.functions..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sealer.kms.aliyun..", "dev.sealer.emulator..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.functions..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sealer.kms.aliyun..", "dev.sealer.emulator..")
                 .check(classes);
     }
 
     @Test
     void theCore_isFreeOfTheFramework() {
-        noClasses().that().resideInAnyPackage("dev.sealer.secret..", "dev.sealer.credentials..")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..", "io.quarkus..",
-                        "io.vertx..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.sealer.secret..", "dev.sealer.credentials..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..", "io.quarkus..", "io.vertx..")
                 .check(classes);
     }
 
     @Test
     void theRootPackage_dependsOnNoOtherPartOfTheProject() {
-        noClasses().that().resideInAPackage("dev.sealer")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.sealer.*..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sealer.*..")
                 .check(classes);
     }
 

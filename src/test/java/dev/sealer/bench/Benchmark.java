@@ -65,18 +65,20 @@ public final class Benchmark {
 
     /** Targets of issue 15. */
     private static final double COLD_TARGET = 1.3;
+
     private static final double P50_TARGET = 1.35;
     private static final double THROUGHPUT_TARGET = 0.8;
     private static final long RSS_TARGET_MB = 200;
 
     /** How a process is launched: which java, which flags, from which application directory. */
-    record Launch(String name, Path java, List<String> flags, Path sealerDir, Path emptyDir) {
-    }
+    record Launch(String name, Path java, List<String> flags, Path sealerDir, Path emptyDir) {}
 
     private final Path work;
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofMillis(500)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofMillis(500))
+            .build();
     private Process emulator;
     private URI kmsEndpoint;
     private Path credentialDir;
@@ -85,9 +87,18 @@ public final class Benchmark {
     private final StringBuilder report = new StringBuilder();
     private final List<String> summary = new ArrayList<>();
 
-    record Settings(int rounds, int coldRounds, int calls, int warmup, int seconds, int callers, Path jdk17, Path jdk25, Path apps,
-            int limitMib, int cpus) {
-    }
+    record Settings(
+            int rounds,
+            int coldRounds,
+            int calls,
+            int warmup,
+            int seconds,
+            int callers,
+            Path jdk17,
+            Path jdk25,
+            Path apps,
+            int limitMib,
+            int cpus) {}
 
     private Benchmark(Path work, Settings settings) {
         this.work = work;
@@ -97,13 +108,19 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath();
         Map<String, String> limits = knativeLimits();
-        Settings settings = new Settings(Integer.getInteger("bench.rounds", 5), Integer.getInteger("bench.cold-rounds", 7),
-                Integer.getInteger("bench.calls", 1000), Integer.getInteger("bench.warmup", 2000),
-                Integer.getInteger("bench.seconds", 10), Integer.getInteger("bench.callers", 8),
+        Settings settings = new Settings(
+                Integer.getInteger("bench.rounds", 5),
+                Integer.getInteger("bench.cold-rounds", 7),
+                Integer.getInteger("bench.calls", 1000),
+                Integer.getInteger("bench.warmup", 2000),
+                Integer.getInteger("bench.seconds", 10),
+                Integer.getInteger("bench.callers", 8),
                 Path.of(System.getProperty("bench.jdk17", "/usr/lib/jvm/java-17-openjdk-amd64")),
                 Path.of(System.getProperty("bench.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64")),
-                Path.of(System.getProperty("bench.apps", work.resolve("apps").toString())).toAbsolutePath(),
-                Integer.parseInt(limits.get("memory")), Integer.parseInt(limits.get("cpu")));
+                Path.of(System.getProperty("bench.apps", work.resolve("apps").toString()))
+                        .toAbsolutePath(),
+                Integer.parseInt(limits.get("memory")),
+                Integer.parseInt(limits.get("cpu")));
         Benchmark benchmark = new Benchmark(work, settings);
         try {
             benchmark.run();
@@ -116,7 +133,8 @@ public final class Benchmark {
     /** The container the image runs in: the Knative service's memory (MiB) and CPU limits. */
     static Map<String, String> knativeLimits() throws IOException {
         String service = Files.readString(Path.of("deploy/knative/service.yaml"));
-        Matcher limits = Pattern.compile("limits:\\s*\\n\\s*cpu:\\s*\"?(\\d+)\"?\\s*\\n\\s*memory:\\s*(\\d+)Mi").matcher(service);
+        Matcher limits = Pattern.compile("limits:\\s*\\n\\s*cpu:\\s*\"?(\\d+)\"?\\s*\\n\\s*memory:\\s*(\\d+)Mi")
+                .matcher(service);
         if (!limits.find()) {
             throw new IllegalStateException("deploy/knative/service.yaml: no limits {cpu, memory}");
         }
@@ -132,31 +150,52 @@ public final class Benchmark {
         Path sealerAot = settings.apps().resolve("sealer-aot");
         Path emptyAot = settings.apps().resolve("empty-aot");
         for (Path dir : List.of(sealer17, empty17, sealerAot, emptyAot)) {
-            require(Files.exists(dir.resolve("quarkus-run.jar")), dir + " holds no packaged application (bench/run.sh builds them)");
+            require(
+                    Files.exists(dir.resolve("quarkus-run.jar")),
+                    dir + " holds no packaged application (bench/run.sh builds them)");
         }
-        require(Files.exists(sealerAot.resolve("app.aot")) && Files.exists(emptyAot.resolve("app.aot")),
+        require(
+                Files.exists(sealerAot.resolve("app.aot")) && Files.exists(emptyAot.resolve("app.aot")),
                 "the AOT builds hold no app.aot (built with -Paot on JDK 25?)");
 
         // The image's effective flags, in a simulated container of the Knative service's limits.
-        List<String> image = new ArrayList<>(ImageJvmFlags.fromDockerfile(ImageJvmFlags.DOCKERFILE).effectiveFlags());
+        List<String> image = new ArrayList<>(
+                ImageJvmFlags.fromDockerfile(ImageJvmFlags.DOCKERFILE).effectiveFlags());
         image.add("-XX:MaxRAM=" + settings.limitMib() + "m");
         image.add("-XX:ActiveProcessorCount=" + settings.cpus());
-        List<String> imageWithoutCache = image.stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
+        List<String> imageWithoutCache =
+                image.stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
 
-        Launch readme17 = new Launch("JDK 17, default build, `java -jar quarkus-run.jar` (the launch before this issue)",
-                java17, List.of(), sealer17, empty17);
-        Launch readmeAot = new Launch("JDK 25, AOT build, README launch `java -XX:AOTCache=app.aot -jar quarkus-run.jar`",
-                java25, List.of("-XX:AOTCache=app.aot"), sealerAot, emptyAot);
-        Launch image17 = new Launch("JDK 17, default build, the image's memory flags", java17, imageWithoutCache, sealer17, empty17);
-        Launch imageAot = new Launch("JDK 25, AOT build, the image's flags (the container image)", java25, image, sealerAot, emptyAot);
+        Launch readme17 = new Launch(
+                "JDK 17, default build, `java -jar quarkus-run.jar` (the launch before this issue)",
+                java17,
+                List.of(),
+                sealer17,
+                empty17);
+        Launch readmeAot = new Launch(
+                "JDK 25, AOT build, README launch `java -XX:AOTCache=app.aot -jar quarkus-run.jar`",
+                java25,
+                List.of("-XX:AOTCache=app.aot"),
+                sealerAot,
+                emptyAot);
+        Launch image17 = new Launch(
+                "JDK 17, default build, the image's memory flags", java17, imageWithoutCache, sealer17, empty17);
+        Launch imageAot = new Launch(
+                "JDK 25, AOT build, the image's flags (the container image)", java25, image, sealerAot, emptyAot);
 
         startEmulator(sealer17, java17);
         prepareSigningKey();
         String sealed = sealOnce(readme17);
 
-        line("Fresh run of `bench/run.sh` on %s; %d CPUs (shared), %d MiB. Simulated container: %d MiB, %d CPU "
-                + "(deploy/knative/service.yaml). Image flags: `%s`.", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                totalMemoryMib(), settings.limitMib(), settings.cpus(), String.join(" ", image));
+        line(
+                "Fresh run of `bench/run.sh` on %s; %d CPUs (shared), %d MiB. Simulated container: %d MiB, %d CPU "
+                        + "(deploy/knative/service.yaml). Image flags: `%s`.",
+                LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(),
+                totalMemoryMib(),
+                settings.limitMib(),
+                settings.cpus(),
+                String.join(" ", image));
         line("");
 
         coldStarts(List.of(readme17, readmeAot, imageAot), sealed);
@@ -196,8 +235,9 @@ public final class Benchmark {
         }
         line("### Cold start: launch to the first `200` of `POST /unseal`, against an empty Funqy app launched alike");
         line("");
-        line("Each round launches both applications back to back (alternating which goes first); the empty app's "
-                + "time is to its first `200` of `POST /noop`. %d rounds; ratio = median of the per-round ratios [range].",
+        line(
+                "Each round launches both applications back to back (alternating which goes first); the empty app's "
+                        + "time is to its first `200` of `POST /noop`. %d rounds; ratio = median of the per-round ratios [range].",
                 settings.coldRounds());
         line("");
         line("| launch | sealer (median) | empty app (median) | ratio | target | met |");
@@ -205,30 +245,57 @@ public final class Benchmark {
         for (Map.Entry<Launch, List<double[]>> entry : results.entrySet()) {
             List<double[]> rounds = entry.getValue();
             double[] ratios = rounds.stream().mapToDouble(r -> r[0] / r[1]).toArray();
-            line("| %s | %.0f ms | %.0f ms | %s | <= %.1fx | %s |", entry.getKey().name(), median(col(rounds, 0)), median(col(rounds, 1)),
-                    ratioText(ratios), COLD_TARGET, met(median(ratios), r -> r <= COLD_TARGET));
+            line(
+                    "| %s | %.0f ms | %.0f ms | %s | <= %.1fx | %s |",
+                    entry.getKey().name(),
+                    median(col(rounds, 0)),
+                    median(col(rounds, 1)),
+                    ratioText(ratios),
+                    COLD_TARGET,
+                    met(median(ratios), r -> r <= COLD_TARGET));
         }
         line("");
         for (Map.Entry<Launch, List<double[]>> entry : results.entrySet()) {
-            line("raw (%s): sealer %s ms, empty %s ms", entry.getKey().name(), fmt(col(entry.getValue(), 0)), fmt(col(entry.getValue(), 1)));
+            line(
+                    "raw (%s): sealer %s ms, empty %s ms",
+                    entry.getKey().name(), fmt(col(entry.getValue(), 0)), fmt(col(entry.getValue(), 1)));
             line("");
         }
-        double[] before = results.get(launches.get(0)).stream().mapToDouble(r -> r[0] / r[1]).toArray();
-        double[] readme = results.get(launches.get(1)).stream().mapToDouble(r -> r[0] / r[1]).toArray();
-        double[] image = results.get(launches.get(2)).stream().mapToDouble(r -> r[0] / r[1]).toArray();
-        summary.add(String.format(Locale.ROOT, "| cold start to first unseal vs an empty Funqy app launched alike, README launch "
-                + "| 2.0x (here: %.2fx, JDK 17) | %.2fx | <= %.1fx | %s |", median(before), median(readme), COLD_TARGET,
+        double[] before = results.get(launches.get(0)).stream()
+                .mapToDouble(r -> r[0] / r[1])
+                .toArray();
+        double[] readme = results.get(launches.get(1)).stream()
+                .mapToDouble(r -> r[0] / r[1])
+                .toArray();
+        double[] image = results.get(launches.get(2)).stream()
+                .mapToDouble(r -> r[0] / r[1])
+                .toArray();
+        summary.add(String.format(
+                Locale.ROOT,
+                "| cold start to first unseal vs an empty Funqy app launched alike, README launch "
+                        + "| 2.0x (here: %.2fx, JDK 17) | %.2fx | <= %.1fx | %s |",
+                median(before),
+                median(readme),
+                COLD_TARGET,
                 met(median(readme), r -> r <= COLD_TARGET)));
-        summary.add(String.format(Locale.ROOT, "| the same with the image's flags | - | %.2fx | <= %.1fx | %s |", median(image),
-                COLD_TARGET, met(median(image), r -> r <= COLD_TARGET)));
+        summary.add(String.format(
+                Locale.ROOT,
+                "| the same with the image's flags | - | %.2fx | <= %.1fx | %s |",
+                median(image),
+                COLD_TARGET,
+                met(median(image), r -> r <= COLD_TARGET)));
         List<double[]> readmeRounds = results.get(launches.get(1));
         List<double[]> beforeRounds = results.get(launches.get(0));
         double[] againstDefaultEmpty = new double[Math.min(readmeRounds.size(), beforeRounds.size())];
         for (int i = 0; i < againstDefaultEmpty.length; i++) {
             againstDefaultEmpty[i] = readmeRounds.get(i)[0] / beforeRounds.get(i)[1];
         }
-        summary.add(String.format(Locale.ROOT, "| (the README launch vs the empty app launched the old way, JDK 17 `java -jar`, "
-                + "as the issue measured its 2.0x) | 2.0x | %.2fx | <= %.1fx | %s |", median(againstDefaultEmpty), COLD_TARGET,
+        summary.add(String.format(
+                Locale.ROOT,
+                "| (the README launch vs the empty app launched the old way, JDK 17 `java -jar`, "
+                        + "as the issue measured its 2.0x) | 2.0x | %.2fx | <= %.1fx | %s |",
+                median(againstDefaultEmpty),
+                COLD_TARGET,
                 met(median(againstDefaultEmpty), r -> r <= COLD_TARGET)));
     }
 
@@ -237,9 +304,11 @@ public final class Benchmark {
         int port = freePort();
         String function = sealer ? "unseal" : "noop";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + function))
-                .header("content-type", "application/json").header("authorization", "Bearer " + TOKEN)
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer " + TOKEN)
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("sealed", sealed)))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("sealed", sealed))))
+                .build();
         long start = System.nanoTime();
         Process process = launchApp(launch, sealer, port, "cold");
         try {
@@ -249,7 +318,8 @@ public final class Benchmark {
                     if (response.statusCode() == 200) {
                         return (System.nanoTime() - start) / 1e6;
                     }
-                    throw new IllegalStateException(function + " answered " + response.statusCode() + ": " + response.body());
+                    throw new IllegalStateException(
+                            function + " answered " + response.statusCode() + ": " + response.body());
                 } catch (java.net.ConnectException e) {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the application died; see " + work.resolve("cold.log"));
@@ -270,10 +340,20 @@ public final class Benchmark {
         int port = freePort();
         Process app = launchApp(launch, true, port, "warm");
         waitListening(port, app);
-        List<String> driverFlags = launch.flags().stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
-        try (Driver function = new Driver(launch.java(), driverFlags, "function", "http://127.0.0.1:" + port + "/", TOKEN, sealed);
-                Driver sdk = new Driver(launch.java(), driverFlags, "sdk", kmsEndpoint.toString(), credentialDir.toString(), INSTANCE,
-                        CLIENT_KEY, KEY)) {
+        List<String> driverFlags = launch.flags().stream()
+                .filter(f -> !f.startsWith("-XX:AOTCache"))
+                .toList();
+        try (Driver function = new Driver(
+                        launch.java(), driverFlags, "function", "http://127.0.0.1:" + port + "/", TOKEN, sealed);
+                Driver sdk = new Driver(
+                        launch.java(),
+                        driverFlags,
+                        "sdk",
+                        kmsEndpoint.toString(),
+                        credentialDir.toString(),
+                        INSTANCE,
+                        CLIENT_KEY,
+                        KEY)) {
             for (String operation : List.of("open", "close")) {
                 function.ask("warmup " + operation + " " + settings.warmup());
                 sdk.ask("warmup " + operation + " " + settings.warmup());
@@ -302,13 +382,15 @@ public final class Benchmark {
                     if ((side == 0) == functionFirst) {
                         long[] before = cpu(app, function);
                         RssPeak peak = new RssPeak(app.pid());
-                        double[] result = parse(function.ask("throughput open " + settings.callers() + " " + settings.seconds()));
+                        double[] result =
+                                parse(function.ask("throughput open " + settings.callers() + " " + settings.seconds()));
                         rates[0] = result[0];
                         peakRss = Math.max(peakRss, peak.stop());
                         cpuUnseal.add(before, cpu(app, function), (long) result[1]);
                     } else {
                         long[] before = cpu(app, sdk);
-                        double[] result = parse(sdk.ask("throughput open " + settings.callers() + " " + settings.seconds()));
+                        double[] result =
+                                parse(sdk.ask("throughput open " + settings.callers() + " " + settings.seconds()));
                         rates[1] = result[0];
                         cpuDecrypt.add(before, cpu(app, sdk), (long) result[1]);
                     }
@@ -316,16 +398,19 @@ public final class Benchmark {
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == functionFirst) {
                         RssPeak peak = new RssPeak(app.pid());
-                        rates[2] = parse(function.ask("throughput close " + settings.callers() + " " + settings.seconds()))[0];
+                        rates[2] = parse(
+                                function.ask("throughput close " + settings.callers() + " " + settings.seconds()))[0];
                         peakRss = Math.max(peakRss, peak.stop());
                     } else {
-                        rates[3] = parse(sdk.ask("throughput close " + settings.callers() + " " + settings.seconds()))[0];
+                        rates[3] =
+                                parse(sdk.ask("throughput close " + settings.callers() + " " + settings.seconds()))[0];
                     }
                 }
                 open.add(new double[] {rates[0], rates[1]});
                 close.add(new double[] {rates[2], rates[3]});
-                log("  round %d: p50 %.2f / %.2f ms, unseal %.0f/s vs decrypt %.0f/s, seal %.0f/s vs encrypt %.0f/s", round + 1,
-                        ours[0], floor[0], rates[0], rates[1], rates[2], rates[3]);
+                log(
+                        "  round %d: p50 %.2f / %.2f ms, unseal %.0f/s vs decrypt %.0f/s, seal %.0f/s vs encrypt %.0f/s",
+                        round + 1, ours[0], floor[0], rates[0], rates[1], rates[2], rates[3]);
             }
             peakRss = Math.max(peakRss, status(app.pid(), "VmHWM:"));
             double[] p50 = latency.stream().mapToDouble(r -> r[0] / r[1]).toArray();
@@ -334,40 +419,86 @@ public final class Benchmark {
             double[] seal = close.stream().mapToDouble(r -> r[0] / r[1]).toArray();
             line("### Warm: %s", launch.name());
             line("");
-            line("JVM flags of the application and of both callers (the SDK's process and the functions' caller): `%s`; "
-                    + "the application also `%s`. %d warm-up calls and a 2 s burst of 8 callers per operation and side; %d rounds; "
-                    + "ratio = median of the per-round ratios [range].", String.join(" ", driverFlags),
-                    launch.flags().stream().filter(f -> f.startsWith("-XX:AOTCache")).findFirst().orElse("no AOT cache"),
-                    settings.warmup(), settings.rounds());
+            line(
+                    "JVM flags of the application and of both callers (the SDK's process and the functions' caller): `%s`; "
+                            + "the application also `%s`. %d warm-up calls and a 2 s burst of 8 callers per operation and side; %d rounds; "
+                            + "ratio = median of the per-round ratios [range].",
+                    String.join(" ", driverFlags),
+                    launch.flags().stream()
+                            .filter(f -> f.startsWith("-XX:AOTCache"))
+                            .findFirst()
+                            .orElse("no AOT cache"),
+                    settings.warmup(),
+                    settings.rounds());
             line("");
             line("| measure | sealer (median) | floor (median) | ratio | target | met |");
             line("|---|---|---|---|---|---|");
-            line("| warm unseal p50, %d sequential calls | %.2f ms | %.2f ms (SDK Decrypt) | %s | <= %.2fx | %s |", settings.calls(),
-                    median(col(latency, 0)), median(col(latency, 1)), ratioText(p50), P50_TARGET, met(median(p50), r -> r <= P50_TARGET));
-            line("| warm unseal p99 | %.2f ms | %.2f ms (SDK Decrypt) | %s | - | |", median(col(latency, 2)), median(col(latency, 3)),
-                    ratioText(p99));
-            line("| unseal throughput, %d callers, %d s | %.0f/s | %.0f/s (SDK Decrypt) | %s | >= %.1fx | %s |", settings.callers(),
-                    settings.seconds(), median(col(open, 0)), median(col(open, 1)), ratioText(unseal), THROUGHPUT_TARGET,
+            line(
+                    "| warm unseal p50, %d sequential calls | %.2f ms | %.2f ms (SDK Decrypt) | %s | <= %.2fx | %s |",
+                    settings.calls(),
+                    median(col(latency, 0)),
+                    median(col(latency, 1)),
+                    ratioText(p50),
+                    P50_TARGET,
+                    met(median(p50), r -> r <= P50_TARGET));
+            line(
+                    "| warm unseal p99 | %.2f ms | %.2f ms (SDK Decrypt) | %s | - | |",
+                    median(col(latency, 2)), median(col(latency, 3)), ratioText(p99));
+            line(
+                    "| unseal throughput, %d callers, %d s | %.0f/s | %.0f/s (SDK Decrypt) | %s | >= %.1fx | %s |",
+                    settings.callers(),
+                    settings.seconds(),
+                    median(col(open, 0)),
+                    median(col(open, 1)),
+                    ratioText(unseal),
+                    THROUGHPUT_TARGET,
                     met(median(unseal), r -> r >= THROUGHPUT_TARGET));
-            line("| seal throughput, %d callers | %.0f/s | %.0f/s (SDK Encrypt) | %s | - | |", settings.callers(), median(col(close, 0)),
-                    median(col(close, 1)), ratioText(seal));
-            line("| peak RSS of the application during its throughput runs | %d MB | - | - | < %d MB | %s |", peakRss / 1_000_000,
-                    RSS_TARGET_MB, met(peakRss / 1e6, r -> r < RSS_TARGET_MB));
+            line(
+                    "| seal throughput, %d callers | %.0f/s | %.0f/s (SDK Encrypt) | %s | - | |",
+                    settings.callers(), median(col(close, 0)), median(col(close, 1)), ratioText(seal));
+            line(
+                    "| peak RSS of the application during its throughput runs | %d MB | - | - | < %d MB | %s |",
+                    peakRss / 1_000_000, RSS_TARGET_MB, met(peakRss / 1e6, r -> r < RSS_TARGET_MB));
             line("");
-            line("CPU per operation in the throughput runs, ms (application / KMS emulator / calling process): unseal %.2f / %.2f / %.2f; "
-                    + "SDK Decrypt - / %.2f / %.2f (the SDK's own process).", cpuUnseal.per(0), cpuUnseal.per(1), cpuUnseal.per(2),
-                    cpuDecrypt.per(1), cpuDecrypt.per(2));
+            line(
+                    "CPU per operation in the throughput runs, ms (application / KMS emulator / calling process): unseal %.2f / %.2f / %.2f; "
+                            + "SDK Decrypt - / %.2f / %.2f (the SDK's own process).",
+                    cpuUnseal.per(0), cpuUnseal.per(1), cpuUnseal.per(2), cpuDecrypt.per(1), cpuDecrypt.per(2));
             line("");
-            line("raw: p50 sealer %s, SDK %s ms; unseal/s %s, decrypt/s %s; seal/s %s, encrypt/s %s", fmt(col(latency, 0)),
-                    fmt(col(latency, 1)), fmt(col(open, 0)), fmt(col(open, 1)), fmt(col(close, 0)), fmt(col(close, 1)));
+            line(
+                    "raw: p50 sealer %s, SDK %s ms; unseal/s %s, decrypt/s %s; seal/s %s, encrypt/s %s",
+                    fmt(col(latency, 0)),
+                    fmt(col(latency, 1)),
+                    fmt(col(open, 0)),
+                    fmt(col(open, 1)),
+                    fmt(col(close, 0)),
+                    fmt(col(close, 1)));
             line("");
             String before17 = launch.java().toString().contains("17") ? " (default build)" : "";
-            summary.add(String.format(Locale.ROOT, "| warm unseal p50 vs SDK Decrypt, %s%s | 1.78x | %.2fx | <= %.2fx | %s |",
-                    shortName(launch), before17, median(p50), P50_TARGET, met(median(p50), r -> r <= P50_TARGET)));
-            summary.add(String.format(Locale.ROOT, "| throughput, %d callers, unseal vs SDK Decrypt, %s | 0.61x | %.2fx | >= %.1fx | %s |",
-                    settings.callers(), shortName(launch), median(unseal), THROUGHPUT_TARGET, met(median(unseal), r -> r >= THROUGHPUT_TARGET)));
-            summary.add(String.format(Locale.ROOT, "| peak RSS under load (%d callers), %s | 255-343 MB | %d MB | < %d MB | %s |",
-                    settings.callers(), shortName(launch), peakRss / 1_000_000, RSS_TARGET_MB, met(peakRss / 1e6, r -> r < RSS_TARGET_MB)));
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "| warm unseal p50 vs SDK Decrypt, %s%s | 1.78x | %.2fx | <= %.2fx | %s |",
+                    shortName(launch),
+                    before17,
+                    median(p50),
+                    P50_TARGET,
+                    met(median(p50), r -> r <= P50_TARGET)));
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "| throughput, %d callers, unseal vs SDK Decrypt, %s | 0.61x | %.2fx | >= %.1fx | %s |",
+                    settings.callers(),
+                    shortName(launch),
+                    median(unseal),
+                    THROUGHPUT_TARGET,
+                    met(median(unseal), r -> r >= THROUGHPUT_TARGET)));
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "| peak RSS under load (%d callers), %s | 255-343 MB | %d MB | < %d MB | %s |",
+                    settings.callers(),
+                    shortName(launch),
+                    peakRss / 1_000_000,
+                    RSS_TARGET_MB,
+                    met(peakRss / 1e6, r -> r < RSS_TARGET_MB)));
         } finally {
             app.destroy();
             app.waitFor();
@@ -409,10 +540,20 @@ public final class Benchmark {
         credentialDir = home.resolve("kms");
         Files.createDirectories(home);
         int port = freePort();
-        emulator = new ProcessBuilder(java.toString(), "-Xmx256m", "-Dquarkus.profile=dev", "-Daliyun.kms.emulator.port=" + port,
-                "-Daliyun.kms.emulator.directory=" + credentialDir, "-Dquarkus.http.port=" + freePort(),
-                "-Dquarkus.log.level=WARN", "-jar", sealerDir.resolve("quarkus-run.jar").toString())
-                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("emulator.log").toFile()).start();
+        emulator = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        "-Dquarkus.profile=dev",
+                        "-Daliyun.kms.emulator.port=" + port,
+                        "-Daliyun.kms.emulator.directory=" + credentialDir,
+                        "-Dquarkus.http.port=" + freePort(),
+                        "-Dquarkus.log.level=WARN",
+                        "-jar",
+                        sealerDir.resolve("quarkus-run.jar").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("emulator.log").toFile())
+                .start();
         kmsEndpoint = URI.create("https://localhost:" + port);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!Files.exists(credentialDir.resolve("clientKey_" + CLIENT_KEY + ".json")) || !listening(port)) {
@@ -437,7 +578,8 @@ public final class Benchmark {
         Files.createDirectories(verificationDir);
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench-key").generate();
         Files.writeString(signingKey, key.toJSONString());
-        Files.writeString(verificationDir.resolve("bench-key"), key.toPublicJWK().toJSONString());
+        Files.writeString(
+                verificationDir.resolve("bench-key"), key.toPublicJWK().toJSONString());
     }
 
     /** A sealed secret made by the application itself, used for every unseal. */
@@ -446,9 +588,12 @@ public final class Benchmark {
         Process app = launchApp(launch, true, port, "seal");
         try {
             waitListening(port, app);
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/seal"))
-                    .header("content-type", "application/json").header("authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"benchmark secret\"}")).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/seal"))
+                            .header("content-type", "application/json")
+                            .header("authorization", "Bearer " + TOKEN)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"benchmark secret\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             require(response.statusCode() == 200, "seal answered " + response.statusCode() + ": " + response.body());
             return JSON.readTree(response.body()).get("sealed").asText();
@@ -469,15 +614,24 @@ public final class Benchmark {
         command.addAll(launch.flags());
         command.add("-Dquarkus.http.port=" + port);
         if (sealer) {
-            command.addAll(List.of("-Daliyun.kms.endpoint=" + kmsEndpoint, "-Daliyun.kms.credential-dir=" + credentialDir,
-                    "-Daliyun.kms.instance-id=" + INSTANCE, "-Daliyun.kms.client-key-id=" + CLIENT_KEY, "-Daliyun.kms.key-id=" + KEY,
-                    "-Dsealed-secret.signing.jwk-file=" + signingKey, "-Dsealed-secret.signing.kid=bench-key",
-                    "-Dsealed-secret.verification.key-dir=" + verificationDir, "-Dsealer.api-token=" + TOKEN));
+            command.addAll(List.of(
+                    "-Daliyun.kms.endpoint=" + kmsEndpoint,
+                    "-Daliyun.kms.credential-dir=" + credentialDir,
+                    "-Daliyun.kms.instance-id=" + INSTANCE,
+                    "-Daliyun.kms.client-key-id=" + CLIENT_KEY,
+                    "-Daliyun.kms.key-id=" + KEY,
+                    "-Dsealed-secret.signing.jwk-file=" + signingKey,
+                    "-Dsealed-secret.signing.kid=bench-key",
+                    "-Dsealed-secret.verification.key-dir=" + verificationDir,
+                    "-Dsealer.api-token=" + TOKEN));
         }
         command.addAll(List.of("-jar", "quarkus-run.jar"));
         Path dir = sealer ? launch.sealerDir() : launch.emptyDir();
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile()).start();
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile())
+                .start();
     }
 
     private void waitListening(int port, Process process) throws Exception {
@@ -497,10 +651,15 @@ public final class Benchmark {
         Driver(Path java, List<String> flags, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of(java.toString()));
             command.addAll(flags);
-            command.addAll(List.of("-Dcom.google.protobuf.use_unsafe_pre22_gencode=true", "-cp", System.getProperty("java.class.path"),
+            command.addAll(List.of(
+                    "-Dcom.google.protobuf.use_unsafe_pre22_gencode=true",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     LoadDriver.class.getName()));
             command.addAll(List.of(args));
-            process = new ProcessBuilder(command).redirectError(work.resolve("driver-" + args[0] + ".err").toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectError(work.resolve("driver-" + args[0] + ".err").toFile())
+                    .start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
             require("ready".equals(out.readLine()), "the " + args[0] + " driver did not start; see " + work);
@@ -529,16 +688,18 @@ public final class Benchmark {
         private volatile boolean running = true;
 
         RssPeak(long pid) {
-            thread = new Thread(() -> {
-                while (running) {
-                    try {
-                        peak = Math.max(peak, status(pid, "VmRSS:"));
-                        Thread.sleep(50);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            }, "rss-sampler");
+            thread = new Thread(
+                    () -> {
+                        while (running) {
+                            try {
+                                peak = Math.max(peak, status(pid, "VmRSS:"));
+                                Thread.sleep(50);
+                            } catch (Exception e) {
+                                return;
+                            }
+                        }
+                    },
+                    "rss-sampler");
             thread.setDaemon(true);
             thread.start();
         }
@@ -586,7 +747,9 @@ public final class Benchmark {
     // ---- numbers -----------------------------------------------------------------------------------
 
     private static double[] parse(String answer) {
-        return Arrays.stream(answer.trim().split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+        return Arrays.stream(answer.trim().split("\\s+"))
+                .mapToDouble(Double::parseDouble)
+                .toArray();
     }
 
     private static double[] col(List<double[]> rows, int index) {
@@ -601,7 +764,11 @@ public final class Benchmark {
     }
 
     private static String ratioText(double[] ratios) {
-        return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", median(ratios), Arrays.stream(ratios).min().orElse(0),
+        return String.format(
+                Locale.ROOT,
+                "%.2fx [%.2f-%.2f]",
+                median(ratios),
+                Arrays.stream(ratios).min().orElse(0),
                 Arrays.stream(ratios).max().orElse(0));
     }
 
@@ -610,7 +777,10 @@ public final class Benchmark {
     }
 
     private static String fmt(double[] values) {
-        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, v < 20 ? "%.2f" : "%.0f", v)).toList().toString();
+        return Arrays.stream(values)
+                .mapToObj(v -> String.format(Locale.ROOT, v < 20 ? "%.2f" : "%.0f", v))
+                .toList()
+                .toString();
     }
 
     private void line(String format, Object... args) {

@@ -87,7 +87,8 @@ public final class LoadDriver {
                     yield String.format(Locale.ROOT, "%.4f %.4f", p[0], p[1]);
                 }
                 case "throughput" -> {
-                    double[] result = throughput(operation, Integer.parseInt(command[2]), Duration.ofSeconds(Integer.parseInt(command[3])));
+                    double[] result = throughput(
+                            operation, Integer.parseInt(command[2]), Duration.ofSeconds(Integer.parseInt(command[3])));
                     yield String.format(Locale.ROOT, "%.2f %.0f", result[0], result[1]);
                 }
                 default -> throw new IllegalArgumentException(line);
@@ -98,32 +99,47 @@ public final class LoadDriver {
         System.exit(0);
     }
 
-    private static LoadDriver sdk(URI endpoint, Path credentialDir, String instance, String clientKey, String key) throws Exception {
+    private static LoadDriver sdk(URI endpoint, Path credentialDir, String instance, String clientKey, String key)
+            throws Exception {
         Client sdk = OfficialSdk.client(endpoint, credentialDir, instance, clientKey);
-        EncryptResponse blob = sdk.encrypt(new EncryptRequest().setKeyId(key).setPlaintext(new byte[32]).setAlgorithm("AES_GCM"));
+        EncryptResponse blob = sdk.encrypt(
+                new EncryptRequest().setKeyId(key).setPlaintext(new byte[32]).setAlgorithm("AES_GCM"));
         return new LoadDriver(
-                () -> sdk.decrypt(new DecryptRequest().setKeyId(key).setCiphertextBlob(blob.getCiphertextBlob())
-                        .setIv(blob.getIv()).setAlgorithm("AES_GCM")),
-                () -> sdk.encrypt(new EncryptRequest().setKeyId(key).setPlaintext(new byte[32]).setAlgorithm("AES_GCM")));
+                () -> sdk.decrypt(new DecryptRequest()
+                        .setKeyId(key)
+                        .setCiphertextBlob(blob.getCiphertextBlob())
+                        .setIv(blob.getIv())
+                        .setAlgorithm("AES_GCM")),
+                () -> sdk.encrypt(new EncryptRequest()
+                        .setKeyId(key)
+                        .setPlaintext(new byte[32])
+                        .setAlgorithm("AES_GCM")));
     }
 
     private static LoadDriver function(URI base, String token, String sealed) throws IOException {
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
-                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(30)).build();
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(30))
+                .build();
         byte[] unseal = JSON.writeValueAsBytes(Map.of("sealed", sealed));
         byte[] seal = JSON.writeValueAsBytes(Map.of("text", "benchmark secret"));
-        return new LoadDriver(() -> post(http, base.resolve("unseal"), token, unseal),
+        return new LoadDriver(
+                () -> post(http, base.resolve("unseal"), token, unseal),
                 () -> post(http, base.resolve("seal"), token, seal));
     }
 
     private static byte[] post(OkHttpClient http, URI uri, String token, byte[] body) throws IOException {
-        Request request = new Request.Builder().url(uri.toString()).header("Authorization", "Bearer " + token)
-                .post(RequestBody.create(body, JSON_TYPE)).build();
+        Request request = new Request.Builder()
+                .url(uri.toString())
+                .header("Authorization", "Bearer " + token)
+                .post(RequestBody.create(body, JSON_TYPE))
+                .build();
         try (Response response = http.newCall(request).execute()) {
             byte[] bytes = response.body().bytes();
             if (response.code() != 200) {
-                throw new IllegalStateException(uri + " answered " + response.code() + ": " + new String(bytes, StandardCharsets.UTF_8));
+                throw new IllegalStateException(
+                        uri + " answered " + response.code() + ": " + new String(bytes, StandardCharsets.UTF_8));
             }
             return bytes;
         }
@@ -138,7 +154,8 @@ public final class LoadDriver {
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(millis);
-        return new double[] {millis[(int) Math.floor(0.50 * (calls - 1))], millis[(int) Math.floor(0.99 * (calls - 1))]};
+        return new double[] {millis[(int) Math.floor(0.50 * (calls - 1))], millis[(int) Math.floor(0.99 * (calls - 1))]
+        };
     }
 
     /** Operations per second of {@code callers} concurrent loops, counted after a 1 s ramp, and all operations done. */

@@ -42,8 +42,7 @@ public final class MemoryUnderLoad {
     private static final String KEY = "key-emulator-0001";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MemoryUnderLoad() {
-    }
+    private MemoryUnderLoad() {}
 
     public static void main(String[] args) throws Exception {
         int limitMib = args.length > 0 ? Integer.parseInt(args[0]) : 512;
@@ -58,42 +57,74 @@ public final class MemoryUnderLoad {
         flags.add("-XX:MaxRAM=" + limitMib + "m");
         flags.add("-XX:ActiveProcessorCount=" + cpus);
         // the image's JDK, from the application's folder (the AOT cache maps only there, and only if -Paot made it)
-        String java = ImageJvmFlags.javaOfMajor(image.javaMajor().orElseThrow()).orElseThrow().toString();
+        String java = ImageJvmFlags.javaOfMajor(image.javaMajor().orElseThrow())
+                .orElseThrow()
+                .toString();
         boolean cache = Files.exists(jar.resolveSibling("app.aot"));
-        System.out.printf("java: %s%nflags: %s%nAOT cache: %s%n", java, String.join(" ", flags),
+        System.out.printf(
+                "java: %s%nflags: %s%nAOT cache: %s%n",
+                java,
+                String.join(" ", flags),
                 cache ? "yes" : "none in target/quarkus-app (build with -Paot, bench/memory.sh does)");
 
-        // The emulator runs only in the dev profile: its own process, in target/memory (its files under .sealer-dev/ there).
+        // The emulator runs only in the dev profile: its own process, in target/memory (its files under .sealer-dev/
+        // there).
         Path credentials = work.resolve(".sealer-dev/kms-emulator");
         int kmsPort = freePort();
-        Process emulator = new ProcessBuilder("java", "-Xmx256m", "-Dquarkus.profile=dev", "-Daliyun.kms.emulator.port=" + kmsPort,
-                "-Dquarkus.http.port=" + freePort(), "-jar", jar.toString())
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("emulator.log").toFile()).start();
+        Process emulator = new ProcessBuilder(
+                        "java",
+                        "-Xmx256m",
+                        "-Dquarkus.profile=dev",
+                        "-Daliyun.kms.emulator.port=" + kmsPort,
+                        "-Dquarkus.http.port=" + freePort(),
+                        "-jar",
+                        jar.toString())
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("emulator.log").toFile())
+                .start();
         Process app = null;
         try {
-            waitFor(() -> Files.exists(credentials.resolve("clientKey_" + CLIENT_KEY + ".json")) && listening(kmsPort), emulator);
+            waitFor(
+                    () -> Files.exists(credentials.resolve("clientKey_" + CLIENT_KEY + ".json")) && listening(kmsPort),
+                    emulator);
             Path signing = work.resolve("signing.jwk");
             Path verification = work.resolve("verification-keys");
             Files.createDirectories(verification);
             ECKey key = new ECKeyGenerator(Curve.P_256).keyID("memory-key").generate();
             Files.writeString(signing, key.toJSONString());
-            Files.writeString(verification.resolve("memory-key"), key.toPublicJWK().toJSONString());
+            Files.writeString(
+                    verification.resolve("memory-key"), key.toPublicJWK().toJSONString());
 
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(flags);
-            command.addAll(List.of("-Dquarkus.http.port=" + port, "-Daliyun.kms.endpoint=https://localhost:" + kmsPort,
-                    "-Daliyun.kms.credential-dir=" + credentials, "-Daliyun.kms.instance-id=" + INSTANCE,
-                    "-Daliyun.kms.client-key-id=" + CLIENT_KEY, "-Daliyun.kms.key-id=" + KEY,
-                    "-Dsealed-secret.signing.jwk-file=" + signing, "-Dsealed-secret.signing.kid=memory-key",
-                    "-Dsealed-secret.verification.key-dir=" + verification, "-Dsealer.allow-unauthenticated=true",
-                    "-Dquarkus.log.level=WARN", "-jar", "quarkus-run.jar"));
-            app = new ProcessBuilder(command).directory(jar.getParent().toFile()).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("app.log").toFile()).start();
+            command.addAll(List.of(
+                    "-Dquarkus.http.port=" + port,
+                    "-Daliyun.kms.endpoint=https://localhost:" + kmsPort,
+                    "-Daliyun.kms.credential-dir=" + credentials,
+                    "-Daliyun.kms.instance-id=" + INSTANCE,
+                    "-Daliyun.kms.client-key-id=" + CLIENT_KEY,
+                    "-Daliyun.kms.key-id=" + KEY,
+                    "-Dsealed-secret.signing.jwk-file=" + signing,
+                    "-Dsealed-secret.signing.kid=memory-key",
+                    "-Dsealed-secret.verification.key-dir=" + verification,
+                    "-Dsealer.allow-unauthenticated=true",
+                    "-Dquarkus.log.level=WARN",
+                    "-jar",
+                    "quarkus-run.jar"));
+            app = new ProcessBuilder(command)
+                    .directory(jar.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("app.log").toFile())
+                    .start();
             Process started = app;
             waitFor(() -> listening(port), started);
             URI base = URI.create("http://127.0.0.1:" + port + "/");
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             long pid = app.pid();
             long idle = status(pid, "VmRSS:");
             AtomicLong sampled = new AtomicLong();
@@ -120,10 +151,19 @@ public final class MemoryUnderLoad {
             String heap = jcmd(pid, "GC.heap_info");
             System.out.printf(Locale.ROOT, "%nlimit %d MiB, %d CPU%n", limitMib, cpus);
             System.out.printf(Locale.ROOT, "RSS after start (idle): %d MiB%n", idle / 1024);
-            System.out.printf(Locale.ROOT, "phase 1, 50 callers, 1 KiB secrets: %d calls, %d errors; peak RSS so far %d MiB%n",
-                    small[0], small[1], afterSmall / 1024);
-            System.out.printf(Locale.ROOT, "phase 2, 20 callers, 256 KiB secrets: %d calls, %d errors%n", large[0], large[1]);
-            System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %d MiB; peak sampled VmRSS: %d MiB%n", peak / 1024, sampled.get() / 1024);
+            System.out.printf(
+                    Locale.ROOT,
+                    "phase 1, 50 callers, 1 KiB secrets: %d calls, %d errors; peak RSS so far %d MiB%n",
+                    small[0],
+                    small[1],
+                    afterSmall / 1024);
+            System.out.printf(
+                    Locale.ROOT, "phase 2, 20 callers, 256 KiB secrets: %d calls, %d errors%n", large[0], large[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "peak RSS (VmHWM): %d MiB; peak sampled VmRSS: %d MiB%n",
+                    peak / 1024,
+                    sampled.get() / 1024);
             System.out.printf("heap at the end:%n%s%n", heap);
             System.out.printf("MaxHeapSize with these flags: %s%n", maxHeap(java, flags));
         } finally {
@@ -138,7 +178,8 @@ public final class MemoryUnderLoad {
     }
 
     /** Concurrent callers, each sealing a random secret and unsealing it; returns {calls, errors}. */
-    private static long[] load(HttpClient client, URI base, int callers, int secretBytes, Duration duration) throws Exception {
+    private static long[] load(HttpClient client, URI base, int callers, int secretBytes, Duration duration)
+            throws Exception {
         AtomicLong calls = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
@@ -151,7 +192,10 @@ public final class MemoryUnderLoad {
                         ThreadLocalRandom.current().nextBytes(secret);
                         String plaintext = java.util.Base64.getEncoder().encodeToString(secret);
                         JsonNode sealed = post(client, base.resolve("seal"), Map.of("plaintext", plaintext));
-                        JsonNode opened = post(client, base.resolve("unseal"), Map.of("sealed", sealed.path("sealed").asText()));
+                        JsonNode opened = post(
+                                client,
+                                base.resolve("unseal"),
+                                Map.of("sealed", sealed.path("sealed").asText()));
                         calls.addAndGet(2);
                         if (!plaintext.equals(opened.path("plaintext").asText())) {
                             errors.incrementAndGet();
@@ -169,8 +213,12 @@ public final class MemoryUnderLoad {
     }
 
     private static JsonNode post(HttpClient client, URI uri, Map<String, String> body) throws Exception {
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+        HttpResponse<byte[]> response = client.send(
+                HttpRequest.newBuilder(uri)
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode());
@@ -196,7 +244,9 @@ public final class MemoryUnderLoad {
 
     private static String jcmd(long pid, String command) {
         try {
-            Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes());
             process.waitFor();
             return out.trim();

@@ -55,15 +55,28 @@ class CredentialFilesTest {
     private static final String PASSWORD = TestClientKeys.OPENSSL_FIXTURE_PASSWORD;
 
     /** The PKCS#12 structure Alibaba's console hands out (docs/FORMAT.md, "Credential files"), as {@link #structureOf} summarizes it. */
-    private static final Pkcs12Structure CONSOLE_STRUCTURE = new Pkcs12Structure(List.of(
-            new SafeSummary(PKCSObjectIdentifiers.encryptedData, PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, 2048,
-                    List.of(PKCSObjectIdentifiers.certBag), null, -1),
-            new SafeSummary(PKCSObjectIdentifiers.data, null, -1,
-                    List.of(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag), PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, 2048)),
-            OIWObjectIdentifiers.idSHA1, 1);
+    private static final Pkcs12Structure CONSOLE_STRUCTURE = new Pkcs12Structure(
+            List.of(
+                    new SafeSummary(
+                            PKCSObjectIdentifiers.encryptedData,
+                            PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC,
+                            2048,
+                            List.of(PKCSObjectIdentifiers.certBag),
+                            null,
+                            -1),
+                    new SafeSummary(
+                            PKCSObjectIdentifiers.data,
+                            null,
+                            -1,
+                            List.of(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag),
+                            PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
+                            2048)),
+            OIWObjectIdentifiers.idSHA1,
+            1);
 
     @TempDir
     static Path opensslDirectory;
+
     private static byte[] opensslPkcs12;
 
     @TempDir
@@ -80,8 +93,13 @@ class CredentialFilesTest {
         testRoot = TestClientKeys.selfSigned("Test Root CA").certificate();
         var fixture = TestClientKeys.shared();
         writtenFiles = Files.createDirectory(opensslDirectory.resolve("written"));
-        CredentialWriter.writeClientKey(writtenFiles, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                PASSWORD.toCharArray(), PasswordFormat.BARE);
+        CredentialWriter.writeClientKey(
+                writtenFiles,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                PASSWORD.toCharArray(),
+                PasswordFormat.BARE);
         CredentialWriter.writeCaBundle(writtenFiles, INSTANCE_ID, List.of(fixture.certificate()));
     }
 
@@ -89,8 +107,11 @@ class CredentialFilesTest {
 
     @Test
     void opensslConsoleClientKey_withBarePasswordAndTrailingNewline_loads() throws IOException {
-        ClientKey key = CredentialFiles.parseClientKey(TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12),
-                (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test");
+        ClientKey key = CredentialFiles.parseClientKey(
+                TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12),
+                (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8),
+                CLIENT_KEY_ID,
+                "test");
 
         assertMatchesOpensslFiles(key);
     }
@@ -99,17 +120,24 @@ class CredentialFilesTest {
     void opensslConsoleClientKey_withJsonPassword_loads() throws IOException {
         String passwordJson = "{\"ClientKeyPassword\": \"" + PASSWORD.replace("\"", "\\\"") + "\"}";
 
-        ClientKey key = CredentialFiles.parseClientKey(TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12),
-                passwordJson.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test");
+        ClientKey key = CredentialFiles.parseClientKey(
+                TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12),
+                passwordJson.getBytes(StandardCharsets.UTF_8),
+                CLIENT_KEY_ID,
+                "test");
 
         assertMatchesOpensslFiles(key);
     }
 
     @Test
     void opensslConsoleClientKey_inDirectoryStore_loadsWithCaBundle() throws IOException {
-        Files.write(directory.resolve("clientKey_" + CLIENT_KEY_ID + ".json"), TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12));
+        Files.write(
+                directory.resolve("clientKey_" + CLIENT_KEY_ID + ".json"),
+                TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12));
         Files.writeString(directory.resolve("password_" + CLIENT_KEY_ID + ".json"), PASSWORD + "\r\n");
-        Files.write(directory.resolve("PrivateKmsCA_" + INSTANCE_ID + ".pem"), Files.readAllBytes(opensslDirectory.resolve("cert.pem")));
+        Files.write(
+                directory.resolve("PrivateKmsCA_" + INSTANCE_ID + ".pem"),
+                Files.readAllBytes(opensslDirectory.resolve("cert.pem")));
 
         KmsCredentials credentials = new DirectoryCredentialStore(directory).load(INSTANCE_ID, CLIENT_KEY_ID);
 
@@ -129,16 +157,24 @@ class CredentialFilesTest {
     @ValueSource(strings = {"JSON", "BARE"})
     void writtenClientKey_inEitherPasswordFormat_loads(PasswordFormat format) {
         var fixture = TestClientKeys.shared();
-        CredentialWriter.writeClientKey(directory, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                PASSWORD.toCharArray(), format);
+        CredentialWriter.writeClientKey(
+                directory,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                PASSWORD.toCharArray(),
+                format);
 
         ClientKey key = CredentialFiles.parseClientKey(
                 CredentialFiles.read(directory.resolve(CredentialFiles.clientKeyFileName(CLIENT_KEY_ID))),
-                CredentialFiles.read(directory.resolve(CredentialFiles.passwordFileName(CLIENT_KEY_ID))), CLIENT_KEY_ID, "test");
+                CredentialFiles.read(directory.resolve(CredentialFiles.passwordFileName(CLIENT_KEY_ID))),
+                CLIENT_KEY_ID,
+                "test");
 
         assertThat(key.id()).isEqualTo(CLIENT_KEY_ID);
         assertThat(key.certificate()).isEqualTo(fixture.certificate());
-        assertThat(key.privateKey().getEncoded()).isEqualTo(fixture.keyPair().getPrivate().getEncoded());
+        assertThat(key.privateKey().getEncoded())
+                .isEqualTo(fixture.keyPair().getPrivate().getEncoded());
         assertThat(key.toString()).doesNotContain(PASSWORD);
     }
 
@@ -147,14 +183,26 @@ class CredentialFilesTest {
         var fixture = TestClientKeys.shared();
         Path json = Files.createDirectory(directory.resolve("json"));
         Path bare = Files.createDirectory(directory.resolve("bare"));
-        CredentialWriter.writeClientKey(json, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                "simple".toCharArray(), PasswordFormat.JSON);
-        CredentialWriter.writeClientKey(bare, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                "simple".toCharArray(), PasswordFormat.BARE);
+        CredentialWriter.writeClientKey(
+                json,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                "simple".toCharArray(),
+                PasswordFormat.JSON);
+        CredentialWriter.writeClientKey(
+                bare,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                "simple".toCharArray(),
+                PasswordFormat.BARE);
 
-        assertThat(Files.readString(json.resolve("password_" + CLIENT_KEY_ID + ".json")).replaceAll("\\s", ""))
+        assertThat(Files.readString(json.resolve("password_" + CLIENT_KEY_ID + ".json"))
+                        .replaceAll("\\s", ""))
                 .isEqualTo("{\"ClientKeyPassword\":\"simple\"}");
-        assertThat(Files.readString(bare.resolve("password_" + CLIENT_KEY_ID + ".json"))).isEqualTo("simple\n");
+        assertThat(Files.readString(bare.resolve("password_" + CLIENT_KEY_ID + ".json")))
+                .isEqualTo("simple\n");
         assertThat(Files.readString(json.resolve("clientKey_" + CLIENT_KEY_ID + ".json")))
                 .contains("\"KeyId\"", "\"PrivateKeyData\"", CLIENT_KEY_ID);
     }
@@ -162,7 +210,8 @@ class CredentialFilesTest {
     @Test
     void writtenClientKey_hasTheLegacyStructure_sameAsOpenssl() throws Exception {
         var fixture = TestClientKeys.shared();
-        byte[] written = CredentialWriter.legacyPkcs12(fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray());
+        byte[] written = CredentialWriter.legacyPkcs12(
+                fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray());
 
         Pkcs12Structure writtenStructure = structureOf(written, PASSWORD.toCharArray());
 
@@ -172,21 +221,35 @@ class CredentialFilesTest {
 
     @Test
     void writtenClientKey_opensslCanRead() throws Exception {
-        Assumptions.assumeTrue(TestClientKeys.opensslAvailable(), "the OpenSSL 3 command line is not installed: "
-                + "this cross-check runs where it is (the structure check above runs everywhere)");
+        Assumptions.assumeTrue(
+                TestClientKeys.opensslAvailable(),
+                "the OpenSSL 3 command line is not installed: "
+                        + "this cross-check runs where it is (the structure check above runs everywhere)");
         var fixture = TestClientKeys.shared();
         Path p12 = directory.resolve("written.p12");
-        Files.write(p12, CredentialWriter.legacyPkcs12(fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray()));
+        Files.write(
+                p12,
+                CredentialWriter.legacyPkcs12(
+                        fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray()));
 
-        var builder = new ProcessBuilder("openssl", "pkcs12", "-in", p12.toString(), "-legacy", "-nodes",
-                "-passin", "env:TEST_P12_PASSWORD").redirectErrorStream(true);
+        var builder = new ProcessBuilder(
+                        "openssl",
+                        "pkcs12",
+                        "-in",
+                        p12.toString(),
+                        "-legacy",
+                        "-nodes",
+                        "-passin",
+                        "env:TEST_P12_PASSWORD")
+                .redirectErrorStream(true);
         builder.environment().put("TEST_P12_PASSWORD", PASSWORD);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("-----BEGIN PRIVATE KEY-----", "-----BEGIN CERTIFICATE-----", "CN = kst-test-client");
+        assertThat(output)
+                .contains("-----BEGIN PRIVATE KEY-----", "-----BEGIN CERTIFICATE-----", "CN = kst-test-client");
     }
 
     // ---- wrong password, corrupt or missing files -------------------------------------------
@@ -196,8 +259,10 @@ class CredentialFilesTest {
     void clientKey_wrongPassword_isWrongPassword(String wrongPassword) {
         byte[] clientKey = TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12);
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                clientKey, (wrongPassword + "x").getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        clientKey, (wrongPassword + "x").getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
 
         assertThat(e.logMessage()).contains("password does not open");
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
@@ -209,8 +274,10 @@ class CredentialFilesTest {
         byte[] clientKey = TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12);
         String wrong = "my-wrong-password-123";
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                clientKey, wrong.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "clientKey_x.json"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        clientKey, wrong.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "clientKey_x.json"));
 
         assertThat(e.logMessage()).contains("password does not open");
         assertThat(e.logMessage()).contains("clientKey_x.json");
@@ -231,8 +298,10 @@ class CredentialFilesTest {
         byte[] clientKey = ("{\"KeyId\": \"" + CLIENT_KEY_ID + "\", \"PrivateKeyData\": \"" + truncated + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                clientKey, PASSWORD.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        clientKey, PASSWORD.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         assertNoSecretIn(e, PASSWORD);
@@ -243,8 +312,13 @@ class CredentialFilesTest {
         byte[] corrupt = opensslPkcs12.clone();
         corrupt[corrupt.length / 2] ^= 0x01;
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                TestClientKeys.clientKeyJson(CLIENT_KEY_ID, corrupt), PASSWORD.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        TestClientKeys.clientKeyJson(CLIENT_KEY_ID, corrupt),
+                        PASSWORD.getBytes(StandardCharsets.UTF_8),
+                        CLIENT_KEY_ID,
+                        "test"));
 
         // a flipped bit under the MAC is indistinguishable from a wrong password; either way it is unusable
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
@@ -252,12 +326,25 @@ class CredentialFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "", "[]", "{\"KeyId\": \"" + CLIENT_KEY_ID + "\"}", "{\"PrivateKeyData\": \"AAAA\"}",
-            "{\"KeyId\": 5, \"PrivateKeyData\": \"AAAA\"}", "{\"KeyId\": \"" + CLIENT_KEY_ID + "\", \"PrivateKeyData\": []}",
-            "{\"KeyId\": \"../evil\", \"PrivateKeyData\": \"AAAA\"}"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "",
+                "[]",
+                "{\"KeyId\": \"" + CLIENT_KEY_ID + "\"}",
+                "{\"PrivateKeyData\": \"AAAA\"}",
+                "{\"KeyId\": 5, \"PrivateKeyData\": \"AAAA\"}",
+                "{\"KeyId\": \"" + CLIENT_KEY_ID + "\", \"PrivateKeyData\": []}",
+                "{\"KeyId\": \"../evil\", \"PrivateKeyData\": \"AAAA\"}"
+            })
     void clientKey_notAClientKeyJson_isCorrupt(String content) {
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                content.getBytes(StandardCharsets.UTF_8), PASSWORD.getBytes(StandardCharsets.UTF_8), null, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        content.getBytes(StandardCharsets.UTF_8),
+                        PASSWORD.getBytes(StandardCharsets.UTF_8),
+                        null,
+                        "test"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         assertNoSecretIn(e, PASSWORD);
@@ -267,8 +354,10 @@ class CredentialFilesTest {
     void clientKey_keyIdNotTheRequestedOne_isCorrupt() {
         byte[] clientKey = TestClientKeys.clientKeyJson("KAAP.other", opensslPkcs12);
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                clientKey, PASSWORD.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        clientKey, PASSWORD.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         assertThat(e.logMessage()).contains("KAAP.other", CLIENT_KEY_ID);
@@ -278,8 +367,13 @@ class CredentialFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "\n", "  \r\n\t"})
     void password_emptyFile_isCorrupt(String content) {
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.parseClientKey(
-                TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12), content.getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseClientKey(
+                        TestClientKeys.clientKeyJson(CLIENT_KEY_ID, opensslPkcs12),
+                        content.getBytes(StandardCharsets.UTF_8),
+                        CLIENT_KEY_ID,
+                        "test"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
     }
@@ -303,7 +397,8 @@ class CredentialFilesTest {
 
     @Test
     void read_fileTheCdhDidNotUnseal_saysSo() throws IOException {
-        Path stillSealed = Files.writeString(directory.resolve("password_" + CLIENT_KEY_ID + ".json"),
+        Path stillSealed = Files.writeString(
+                directory.resolve("password_" + CLIENT_KEY_ID + ".json"),
                 "sealed.eyJhbGciOiJFUzI1NiJ9.eyJ2ZXJzaW9uIjoiMC4xLjAifQ.c2lnbmF0dXJl");
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.read(stillSealed));
@@ -320,20 +415,29 @@ class CredentialFilesTest {
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_NOT_FOUND);
         assertThat(e.logMessage()).contains(missing.toString());
-        assertThat(e.getMessage()).as("what callers see names no path").doesNotContain(directory.toString())
+        assertThat(e.getMessage())
+                .as("what callers see names no path")
+                .doesNotContain(directory.toString())
                 .doesNotContain(CLIENT_KEY_ID);
     }
 
     @Test
     void directoryStore_missingPasswordOrCaFile_isMissing() throws IOException {
         var fixture = TestClientKeys.shared();
-        CredentialWriter.writeClientKey(directory, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                PASSWORD.toCharArray(), PasswordFormat.BARE);
+        CredentialWriter.writeClientKey(
+                directory,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                PASSWORD.toCharArray(),
+                PasswordFormat.BARE);
         DirectoryCredentialStore store = new DirectoryCredentialStore(directory);
 
-        SealerException noCa = catchThrowableOfType(SealerException.class, () -> store.load(INSTANCE_ID, CLIENT_KEY_ID));
+        SealerException noCa =
+                catchThrowableOfType(SealerException.class, () -> store.load(INSTANCE_ID, CLIENT_KEY_ID));
         Files.delete(directory.resolve(CredentialFiles.passwordFileName(CLIENT_KEY_ID)));
-        SealerException noPassword = catchThrowableOfType(SealerException.class, () -> store.load(INSTANCE_ID, CLIENT_KEY_ID));
+        SealerException noPassword =
+                catchThrowableOfType(SealerException.class, () -> store.load(INSTANCE_ID, CLIENT_KEY_ID));
 
         assertThat(noCa.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_NOT_FOUND);
         assertThat(noCa.logMessage()).contains("PrivateKmsCA_" + INSTANCE_ID + ".pem");
@@ -344,7 +448,8 @@ class CredentialFilesTest {
     // ---- ids are validated before any file is touched -----------------------------------------
 
     static Stream<String> badIds() {
-        return Stream.of("../x", "a/b", "..", ".", "/etc/passwd", "a\0b", "x".repeat(4096), "", null, "a b", "a\\b", "ü");
+        return Stream.of(
+                "../x", "a/b", "..", ".", "/etc/passwd", "a\0b", "x".repeat(4096), "", null, "a b", "a\\b", "ü");
     }
 
     @ParameterizedTest
@@ -354,10 +459,12 @@ class CredentialFilesTest {
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> store.load(INSTANCE_ID, badId));
 
-                assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
         assertThat(e.logMessage()).contains("client_key_id");
-        assertThatThrownBy(() -> store.version(INSTANCE_ID, badId)).isInstanceOf(SealerException.class)
-                .extracting(t -> ((SealerException) t).errorCode()).isEqualTo(ErrorCode.INVALID_ID);
+        assertThatThrownBy(() -> store.version(INSTANCE_ID, badId))
+                .isInstanceOf(SealerException.class)
+                .extracting(t -> ((SealerException) t).errorCode())
+                .isEqualTo(ErrorCode.INVALID_ID);
     }
 
     @ParameterizedTest
@@ -367,7 +474,7 @@ class CredentialFilesTest {
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> store.load(badId, CLIENT_KEY_ID));
 
-                assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
         assertThat(e.logMessage()).contains("kms_instance_id");
     }
 
@@ -376,8 +483,10 @@ class CredentialFilesTest {
         // if a file were touched first, the answer would be MISSING
         DirectoryCredentialStore store = new DirectoryCredentialStore(directory.resolve("does-not-exist"));
 
-        assertThatThrownBy(() -> store.load(INSTANCE_ID, "../x")).isInstanceOf(SealerException.class)
-                .extracting(t -> ((SealerException) t).errorCode()).isEqualTo(ErrorCode.INVALID_ID);
+        assertThatThrownBy(() -> store.load(INSTANCE_ID, "../x"))
+                .isInstanceOf(SealerException.class)
+                .extracting(t -> ((SealerException) t).errorCode())
+                .isEqualTo(ErrorCode.INVALID_ID);
         assertThat(Files.exists(directory.resolve("does-not-exist"))).isFalse();
     }
 
@@ -385,10 +494,14 @@ class CredentialFilesTest {
     void badId_messageDoesNotEchoTheId() {
         String hostile = "../\u0000" + "A".repeat(4000);
 
-        SealerException e = catchThrowableOfType(SealerException.class, () -> CredentialFiles.clientKeyFileName(hostile));
+        SealerException e =
+                catchThrowableOfType(SealerException.class, () -> CredentialFiles.clientKeyFileName(hostile));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
-        assertThat(e.getMessage()).doesNotContain("AAAA").doesNotContain("\u0000").hasSizeLessThan(200);
+        assertThat(e.getMessage())
+                .doesNotContain("AAAA")
+                .doesNotContain("\u0000")
+                .hasSizeLessThan(200);
     }
 
     /**
@@ -397,15 +510,19 @@ class CredentialFilesTest {
      */
     private DirectoryCredentialStore storeWithLoadableTraversalTargets() throws IOException {
         Path store = Files.createDirectories(directory.resolve("store"));
-        for (String name : List.of(CredentialFiles.clientKeyFileName(CLIENT_KEY_ID), CredentialFiles.passwordFileName(CLIENT_KEY_ID),
+        for (String name : List.of(
+                CredentialFiles.clientKeyFileName(CLIENT_KEY_ID),
+                CredentialFiles.passwordFileName(CLIENT_KEY_ID),
                 CredentialFiles.caFileName(INSTANCE_ID))) {
             Files.copy(writtenFiles.resolve(name), store.resolve(name));
         }
         // "clientKey_../x.json" resolves to <store>/clientKey_../x.json
-        for (String prefix : List.of("clientKey_..", "password_..", "PrivateKmsCA_..", "clientKey_a", "password_a", "PrivateKmsCA_a")) {
+        for (String prefix : List.of(
+                "clientKey_..", "password_..", "PrivateKmsCA_..", "clientKey_a", "password_a", "PrivateKmsCA_a")) {
             Files.createDirectories(store.resolve(prefix));
         }
-        Files.copy(store.resolve(CredentialFiles.clientKeyFileName(CLIENT_KEY_ID)), store.resolve("clientKey_../x.json"));
+        Files.copy(
+                store.resolve(CredentialFiles.clientKeyFileName(CLIENT_KEY_ID)), store.resolve("clientKey_../x.json"));
         Files.copy(store.resolve(CredentialFiles.passwordFileName(CLIENT_KEY_ID)), store.resolve("password_../x.json"));
         Files.copy(store.resolve(CredentialFiles.caFileName(INSTANCE_ID)), store.resolve("PrivateKmsCA_../x.pem"));
         return new DirectoryCredentialStore(store);
@@ -429,9 +546,11 @@ class CredentialFilesTest {
     void caBundle_opensslPemWithTextAroundCertificates_bothReturnedInOrder() throws IOException {
         X509Certificate root = testRoot;
         String opensslCertificate = Files.readString(opensslDirectory.resolve("cert.pem"));
-        String bundle = "subject=CN = Test Root CA\n" + CredentialWriter.pem(root) + "\n# regional sub-CA\n" + opensslCertificate;
+        String bundle = "subject=CN = Test Root CA\n" + CredentialWriter.pem(root) + "\n# regional sub-CA\n"
+                + opensslCertificate;
 
-        List<X509Certificate> certificates = CredentialFiles.parseCertificates(bundle.getBytes(StandardCharsets.US_ASCII), "test");
+        List<X509Certificate> certificates =
+                CredentialFiles.parseCertificates(bundle.getBytes(StandardCharsets.US_ASCII), "test");
 
         assertThat(certificates).hasSize(2);
         assertThat(certificates.get(0)).isEqualTo(root);
@@ -439,11 +558,19 @@ class CredentialFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "garbage", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
-            "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n", "\u0000\u0001\u0002"})
+    @ValueSource(
+            strings = {
+                "",
+                "garbage",
+                "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
+                "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n",
+                "\u0000\u0001\u0002"
+            })
     void caBundle_emptyOrGarbage_isCorrupt(String content) {
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> CredentialFiles.parseCertificates(content.getBytes(StandardCharsets.ISO_8859_1), "PrivateKmsCA_x.pem"));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> CredentialFiles.parseCertificates(
+                        content.getBytes(StandardCharsets.ISO_8859_1), "PrivateKmsCA_x.pem"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         assertThat(e.logMessage()).contains("PrivateKmsCA_x.pem");
@@ -455,7 +582,8 @@ class CredentialFilesTest {
         String second = CredentialWriter.pem(TestClientKeys.shared().certificate());
         String bundle = CredentialWriter.pem(root) + second.substring(0, second.length() / 2);
 
-        SealerException e = catchThrowableOfType(SealerException.class,
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
                 () -> CredentialFiles.parseCertificates(bundle.getBytes(StandardCharsets.US_ASCII), "test"));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
@@ -466,8 +594,13 @@ class CredentialFilesTest {
     @Test
     void directoryStore_version_changesWhenAFileIsReplaced() throws IOException {
         var fixture = TestClientKeys.shared();
-        CredentialWriter.writeClientKey(directory, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                PASSWORD.toCharArray(), PasswordFormat.BARE);
+        CredentialWriter.writeClientKey(
+                directory,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                PASSWORD.toCharArray(),
+                PasswordFormat.BARE);
         CredentialWriter.writeCaBundle(directory, INSTANCE_ID, List.of(fixture.certificate()));
         DirectoryCredentialStore store = new DirectoryCredentialStore(directory);
         Object initial = store.version(INSTANCE_ID, CLIENT_KEY_ID);
@@ -475,8 +608,13 @@ class CredentialFilesTest {
         assertThat(store.version(INSTANCE_ID, CLIENT_KEY_ID)).isEqualTo(initial);
         CredentialWriter.writeCaBundle(directory, INSTANCE_ID, List.of(fixture.certificate())); // same bytes, new file
         Object afterCa = store.version(INSTANCE_ID, CLIENT_KEY_ID);
-        CredentialWriter.writeClientKey(directory, CLIENT_KEY_ID, fixture.keyPair().getPrivate(), fixture.certificate(),
-                "rotated".toCharArray(), PasswordFormat.JSON);
+        CredentialWriter.writeClientKey(
+                directory,
+                CLIENT_KEY_ID,
+                fixture.keyPair().getPrivate(),
+                fixture.certificate(),
+                "rotated".toCharArray(),
+                PasswordFormat.JSON);
         Object afterKey = store.version(INSTANCE_ID, CLIENT_KEY_ID);
         Files.delete(directory.resolve(CredentialFiles.caFileName(INSTANCE_ID)));
         Object afterDelete = store.version(INSTANCE_ID, CLIENT_KEY_ID);
@@ -490,7 +628,8 @@ class CredentialFilesTest {
 
     private static void assertMatchesOpensslFiles(ClientKey key) throws IOException {
         X509Certificate opensslCertificate = CredentialFiles.parseCertificates(
-                Files.readAllBytes(opensslDirectory.resolve("cert.pem")), "cert.pem").get(0);
+                        Files.readAllBytes(opensslDirectory.resolve("cert.pem")), "cert.pem")
+                .get(0);
         assertThat(key.id()).isEqualTo(CLIENT_KEY_ID);
         assertThat(key.certificate()).isEqualTo(opensslCertificate);
         assertThat(key.certificate().getSubjectX500Principal()).isEqualTo(new X500Principal("CN=kst-test-client"));
@@ -513,12 +652,15 @@ class CredentialFilesTest {
     }
 
     /** One ContentInfo of the authenticated safe: its type, its encryption, its bags. */
-    record SafeSummary(ASN1ObjectIdentifier contentType, ASN1ObjectIdentifier safeEncryption, int safeIterations,
-            List<ASN1ObjectIdentifier> bagTypes, ASN1ObjectIdentifier keyBagEncryption, int keyBagIterations) {
-    }
+    record SafeSummary(
+            ASN1ObjectIdentifier contentType,
+            ASN1ObjectIdentifier safeEncryption,
+            int safeIterations,
+            List<ASN1ObjectIdentifier> bagTypes,
+            ASN1ObjectIdentifier keyBagEncryption,
+            int keyBagIterations) {}
 
-    record Pkcs12Structure(List<SafeSummary> safes, ASN1ObjectIdentifier macAlgorithm, int macIterations) {
-    }
+    record Pkcs12Structure(List<SafeSummary> safes, ASN1ObjectIdentifier macAlgorithm, int macIterations) {}
 
     /**
      * Reads the PKCS#12 with Bouncy Castle's ASN.1 classes (independent of the JDK key store the code
@@ -527,7 +669,8 @@ class CredentialFilesTest {
     static Pkcs12Structure structureOf(byte[] der, char[] password) throws Exception {
         PKCS12PfxPdu pfx = new PKCS12PfxPdu(der);
         assertThat(pfx.hasMac()).isTrue();
-        assertThat(pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password)).isTrue();
+        assertThat(pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password))
+                .isTrue();
         MacData macData = pfx.toASN1Structure().getMacData();
         List<SafeSummary> safes = new ArrayList<>();
         for (ContentInfo info : pfx.getContentInfos()) {
@@ -535,9 +678,12 @@ class CredentialFilesTest {
             int safeIterations = -1;
             PKCS12SafeBagFactory bags;
             if (info.getContentType().equals(PKCSObjectIdentifiers.encryptedData)) {
-                AlgorithmIdentifier algorithm = EncryptedData.getInstance(info.getContent()).getEncryptionAlgorithm();
+                AlgorithmIdentifier algorithm =
+                        EncryptedData.getInstance(info.getContent()).getEncryptionAlgorithm();
                 safeEncryption = algorithm.getAlgorithm();
-                safeIterations = PKCS12PBEParams.getInstance(algorithm.getParameters()).getIterations().intValueExact();
+                safeIterations = PKCS12PBEParams.getInstance(algorithm.getParameters())
+                        .getIterations()
+                        .intValueExact();
                 bags = new PKCS12SafeBagFactory(info, new BcPKCS12PBEInputDecryptorProviderBuilder().build(password));
             } else {
                 bags = new PKCS12SafeBagFactory(info);
@@ -550,14 +696,22 @@ class CredentialFilesTest {
                 if (bag.getBagValue() instanceof PKCS8EncryptedPrivateKeyInfo shrouded) {
                     EncryptedPrivateKeyInfo info8 = shrouded.toASN1Structure();
                     keyBagEncryption = info8.getEncryptionAlgorithm().getAlgorithm();
-                    keyBagIterations = PKCS12PBEParams.getInstance(info8.getEncryptionAlgorithm().getParameters())
-                            .getIterations().intValueExact();
+                    keyBagIterations = PKCS12PBEParams.getInstance(
+                                    info8.getEncryptionAlgorithm().getParameters())
+                            .getIterations()
+                            .intValueExact();
                 }
             }
-            safes.add(new SafeSummary(info.getContentType(), safeEncryption, safeIterations, bagTypes, keyBagEncryption,
+            safes.add(new SafeSummary(
+                    info.getContentType(),
+                    safeEncryption,
+                    safeIterations,
+                    bagTypes,
+                    keyBagEncryption,
                     keyBagIterations));
         }
         BigInteger macIterations = macData.getIterationCount();
-        return new Pkcs12Structure(safes, macData.getMac().getAlgorithmId().getAlgorithm(), macIterations.intValueExact());
+        return new Pkcs12Structure(
+                safes, macData.getMac().getAlgorithmId().getAlgorithm(), macIterations.intValueExact());
     }
 }

@@ -30,17 +30,24 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class TestClientKeys {
 
     /** A private key with its self-signed certificate. */
-    public record KeyAndCertificate(KeyPair keyPair, X509Certificate certificate) {
-    }
+    public record KeyAndCertificate(KeyPair keyPair, X509Certificate certificate) {}
 
     /** The OpenSSL options of the console's legacy PKCS#12 (docs/FORMAT.md, "Credential files"). */
-    public static final List<String> CONSOLE_PKCS12_OPTIONS = List.of("-legacy", "-certpbe", "PBE-SHA1-RC2-40",
-            "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1", "-iter", "2048", "-nomaciter");
+    public static final List<String> CONSOLE_PKCS12_OPTIONS = List.of(
+            "-legacy",
+            "-certpbe",
+            "PBE-SHA1-RC2-40",
+            "-keypbe",
+            "PBE-SHA1-3DES",
+            "-macalg",
+            "sha1",
+            "-iter",
+            "2048",
+            "-nomaciter");
 
     private static KeyAndCertificate shared;
 
-    private TestClientKeys() {
-    }
+    private TestClientKeys() {}
 
     /** One key and certificate per test JVM (RSA key generation is slow); CN {@code kst-test-client}. */
     public static synchronized KeyAndCertificate shared() {
@@ -57,10 +64,16 @@ public final class TestClientKeys {
             KeyPair pair = generator.generateKeyPair();
             X500Name name = new X500Name("CN=" + commonName);
             Instant now = Instant.now();
-            var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), name, pair.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(30))),
+                    name,
+                    pair.getPublic());
             X509Certificate certificate = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
             return new KeyAndCertificate(pair, certificate);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException(e);
@@ -90,7 +103,9 @@ public final class TestClientKeys {
     /** True when the OpenSSL 3 command line is on this machine (tests that run it are skipped otherwise). */
     public static boolean opensslAvailable() {
         try {
-            Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("openssl", "version")
+                    .redirectErrorStream(true)
+                    .start();
             String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 && version.startsWith("OpenSSL 3");
         } catch (IOException | InterruptedException e) {
@@ -100,7 +115,8 @@ public final class TestClientKeys {
 
     /** The content of a {@code clientKey_<id>.json} around PKCS#12 bytes. */
     public static byte[] clientKeyJson(String keyId, byte[] pkcs12) {
-        return ("{\"KeyId\": \"" + keyId + "\", \"PrivateKeyData\": \"" + Base64.getEncoder().encodeToString(pkcs12) + "\"}")
+        return ("{\"KeyId\": \"" + keyId + "\", \"PrivateKeyData\": \""
+                        + Base64.getEncoder().encodeToString(pkcs12) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

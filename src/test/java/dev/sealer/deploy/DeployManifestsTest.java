@@ -55,8 +55,14 @@ class DeployManifestsTest {
     /** Paths Kubernetes mounts into every pod by itself (the service-account token, its CA, the namespace). */
     private static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount/";
     /** Environment variables that would carry a credential's value (FC: readable by GetFunction, 4 KB cap). */
-    private static final Set<String> CREDENTIAL_VALUES = Set.of("ALIYUN_KMS_CLIENT_KEY_JSON", "ALIYUN_KMS_PASSWORD",
-            "ALIYUN_KMS_CA_PEM", "SEALER_API_TOKEN", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN");
+    private static final Set<String> CREDENTIAL_VALUES = Set.of(
+            "ALIYUN_KMS_CLIENT_KEY_JSON",
+            "ALIYUN_KMS_PASSWORD",
+            "ALIYUN_KMS_CA_PEM",
+            "SEALER_API_TOKEN",
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            "ALIBABA_CLOUD_SECURITY_TOKEN");
+
     private static final Pattern CREDENTIAL_CONTENT = Pattern.compile(
             "-----BEGIN|PrivateKeyData|ClientKeyPassword|\"d\"\\s*:|\\$\\{env\\(", Pattern.CASE_INSENSITIVE);
 
@@ -73,12 +79,22 @@ class DeployManifestsTest {
     void everyFileUnderDeploy_isChecked() throws IOException {
         List<Path> files;
         try (var walk = Files.walk(DEPLOY)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("README.md")).sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals("README.md"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(files).containsExactlyInAnyOrder(FC, KNATIVE.resolve("service.yaml"), KNATIVE.resolve("service-tee.yaml"),
-                KNATIVE.resolve("secrets-tee.yaml"), KNATIVE.resolve("broker.yaml"), KNATIVE.resolve("triggers.yaml"),
-                KNATIVE.resolve("unseal-events.yaml"), KNATIVE.resolve("config-features-serving.yaml"),
-                KNATIVE.resolve("config-features-eventing.yaml"));
+        assertThat(files)
+                .containsExactlyInAnyOrder(
+                        FC,
+                        KNATIVE.resolve("service.yaml"),
+                        KNATIVE.resolve("service-tee.yaml"),
+                        KNATIVE.resolve("secrets-tee.yaml"),
+                        KNATIVE.resolve("broker.yaml"),
+                        KNATIVE.resolve("triggers.yaml"),
+                        KNATIVE.resolve("unseal-events.yaml"),
+                        KNATIVE.resolve("config-features-serving.yaml"),
+                        KNATIVE.resolve("config-features-eventing.yaml"));
         for (Path file : files) {
             assertThat(documents(file)).as(file.toString()).isNotEmpty();
         }
@@ -98,21 +114,36 @@ class DeployManifestsTest {
             assertThat(definedProfiles()).as(file).contains(profile.equals("prod") ? "user" : profile);
             SmallRyeConfig config = appConfig(profile, env);
 
-            assertThat(container.at("/ports/0/containerPort").asInt()).as(file).isEqualTo(config.getValue("quarkus.http.port", Integer.class));
+            assertThat(container.at("/ports/0/containerPort").asInt())
+                    .as(file)
+                    .isEqualTo(config.getValue("quarkus.http.port", Integer.class));
             for (String probe : List.of("readinessProbe", "livenessProbe")) {
                 String path = container.path(probe).at("/httpGet/path").asText();
                 assertThat(path).as(file + " " + probe).startsWith("/q/health/");
                 given().when().get(path).then().statusCode(200);
             }
-            env.keySet().forEach(name -> assertThat(knownEnvironmentNames()).as(file + " env " + name).contains(name));
-            assertThat(config.getValue("sealed-secret.verification.skip", Boolean.class)).as(file).isFalse();
+            env.keySet()
+                    .forEach(name -> assertThat(knownEnvironmentNames())
+                            .as(file + " env " + name)
+                            .contains(name));
+            assertThat(config.getValue("sealed-secret.verification.skip", Boolean.class))
+                    .as(file)
+                    .isFalse();
             // every file or folder the application reads is mounted (or is one Kubernetes mounts itself)
-            for (String property : List.of("aliyun.kms.credential-dir", "sealer.api-token-file", "sealed-secret.signing.jwk-file",
-                    "sealed-secret.verification.kbs-resource-dir", "sealer.auth.oidc.jwks-file", "sealer.auth.oidc.jwks-url-ca-file",
-                    "sealer.auth.oidc.jwks-url-token-file", "sealer.events.unseal.recipient-jwk-file")) {
+            for (String property : List.of(
+                    "aliyun.kms.credential-dir",
+                    "sealer.api-token-file",
+                    "sealed-secret.signing.jwk-file",
+                    "sealed-secret.verification.kbs-resource-dir",
+                    "sealer.auth.oidc.jwks-file",
+                    "sealer.auth.oidc.jwks-url-ca-file",
+                    "sealer.auth.oidc.jwks-url-token-file",
+                    "sealer.events.unseal.recipient-jwk-file")) {
                 Optional<String> value = config.getOptionalValue(property, String.class);
                 if (value.isPresent() && !value.get().startsWith(SERVICE_ACCOUNT_DIR)) {
-                    assertThat(mountOf(service, value.get())).as(file + ": " + property + " is mounted").isPresent();
+                    assertThat(mountOf(service, value.get()))
+                            .as(file + ": " + property + " is mounted")
+                            .isPresent();
                 }
             }
         }
@@ -121,11 +152,13 @@ class DeployManifestsTest {
     @Test
     void knativeReadinessProbes_haveNoPeriodSeconds() throws IOException {
         for (String file : List.of("service.yaml", "service-tee.yaml")) {
-            JsonNode probe = documents(KNATIVE.resolve(file)).get(0).at("/spec/template/spec/containers/0/readinessProbe");
+            JsonNode probe =
+                    documents(KNATIVE.resolve(file)).get(0).at("/spec/template/spec/containers/0/readinessProbe");
             assertThat(readinessProbeDefects(probe)).as(file).isEmpty();
         }
         // the check itself can fail
-        assertThat(readinessProbeDefects(YAML.readTree("httpGet: {path: /q/health/ready}\nperiodSeconds: 10"))).isNotEmpty();
+        assertThat(readinessProbeDefects(YAML.readTree("httpGet: {path: /q/health/ready}\nperiodSeconds: 10")))
+                .isNotEmpty();
     }
 
     /** Knative probes aggressively (every 50 ms at start) only without periodSeconds; it then refuses timeoutSeconds/failureThreshold. */
@@ -147,9 +180,12 @@ class DeployManifestsTest {
                     continue;
                 }
                 assertThat(document.at("/spec/template/spec/securityContext").isMissingNode())
-                        .as(file + ": pod-level securityContext needs a Knative feature flag").isTrue();
+                        .as(file + ": pod-level securityContext needs a Knative feature flag")
+                        .isTrue();
                 for (JsonNode container : document.at("/spec/template/spec/containers")) {
-                    assertThat(restrictedDefects(container.path("securityContext"))).as(file).isEmpty();
+                    assertThat(restrictedDefects(container.path("securityContext")))
+                            .as(file)
+                            .isEmpty();
                 }
             }
         }
@@ -189,8 +225,13 @@ class DeployManifestsTest {
     @Test
     void knativeServices_areClusterLocal() throws IOException {
         for (String file : List.of("service.yaml", "service-tee.yaml")) {
-            assertThat(documents(KNATIVE.resolve(file)).get(0).at("/metadata/labels").path("networking.knative.dev/visibility").asText())
-                    .as(file).isEqualTo("cluster-local");
+            assertThat(documents(KNATIVE.resolve(file))
+                            .get(0)
+                            .at("/metadata/labels")
+                            .path("networking.knative.dev/visibility")
+                            .asText())
+                    .as(file)
+                    .isEqualTo("cluster-local");
         }
     }
 
@@ -220,23 +261,33 @@ class DeployManifestsTest {
         List<String> defects = new ArrayList<>();
         String profile = env.getOrDefault("QUARKUS_PROFILE", "prod");
         for (Map.Entry<String, String> variable : env.entrySet()) {
-            Optional<JsonNode> volume = mountOf(service, variable.getValue()).flatMap(mount -> volume(service, mount.path("name").asText()));
-            if (volume.isEmpty() || !volume.get().at("/secret/optional").asBoolean(false)
-                    && !volume.get().at("/configMap/optional").asBoolean(false)) {
+            Optional<JsonNode> volume = mountOf(service, variable.getValue())
+                    .flatMap(mount -> volume(service, mount.path("name").asText()));
+            if (volume.isEmpty()
+                    || !volume.get().at("/secret/optional").asBoolean(false)
+                            && !volume.get().at("/configMap/optional").asBoolean(false)) {
                 continue;
             }
             Map<String, String> absent = new HashMap<>(env);
-            absent.put(variable.getKey(), empty.resolve("absent-" + variable.getKey()).toString());
+            absent.put(
+                    variable.getKey(),
+                    empty.resolve("absent-" + variable.getKey()).toString());
             SmallRyeConfig config = appConfig(profile, absent);
             switch (variable.getKey()) {
                 case "SEALED_SECRET_SIGNING_JWK_FILE" -> {
                     try {
-                        SigningKeyLoader.load(config.getConfigMapping(SealedSecretConfig.class).signing(), KidResolver.files(empty));
+                        SigningKeyLoader.load(
+                                config.getConfigMapping(SealedSecretConfig.class)
+                                        .signing(),
+                                KidResolver.files(empty));
                     } catch (RuntimeException e) {
-                        defects.add(variable.getKey() + ": the application does not start without it (" + e.getMessage() + ")");
+                        defects.add(variable.getKey() + ": the application does not start without it (" + e.getMessage()
+                                + ")");
                     }
                 }
-                default -> defects.add(variable.getKey() + " points into an optional mount, and the application needs that file");
+                default ->
+                    defects.add(
+                            variable.getKey() + " points into an optional mount, and the application needs that file");
             }
         }
         return defects;
@@ -249,37 +300,57 @@ class DeployManifestsTest {
         JsonNode service = documents(KNATIVE.resolve("service-tee.yaml")).get(0);
         JsonNode spec = service.at("/spec/template/spec");
         assertThat(spec.path("runtimeClassName").asText()).startsWith("kata");
-        assertThat(documents(KNATIVE.resolve("config-features-serving.yaml")).get(0).at("/data")
-                .path("kubernetes.podspec-runtimeclassname").asText()).isEqualTo("enabled");
+        assertThat(documents(KNATIVE.resolve("config-features-serving.yaml"))
+                        .get(0)
+                        .at("/data")
+                        .path("kubernetes.podspec-runtimeclassname")
+                        .asText())
+                .isEqualTo("enabled");
 
         Map<String, String> env = env(spec.path("containers").get(0));
         assertThat(env.get("QUARKUS_PROFILE")).isEqualTo("tee");
         SmallRyeConfig config = appConfig("tee", env);
-        assertThat(mountOf(service, config.getValue("aliyun.kms.credential-dir", String.class)).map(m -> m.path("mountPath").asText()))
+        assertThat(mountOf(service, config.getValue("aliyun.kms.credential-dir", String.class))
+                        .map(m -> m.path("mountPath").asText()))
                 .contains(config.getValue("aliyun.kms.credential-dir", String.class));
 
         // cold starts: VM boot, attestation and an in-guest image pull
         JsonNode annotations = service.at("/spec/template/metadata/annotations");
-        assertThat(annotations.path("autoscaling.knative.dev/min-scale").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(annotations.path("serving.knative.dev/progress-deadline").asText()).matches("\\d+s");
+        assertThat(annotations.path("autoscaling.knative.dev/min-scale").asInt())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(annotations.path("serving.knative.dev/progress-deadline").asText())
+                .matches("\\d+s");
         assertThat(spec.path("timeoutSeconds").asInt()).isBetween(120, 600);
 
         // every Secret the pod mounts is in secrets-tee.yaml, and holds sealed secrets only
         Map<String, JsonNode> secrets = new HashMap<>();
         for (JsonNode secret : documents(KNATIVE.resolve("secrets-tee.yaml"))) {
             assertThat(secret.path("kind").asText()).isEqualTo("Secret");
-            assertThat(secret.has("data")).as("values in stringData, readable as the sealed strings they are").isFalse();
-            secret.path("stringData").fields().forEachRemaining(value -> assertThat(value.getValue().asText())
-                    .as(secret.at("/metadata/name").asText() + "/" + value.getKey()).startsWith("sealed.").doesNotContain("\n"));
+            assertThat(secret.has("data"))
+                    .as("values in stringData, readable as the sealed strings they are")
+                    .isFalse();
+            secret.path("stringData")
+                    .fields()
+                    .forEachRemaining(value -> assertThat(value.getValue().asText())
+                            .as(secret.at("/metadata/name").asText() + "/" + value.getKey())
+                            .startsWith("sealed.")
+                            .doesNotContain("\n"));
             secrets.put(secret.at("/metadata/name").asText(), secret);
         }
         for (JsonNode volume : spec.path("volumes")) {
-            assertThat(volume.has("secret")).as("volume " + volume.path("name").asText() + " is a Secret").isTrue();
+            assertThat(volume.has("secret"))
+                    .as("volume " + volume.path("name").asText() + " is a Secret")
+                    .isTrue();
             assertThat(secrets).containsKey(volume.at("/secret/secretName").asText());
         }
         // the credential files carry the names the KMS client looks for
-        assertThat(secrets.get("aliyun-kms-credentials-sealed").path("stringData").fieldNames()).toIterable()
-                .anyMatch(n -> n.startsWith("clientKey_")).anyMatch(n -> n.startsWith("password_")).anyMatch(n -> n.startsWith("PrivateKmsCA_"));
+        assertThat(secrets.get("aliyun-kms-credentials-sealed")
+                        .path("stringData")
+                        .fieldNames())
+                .toIterable()
+                .anyMatch(n -> n.startsWith("clientKey_"))
+                .anyMatch(n -> n.startsWith("password_"))
+                .anyMatch(n -> n.startsWith("PrivateKmsCA_"));
     }
 
     // ---- Knative Eventing -----------------------------------------------------------------------------
@@ -294,7 +365,11 @@ class DeployManifestsTest {
         assertThat(config.getValue("sealer.auth.oidc.enabled", Boolean.class)).isTrue();
         assertThat(env(documents(KNATIVE.resolve("service-tee.yaml")).get(0).at("/spec/template/spec/containers/0")))
                 .containsAllEntriesOf(oidcOnly(env));
-        assertThat(documents(KNATIVE.resolve("config-features-eventing.yaml")).get(0).at("/data").path("authentication-oidc").asText())
+        assertThat(documents(KNATIVE.resolve("config-features-eventing.yaml"))
+                        .get(0)
+                        .at("/data")
+                        .path("authentication-oidc")
+                        .asText())
                 .isEqualTo("enabled");
 
         List<JsonNode> brokerFile = documents(KNATIVE.resolve("broker.yaml"));
@@ -315,12 +390,23 @@ class DeployManifestsTest {
                 String name = trigger.at("/metadata/name").asText();
                 assertThat(trigger.path("kind").asText()).isEqualTo("Trigger");
                 assertThat(brokers).as(name).contains(trigger.at("/spec/broker").asText());
-                assertThat(trigger.at("/spec/subscriber/ref/name").asText()).as(name).isEqualTo(service.at("/metadata/name").asText());
-                assertThat(trigger.at("/spec/subscriber/audience").asText()).as(name + ": the audience the service checks").isEqualTo(audience);
-                assertThat(subjects).as(name + ": its OIDC service account is an allowed subject")
-                        .contains("system:serviceaccount:" + trigger.at("/metadata/namespace").asText() + ":" + triggerServiceAccount(name));
-                assertThat(deadLetterDefects(trigger.at("/spec/delivery"))).as(name).isEmpty();
-                assertThat(sinks).as(name).contains(trigger.at("/spec/delivery/deadLetterSink/ref/name").asText());
+                assertThat(trigger.at("/spec/subscriber/ref/name").asText())
+                        .as(name)
+                        .isEqualTo(service.at("/metadata/name").asText());
+                assertThat(trigger.at("/spec/subscriber/audience").asText())
+                        .as(name + ": the audience the service checks")
+                        .isEqualTo(audience);
+                assertThat(subjects)
+                        .as(name + ": its OIDC service account is an allowed subject")
+                        .contains("system:serviceaccount:"
+                                + trigger.at("/metadata/namespace").asText() + ":" + triggerServiceAccount(name));
+                assertThat(deadLetterDefects(trigger.at("/spec/delivery")))
+                        .as(name)
+                        .isEmpty();
+                assertThat(sinks)
+                        .as(name)
+                        .contains(trigger.at("/spec/delivery/deadLetterSink/ref/name")
+                                .asText());
                 types.add(trigger.at("/spec/filter/attributes/type").asText());
             }
         }
@@ -342,7 +428,9 @@ class DeployManifestsTest {
     /** Eventing's OIDC service account of a Trigger (pkg/auth/serviceaccount.go, for names that need no hashing). */
     private static String triggerServiceAccount(String trigger) {
         String name = trigger + "-oidc-eventing.knative.dev-trigger";
-        assertThat(name.length()).as("Eventing hashes longer names: take status.auth.serviceAccountName").isLessThanOrEqualTo(63);
+        assertThat(name.length())
+                .as("Eventing hashes longer names: take status.auth.serviceAccountName")
+                .isLessThanOrEqualTo(63);
         return name.toLowerCase(Locale.ROOT);
     }
 
@@ -359,31 +447,51 @@ class DeployManifestsTest {
             assertThat(resource.getValue().path("component").asText()).isEqualTo("fc3");
             assertThat(props.path("runtime").asText()).isEqualTo("custom-container");
             Map<String, String> env = new LinkedHashMap<>();
-            fields(props.path("environmentVariables")).forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+            fields(props.path("environmentVariables"))
+                    .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             SmallRyeConfig config = appConfig(env.get("QUARKUS_PROFILE"), env);
             assertThat(env.get("QUARKUS_PROFILE")).isEqualTo("fc");
-            env.keySet().forEach(variable -> assertThat(knownEnvironmentNames()).as(name + " env " + variable).contains(variable));
-            assertThat(props.at("/customContainerConfig/port").asInt()).isEqualTo(config.getValue("quarkus.http.port", Integer.class));
-            assertThat(props.at("/instanceLifecycleConfig/initializer/handler").asText()).isNotEmpty();
+            env.keySet()
+                    .forEach(variable -> assertThat(knownEnvironmentNames())
+                            .as(name + " env " + variable)
+                            .contains(variable));
+            assertThat(props.at("/customContainerConfig/port").asInt())
+                    .isEqualTo(config.getValue("quarkus.http.port", Integer.class));
+            assertThat(props.at("/instanceLifecycleConfig/initializer/handler").asText())
+                    .isNotEmpty();
             assertThat(props.path("timeout").asInt()).as("fc3's default is 3 s").isGreaterThanOrEqualTo(30);
             int memory = props.path("memorySize").asInt();
             assertThat(memory % 64).isZero();
             double cpu = props.path("cpu").asDouble();
-            assertThat(memory / 1024.0 / cpu).as("cpu : memory GB between 1:1 and 1:4").isBetween(1.0, 4.0);
+            assertThat(memory / 1024.0 / cpu)
+                    .as("cpu : memory GB between 1:1 and 1:4")
+                    .isBetween(1.0, 4.0);
             // the function /invoke runs, by its own variable
-            assertThat(config.getValue("sealer.function-compute.function", String.class)).isEqualTo(name);
+            assertThat(config.getValue("sealer.function-compute.function", String.class))
+                    .isEqualTo(name);
             handlers.add(name);
 
             assertThat(functionComputeDefects(props, config)).as(name).isEmpty();
         }
         assertThat(handlers).containsExactlyInAnyOrder("seal", "unseal");
 
-        // the routes FC uses exist: /initialize, /invoke (by the function's variable or the header), the triggers' paths
+        // the routes FC uses exist: /initialize, /invoke (by the function's variable or the header), the triggers'
+        // paths
         given().when().post("/initialize").then().statusCode(200);
         for (String handler : handlers) {
-            given().contentType("application/json").body("{}").when().post("/" + handler).then().statusCode(400);
-            given().header("x-fc-function-handler", handler).body("{}").when().post("/invoke").then()
-                    .header("x-fc-status", "404").statusCode(400);
+            given().contentType("application/json")
+                    .body("{}")
+                    .when()
+                    .post("/" + handler)
+                    .then()
+                    .statusCode(400);
+            given().header("x-fc-function-handler", handler)
+                    .body("{}")
+                    .when()
+                    .post("/invoke")
+                    .then()
+                    .header("x-fc-status", "404")
+                    .statusCode(400);
         }
     }
 
@@ -392,29 +500,35 @@ class DeployManifestsTest {
         JsonNode s = documents(FC).get(0);
         JsonNode good = resolveVars(s, s.at("/resources/seal/props"));
         Map<String, String> env = new LinkedHashMap<>();
-        fields(good.path("environmentVariables")).forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        fields(good.path("environmentVariables"))
+                .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         SmallRyeConfig config = appConfig("fc", env);
         assertThat(functionComputeDefects(good, config)).isEmpty();
 
         for (String field : List.of("vpcConfig", "role", "logConfig", "nasConfig")) {
             com.fasterxml.jackson.databind.node.ObjectNode bad = good.deepCopy();
             bad.remove(field);
-            assertThat(functionComputeDefects(bad, config)).as("without " + field).isNotEmpty();
+            assertThat(functionComputeDefects(bad, config))
+                    .as("without " + field)
+                    .isNotEmpty();
         }
         com.fasterxml.jackson.databind.node.ObjectNode anonymous = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) anonymous.at("/triggers/0/triggerConfig")).put("authType", "anonymous");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) anonymous.at("/triggers/0/triggerConfig"))
+                .put("authType", "anonymous");
         assertThat(functionComputeDefects(anonymous, config)).isNotEmpty();
         com.fasterxml.jackson.databind.node.ObjectNode credentials = good.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) credentials.path("environmentVariables"))
                 .put("ALIYUN_KMS_CLIENT_KEY_JSON", "{\"KeyId\":\"KAAP.x\",\"PrivateKeyData\":\"MII...\"}");
         assertThat(functionComputeDefects(credentials, config)).isNotEmpty();
         com.fasterxml.jackson.databind.node.ObjectNode large = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) large.path("environmentVariables")).put("ALIYUN_KMS_KEY_ID", "k".repeat(4000));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) large.path("environmentVariables"))
+                .put("ALIYUN_KMS_KEY_ID", "k".repeat(4000));
         assertThat(functionComputeDefects(large, config)).isNotEmpty();
         com.fasterxml.jackson.databind.node.ObjectNode unmounted = good.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) unmounted.path("environmentVariables"))
                 .put("SEALED_SECRET_SIGNING_JWK_FILE", "/code/signing-key.jwk");
-        assertThat(functionComputeDefects(unmounted, appConfig("fc", Map.of("SEALED_SECRET_SIGNING_JWK_FILE", "/code/signing-key.jwk"))))
+        assertThat(functionComputeDefects(
+                        unmounted, appConfig("fc", Map.of("SEALED_SECRET_SIGNING_JWK_FILE", "/code/signing-key.jwk"))))
                 .isNotEmpty();
     }
 
@@ -422,8 +536,11 @@ class DeployManifestsTest {
     static List<String> functionComputeDefects(JsonNode props, SmallRyeConfig config) {
         List<String> defects = new ArrayList<>();
         JsonNode vpc = props.path("vpcConfig");
-        if (!vpc.path("vpcId").isTextual() || !vpc.path("vSwitchIds").isArray() || !vpc.path("securityGroupId").isTextual()) {
-            defects.add("vpcConfig {vpcId, vSwitchIds, securityGroupId}: the KMS instance is reachable only from its VPC");
+        if (!vpc.path("vpcId").isTextual()
+                || !vpc.path("vSwitchIds").isArray()
+                || !vpc.path("securityGroupId").isTextual()) {
+            defects.add(
+                    "vpcConfig {vpcId, vSwitchIds, securityGroupId}: the KMS instance is reachable only from its VPC");
         }
         if (!props.path("role").asText().matches("acs:ram::[^:]+:role/.+")) {
             defects.add("role: a full RAM role ARN");
@@ -441,11 +558,15 @@ class DeployManifestsTest {
         }
         int size = 0;
         for (Map.Entry<String, JsonNode> variable : fields(props.path("environmentVariables"))) {
-            size += variable.getKey().length() + 1 + variable.getValue().asText().length() + 1;
+            size += variable.getKey().length()
+                    + 1
+                    + variable.getValue().asText().length()
+                    + 1;
             if (!variable.getValue().isTextual()) {
                 defects.add("env " + variable.getKey() + ": values must be strings");
             }
-            if (CREDENTIAL_VALUES.contains(variable.getKey()) || CREDENTIAL_CONTENT.matcher(variable.getValue().asText()).find()) {
+            if (CREDENTIAL_VALUES.contains(variable.getKey())
+                    || CREDENTIAL_CONTENT.matcher(variable.getValue().asText()).find()) {
                 defects.add("env " + variable.getKey() + ": a credential value in an environment variable");
             }
         }
@@ -453,17 +574,28 @@ class DeployManifestsTest {
             defects.add("environment variables: " + size + " bytes, FC allows 4 KB in all");
         }
         // with FC's authentication in front, the application must neither expect its own token nor refuse to start
-        if (triggers.size() > 0 && !config.getOptionalValue("sealer.allow-unauthenticated", Boolean.class).orElse(false)) {
-            defects.add("sealer.allow-unauthenticated: FC authenticates (authType function), the Authorization header is its signature");
+        if (triggers.size() > 0
+                && !config.getOptionalValue("sealer.allow-unauthenticated", Boolean.class)
+                        .orElse(false)) {
+            defects.add(
+                    "sealer.allow-unauthenticated: FC authenticates (authType function), the Authorization header is its signature");
         }
         // every file and folder the application reads is in a NAS or OSS mount
         List<String> mounts = new ArrayList<>();
-        props.at("/nasConfig/mountPoints").forEach(m -> mounts.add(m.path("mountDir").asText()));
-        props.at("/ossMountConfig/mountPoints").forEach(m -> mounts.add(m.path("mountDir").asText()));
-        for (String property : List.of("aliyun.kms.credential-dir", "sealed-secret.verification.key-dir",
-                "sealed-secret.verification.kbs-resource-dir", "sealed-secret.signing.jwk-file", "sealer.api-token-file")) {
+        props.at("/nasConfig/mountPoints")
+                .forEach(m -> mounts.add(m.path("mountDir").asText()));
+        props.at("/ossMountConfig/mountPoints")
+                .forEach(m -> mounts.add(m.path("mountDir").asText()));
+        for (String property : List.of(
+                "aliyun.kms.credential-dir",
+                "sealed-secret.verification.key-dir",
+                "sealed-secret.verification.kbs-resource-dir",
+                "sealed-secret.signing.jwk-file",
+                "sealer.api-token-file")) {
             Optional<String> path = config.getOptionalValue(property, String.class);
-            if (path.isPresent() && mounts.stream().noneMatch(m -> path.get().equals(m) || path.get().startsWith(m + "/"))) {
+            if (path.isPresent()
+                    && mounts.stream()
+                            .noneMatch(m -> path.get().equals(m) || path.get().startsWith(m + "/"))) {
                 defects.add(property + " " + path.get() + " is in no NAS/OSS mount");
             }
         }
@@ -474,7 +606,9 @@ class DeployManifestsTest {
 
     static List<JsonNode> documents(Path file) throws IOException {
         try (var parser = YAML.getFactory().createParser(file.toFile())) {
-            return YAML.readValues(parser, JsonNode.class).readAll().stream().filter(d -> d != null && !d.isNull()).toList();
+            return YAML.readValues(parser, JsonNode.class).readAll().stream()
+                    .filter(d -> d != null && !d.isNull())
+                    .toList();
         }
     }
 
@@ -494,7 +628,9 @@ class DeployManifestsTest {
             Matcher part = Pattern.compile("\\$\\{vars\\.([A-Za-z0-9_]+)}").matcher(node.asText());
             StringBuilder out = new StringBuilder();
             while (part.find()) {
-                part.appendReplacement(out, Matcher.quoteReplacement(s.at("/vars/" + part.group(1)).asText()));
+                part.appendReplacement(
+                        out,
+                        Matcher.quoteReplacement(s.at("/vars/" + part.group(1)).asText()));
             }
             part.appendTail(out);
             return YAML.getNodeFactory().textNode(out.toString());
@@ -515,7 +651,9 @@ class DeployManifestsTest {
     static Map<String, String> env(JsonNode container) {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode variable : container.path("env")) {
-            assertThat(variable.has("valueFrom")).as("env %s: values are written out", variable.path("name").asText()).isFalse();
+            assertThat(variable.has("valueFrom"))
+                    .as("env %s: values are written out", variable.path("name").asText())
+                    .isFalse();
             env.put(variable.path("name").asText(), variable.path("value").asText());
         }
         return env;
@@ -525,7 +663,9 @@ class DeployManifestsTest {
         JsonNode best = null;
         for (JsonNode mount : service.at("/spec/template/spec/containers/0/volumeMounts")) {
             String at = mount.path("mountPath").asText();
-            if ((path.equals(at) || path.startsWith(at + "/")) && (best == null || at.length() > best.path("mountPath").asText().length())) {
+            if ((path.equals(at) || path.startsWith(at + "/"))
+                    && (best == null
+                            || at.length() > best.path("mountPath").asText().length())) {
                 best = mount;
             }
         }
@@ -555,7 +695,8 @@ class DeployManifestsTest {
 
     private static Set<String> definedProfiles() throws IOException {
         Set<String> profiles = new HashSet<>();
-        Matcher matcher = Pattern.compile("(?m)^%([a-z]+)\\.").matcher(Files.readString(PROPERTIES, StandardCharsets.UTF_8));
+        Matcher matcher =
+                Pattern.compile("(?m)^%([a-z]+)\\.").matcher(Files.readString(PROPERTIES, StandardCharsets.UTF_8));
         while (matcher.find()) {
             profiles.add(matcher.group(1));
         }
@@ -571,7 +712,8 @@ class DeployManifestsTest {
         Set<String> names = new HashSet<>(environmentToProperty().keySet());
         names.add("QUARKUS_PROFILE");
         try {
-            Matcher matcher = Pattern.compile("\\$\\{([A-Z0-9_]+)[:}]").matcher(Files.readString(PROPERTIES, StandardCharsets.UTF_8));
+            Matcher matcher = Pattern.compile("\\$\\{([A-Z0-9_]+)[:}]")
+                    .matcher(Files.readString(PROPERTIES, StandardCharsets.UTF_8));
             while (matcher.find()) {
                 names.add(matcher.group(1));
             }

@@ -32,15 +32,19 @@ class DockerImageTest {
      * buffers) about 170 MiB. See deploy/knative/README.md "Memory".
      */
     static final int MEASURED_PEAK_RSS_MIB = 250;
+
     static final int MEASURED_NON_HEAP_MIB = 170;
 
     private static final ImageJvmFlags IMAGE = ImageJvmFlags.fromDockerfile(ImageJvmFlags.DOCKERFILE);
 
     private static Path java() {
-        int major = IMAGE.javaMajor().orElseThrow(() -> new AssertionError("the base image " + IMAGE.baseImage()
-                + " names no Java version"));
-        return ImageJvmFlags.javaOfMajor(major).orElseThrow(() -> new AssertionError("no local JDK " + major
-                + " to try the image's JVM flags on: install one under /usr/lib/jvm or set JAVA_HOME_" + major));
+        int major = IMAGE.javaMajor()
+                .orElseThrow(
+                        () -> new AssertionError("the base image " + IMAGE.baseImage() + " names no Java version"));
+        return ImageJvmFlags.javaOfMajor(major)
+                .orElseThrow(() -> new AssertionError("no local JDK " + major
+                        + " to try the image's JVM flags on: install one under /usr/lib/jvm or set JAVA_HOME_"
+                        + major));
     }
 
     /** Runs {@code java <flags> <more> -version}; returns exit code and output. */
@@ -63,21 +67,28 @@ class DockerImageTest {
 
     /** The image's flags without the AOT cache (which only maps with the application it was made for; see below). */
     private static List<String> flagsWithoutCache() {
-        return IMAGE.effectiveFlags().stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
+        return IMAGE.effectiveFlags().stream()
+                .filter(f -> !f.startsWith("-XX:AOTCache"))
+                .toList();
     }
 
     @Test
     void effectiveJvmFlags_startAJvm() throws Exception {
         List<String> flags = flagsWithoutCache();
         Map.Entry<Integer, String> result = run(flags);
-        assertThat(result.getKey()).as("java %s -version:%n%s", String.join(" ", flags), result.getValue()).isZero();
-        assertThat(result.getValue()).doesNotContain("Multiple garbage collectors").doesNotContain("Unrecognized");
+        assertThat(result.getKey())
+                .as("java %s -version:%n%s", String.join(" ", flags), result.getValue())
+                .isZero();
+        assertThat(result.getValue())
+                .doesNotContain("Multiple garbage collectors")
+                .doesNotContain("Unrecognized");
     }
 
     @Test
     void effectiveJvmFlags_selectExactlyOneCollector() throws Exception {
         Map.Entry<Integer, String> result = run(flagsWithoutCache(), "-XX:+PrintFlagsFinal");
-        Matcher selected = Pattern.compile("bool\\s+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\\s+=\\s+true").matcher(result.getValue());
+        Matcher selected = Pattern.compile("bool\\s+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\\s+=\\s+true")
+                .matcher(result.getValue());
         List<String> collectors = new ArrayList<>();
         while (selected.find()) {
             collectors.add(selected.group(1));
@@ -87,10 +98,13 @@ class DockerImageTest {
 
     @Test
     void theFlagCheck_failsOnASecondCollector() throws Exception {
-        // the defect of issue 12 in this image's form: the platform adds a collector (JAVA_TOOL_OPTIONS) to the image's own
+        // the defect of issue 12 in this image's form: the platform adds a collector (JAVA_TOOL_OPTIONS) to the image's
+        // own
         Map<String, String> env = new LinkedHashMap<>(IMAGE.env());
         env.put("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC");
-        List<String> flags = IMAGE.withEnv(env).effectiveFlags().stream().filter(f -> !f.startsWith("-XX:AOTCache")).toList();
+        List<String> flags = IMAGE.withEnv(env).effectiveFlags().stream()
+                .filter(f -> !f.startsWith("-XX:AOTCache"))
+                .toList();
         assertThat(flags).contains("-XX:+UseParallelGC", "-XX:+UseSerialGC");
         Map.Entry<Integer, String> result = run(flags);
         assertThat(result.getKey()).isNotZero();
@@ -103,14 +117,20 @@ class DockerImageTest {
      */
     @Test
     void entryPoint_usesTheAotCacheOfTheAotBuild() throws IOException {
-        assertThat(IMAGE.entrypoint()).startsWith("java").contains("-XX:AOTCache=app.aot").endsWith("-jar", "quarkus-run.jar");
+        assertThat(IMAGE.entrypoint())
+                .startsWith("java")
+                .contains("-XX:AOTCache=app.aot")
+                .endsWith("-jar", "quarkus-run.jar");
         String dockerfile = Files.readString(ImageJvmFlags.DOCKERFILE, StandardCharsets.UTF_8);
-        assertThat(dockerfile).containsPattern("(?m)^WORKDIR /deployments$")
+        assertThat(dockerfile)
+                .containsPattern("(?m)^WORKDIR /deployments$")
                 .containsPattern("(?m)^COPY --chown=185 target/quarkus-app/ /deployments/$");
         String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
-        Matcher profile = Pattern.compile("<profile>\\s*<id>aot</id>(.*?)</profile>", Pattern.DOTALL).matcher(pom);
+        Matcher profile = Pattern.compile("<profile>\\s*<id>aot</id>(.*?)</profile>", Pattern.DOTALL)
+                .matcher(pom);
         assertThat(profile.find()).as("a Maven profile 'aot'").isTrue();
-        assertThat(profile.group(1)).contains("<quarkus.package.jar.aot.enabled>true</quarkus.package.jar.aot.enabled>")
+        assertThat(profile.group(1))
+                .contains("<quarkus.package.jar.aot.enabled>true</quarkus.package.jar.aot.enabled>")
                 .contains("<quarkus.package.jar.aot.type>aot</quarkus.package.jar.aot.type>");
     }
 
@@ -120,40 +140,59 @@ class DockerImageTest {
      */
     @Test
     void baseImage_isTheJdkBuildThatTrainsTheCache() throws IOException {
-        String pinned = IMAGE.temurinBuild().orElseThrow(() -> new AssertionError("the base image " + IMAGE.baseImage()
-                + " is not a Temurin image pinned to a build"));
+        String pinned = IMAGE.temurinBuild()
+                .orElseThrow(() -> new AssertionError(
+                        "the base image " + IMAGE.baseImage() + " is not a Temurin image pinned to a build"));
         Path release = java().getParent().getParent().resolve("release");
-        String local = Files.readAllLines(release).stream().filter(l -> l.startsWith("IMPLEMENTOR_VERSION="))
-                .findFirst().orElse("").replaceAll(".*Temurin-([^\"]+)\".*", "$1");
-        assertThat(local).as("the local JDK %d that -Paot runs on (%s)", IMAGE.javaMajor().orElseThrow(), release).isEqualTo(pinned);
-        assertThat(IMAGE.baseImage()).as("a full JDK: a JRE's module image differs, and the cache records it").contains("-jdk-");
+        String local = Files.readAllLines(release).stream()
+                .filter(l -> l.startsWith("IMPLEMENTOR_VERSION="))
+                .findFirst()
+                .orElse("")
+                .replaceAll(".*Temurin-([^\"]+)\".*", "$1");
+        assertThat(local)
+                .as(
+                        "the local JDK %d that -Paot runs on (%s)",
+                        IMAGE.javaMajor().orElseThrow(), release)
+                .isEqualTo(pinned);
+        assertThat(IMAGE.baseImage())
+                .as("a full JDK: a JRE's module image differs, and the cache records it")
+                .contains("-jdk-");
     }
 
     @Test
     void heapAndMemoryLimits_leaveRoomForWhatWasMeasured() throws Exception {
         Map<String, Integer> limits = new LinkedHashMap<>();
         for (String file : List.of("service.yaml", "service-tee.yaml")) {
-            String limit = DeployManifestsTest.documents(DeployManifestsTest.KNATIVE.resolve(file)).get(0)
-                    .at("/spec/template/spec/containers/0/resources/limits/memory").asText();
+            String limit = DeployManifestsTest.documents(DeployManifestsTest.KNATIVE.resolve(file))
+                    .get(0)
+                    .at("/spec/template/spec/containers/0/resources/limits/memory")
+                    .asText();
             assertThat(limit).as(file).matches("\\d+Mi");
             limits.put(file, Integer.parseInt(limit.replace("Mi", "")));
         }
         JsonNode s = DeployManifestsTest.documents(DeployManifestsTest.FC).get(0);
         DeployManifestsTest.fields(s.path("resources"))
-                .forEach(r -> limits.put("fc " + r.getKey(), r.getValue().at("/props/memorySize").asInt()));
+                .forEach(r -> limits.put(
+                        "fc " + r.getKey(), r.getValue().at("/props/memorySize").asInt()));
         for (Map.Entry<String, Integer> limit : limits.entrySet()) {
             int mib = limit.getValue();
-            assertThat(mib).as(limit.getKey() + ": 1.5x the measured peak RSS").isGreaterThanOrEqualTo(MEASURED_PEAK_RSS_MIB * 3 / 2);
+            assertThat(mib)
+                    .as(limit.getKey() + ": 1.5x the measured peak RSS")
+                    .isGreaterThanOrEqualTo(MEASURED_PEAK_RSS_MIB * 3 / 2);
             long maxHeap = maxHeapMib(mib);
-            assertThat(maxHeap + MEASURED_NON_HEAP_MIB).as(limit.getKey() + ": the largest heap and the measured rest fit in " + mib + " MiB")
+            assertThat(maxHeap + MEASURED_NON_HEAP_MIB)
+                    .as(limit.getKey() + ": the largest heap and the measured rest fit in " + mib + " MiB")
                     .isLessThanOrEqualTo(mib);
-            assertThat(maxHeap).as(limit.getKey() + ": the heap may grow beyond what it held under load").isGreaterThan(96);
+            assertThat(maxHeap)
+                    .as(limit.getKey() + ": the heap may grow beyond what it held under load")
+                    .isGreaterThan(96);
         }
     }
 
     /** The heap the image's flags give the JVM in a container of {@code limitMib} (simulated with -XX:MaxRAM). */
     private static long maxHeapMib(int limitMib) throws Exception {
-        Map.Entry<Integer, String> result = run(IMAGE.effectiveFlags(), "-XX:MaxRAM=" + limitMib + "m", "-XX:+PrintFlagsFinal");
+        Map.Entry<Integer, String> result =
+                run(IMAGE.effectiveFlags(), "-XX:MaxRAM=" + limitMib + "m", "-XX:+PrintFlagsFinal");
         Matcher heap = Pattern.compile("MaxHeapSize\\s+=\\s+(\\d+)").matcher(result.getValue());
         assertThat(heap.find()).isTrue();
         return Long.parseLong(heap.group(1)) / (1024 * 1024);
@@ -167,34 +206,51 @@ class DockerImageTest {
     @Test
     void jibProfile_buildsTheSameImage() throws IOException {
         String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
-        Matcher profile = Pattern.compile("<profile>\\s*<id>jib</id>(.*?)</profile>", Pattern.DOTALL).matcher(pom);
+        Matcher profile = Pattern.compile("<profile>\\s*<id>jib</id>(.*?)</profile>", Pattern.DOTALL)
+                .matcher(pom);
         assertThat(profile.find()).as("a Maven profile 'jib'").isTrue();
         String body = profile.group(1);
         assertThat(body).contains("<artifactId>quarkus-container-image-jib</artifactId>");
         assertThat(property(body, "quarkus.jib.base-jvm-image")).isEqualTo(IMAGE.baseImage());
         assertThat(property(body, "quarkus.jib.platforms")).isEqualTo("linux/amd64");
         // without run-java.sh in the base image, Jib's entry point is: java <jvm-arguments> -jar quarkus-run.jar
-        assertThat(List.of(property(body, "quarkus.jib.jvm-arguments").split(","))).containsExactlyElementsOf(flagsWithoutCache());
+        assertThat(List.of(property(body, "quarkus.jib.jvm-arguments").split(",")))
+                .containsExactlyElementsOf(flagsWithoutCache());
         assertThat(body).doesNotContain("quarkus.jib.environment-variables");
     }
 
     private static String property(String xml, String name) {
-        Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]*)</" + Pattern.quote(name) + ">").matcher(xml);
+        Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]*)</" + Pattern.quote(name) + ">")
+                .matcher(xml);
         assertThat(matcher.find()).as(name).isTrue();
         return matcher.group(1).trim();
     }
 
     @Test
     void buildContext_keepsSecretsOut() throws IOException {
-        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::trim)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        for (String path : List.of(".sealer-dev/signing/dev-signing-key.jwk", ".sealer-dev/kms-emulator/password_KAAP.x.json",
-                "target/test-state/signing/test-signing-key.jwk", "credentials/clientKey_KAAP.x.json", "verification-keys/k",
-                "kbs-resources/default/x/y", "signing-key.jwk", "api-token", ".git/config", ".kms-emulator/x", "target/memory/signing.jwk")) {
+        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
+        for (String path : List.of(
+                ".sealer-dev/signing/dev-signing-key.jwk",
+                ".sealer-dev/kms-emulator/password_KAAP.x.json",
+                "target/test-state/signing/test-signing-key.jwk",
+                "credentials/clientKey_KAAP.x.json",
+                "verification-keys/k",
+                "kbs-resources/default/x/y",
+                "signing-key.jwk",
+                "api-token",
+                ".git/config",
+                ".kms-emulator/x",
+                "target/memory/signing.jwk")) {
             assertThat(included(rules, path)).as(path).isFalse();
         }
-        for (String path : List.of("target/quarkus-app/quarkus-run.jar", "target/quarkus-app/lib/main/x.jar",
-                "target/quarkus-app/app/aliyun-kms-sealer-0.1.0-SNAPSHOT.jar", "target/quarkus-app/quarkus/generated-bytecode.jar")) {
+        for (String path : List.of(
+                "target/quarkus-app/quarkus-run.jar",
+                "target/quarkus-app/lib/main/x.jar",
+                "target/quarkus-app/app/aliyun-kms-sealer-0.1.0-SNAPSHOT.jar",
+                "target/quarkus-app/quarkus/generated-bytecode.jar")) {
             assertThat(included(rules, path)).as(path).isTrue();
         }
     }

@@ -39,7 +39,8 @@ class EmulatorProtocolTest {
             .setKeyId(TestEmulators.KEY_1)
             .setPlaintext(ByteString.copyFrom("a data key".getBytes(StandardCharsets.US_ASCII)))
             .setAlgorithm("AES_GCM")
-            .build().toByteArray();
+            .build()
+            .toByteArray();
 
     @BeforeAll
     static void start() {
@@ -47,8 +48,10 @@ class EmulatorProtocolTest {
         clientKey = CredentialFiles.parseClientKey(
                 CredentialFiles.read(directory.resolve(CredentialFiles.clientKeyFileName(TestEmulators.CLIENT_KEY_ID))),
                 CredentialFiles.read(directory.resolve(CredentialFiles.passwordFileName(TestEmulators.CLIENT_KEY_ID))),
-                TestEmulators.CLIENT_KEY_ID, "emulator client key");
-        https = new RawKmsHttps(server.endpoint(), directory.resolve(CredentialFiles.caFileName(TestEmulators.INSTANCE_ID)));
+                TestEmulators.CLIENT_KEY_ID,
+                "emulator client key");
+        https = new RawKmsHttps(
+                server.endpoint(), directory.resolve(CredentialFiles.caFileName(TestEmulators.INSTANCE_ID)));
     }
 
     @AfterAll
@@ -89,8 +92,10 @@ class EmulatorProtocolTest {
 
     @Test
     void twoAnswers_haveDifferentRequestIds() throws Exception {
-        String first = EncryptResponse.parseFrom(https.post(signed(), body).body()).getRequestId();
-        String second = EncryptResponse.parseFrom(https.post(signed(), body).body()).getRequestId();
+        String first =
+                EncryptResponse.parseFrom(https.post(signed(), body).body()).getRequestId();
+        String second =
+                EncryptResponse.parseFrom(https.post(signed(), body).body()).getRequestId();
 
         assertThat(second).isNotEqualTo(first);
     }
@@ -165,8 +170,8 @@ class EmulatorProtocolTest {
 
     @Test
     void signatureByAnotherKey_isRefusedSignatureNotMatch() throws Exception {
-        Map<String, String> headers = RawKmsHttps.signedHeaders("Encrypt", clientKey.id(),
-                EmulatorPki.rsaKeyPair().getPrivate(), body, Instant.now());
+        Map<String, String> headers = RawKmsHttps.signedHeaders(
+                "Encrypt", clientKey.id(), EmulatorPki.rsaKeyPair().getPrivate(), body, Instant.now());
 
         assertRefused(https.post(headers, body), 401, "SignatureNotMatch");
     }
@@ -189,8 +194,8 @@ class EmulatorProtocolTest {
 
     @Test
     void unknownAccessKeyId_isRefusedUnauthorized() throws Exception {
-        Map<String, String> headers = RawKmsHttps.signedHeaders("Encrypt", "KAAP.nobody-knows-this-key",
-                clientKey.privateKey(), body, Instant.now());
+        Map<String, String> headers = RawKmsHttps.signedHeaders(
+                "Encrypt", "KAAP.nobody-knows-this-key", clientKey.privateKey(), body, Instant.now());
 
         assertRefused(https.post(headers, body), 404, "Unauthorized");
     }
@@ -217,18 +222,25 @@ class EmulatorProtocolTest {
 
     @Test
     void plaintextAbove6Kb_isRefusedInvalidParameter() throws Exception {
-        byte[] tooLong = EncryptRequest.newBuilder().setKeyId(TestEmulators.KEY_1)
-                .setPlaintext(ByteString.copyFrom(new byte[6 * 1024 + 1])).build().toByteArray();
+        byte[] tooLong = EncryptRequest.newBuilder()
+                .setKeyId(TestEmulators.KEY_1)
+                .setPlaintext(ByteString.copyFrom(new byte[6 * 1024 + 1]))
+                .build()
+                .toByteArray();
 
         assertRefused(https.post(signed("Encrypt", tooLong, Instant.now()), tooLong), 400, "InvalidParameter");
     }
 
     @Test
     void unknownKeyId_isRefusedForbiddenKeyNotFound() throws Exception {
-        byte[] unknownKey = EncryptRequest.newBuilder().setKeyId("key-nobody-has")
-                .setPlaintext(ByteString.copyFromUtf8("x")).build().toByteArray();
+        byte[] unknownKey = EncryptRequest.newBuilder()
+                .setKeyId("key-nobody-has")
+                .setPlaintext(ByteString.copyFromUtf8("x"))
+                .build()
+                .toByteArray();
 
-        assertRefused(https.post(signed("Encrypt", unknownKey, Instant.now()), unknownKey), 404, "Forbidden.KeyNotFound");
+        assertRefused(
+                https.post(signed("Encrypt", unknownKey, Instant.now()), unknownKey), 404, "Forbidden.KeyNotFound");
     }
 
     @Test

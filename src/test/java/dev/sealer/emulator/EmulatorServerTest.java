@@ -1,7 +1,5 @@
 package dev.sealer.emulator;
 
-import dev.sealer.testsupport.TestTls;
-import dev.sealer.testsupport.OfficialSdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aliyun.dkms.gcs.sdk.Client;
@@ -15,6 +13,8 @@ import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.kms.aliyun.instance.proto.GetSecretValueRequest;
 import dev.sealer.kms.aliyun.instance.proto.GetSecretValueResponse;
+import dev.sealer.testsupport.OfficialSdk;
+import dev.sealer.testsupport.TestTls;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +82,8 @@ class EmulatorServerTest {
         byte[] clientKey;
         byte[] password;
         try (EmulatorServer first = TestEmulators.startFresh(directory)) {
-            encrypted = sdk(first).encrypt(new EncryptRequest().setKeyId(TestEmulators.KEY_1).setPlaintext(PLAINTEXT));
+            encrypted = sdk(first)
+                    .encrypt(new EncryptRequest().setKeyId(TestEmulators.KEY_1).setPlaintext(PLAINTEXT));
             ca = Files.readAllBytes(caFile());
             clientKey = Files.readAllBytes(clientKeyFile());
             password = Files.readAllBytes(passwordFile());
@@ -90,9 +91,14 @@ class EmulatorServerTest {
             OfficialSdk.forgetConnections();
         }
 
-        try (EmulatorServer second = new EmulatorServer(TestEmulators.settings(directory), new EmulatorFaults()).start()) {
-            byte[] decrypted = sdk(second).decrypt(new DecryptRequest().setKeyId(TestEmulators.KEY_1)
-                    .setCiphertextBlob(encrypted.getCiphertextBlob()).setIv(encrypted.getIv())).getPlaintext();
+        try (EmulatorServer second =
+                new EmulatorServer(TestEmulators.settings(directory), new EmulatorFaults()).start()) {
+            byte[] decrypted = sdk(second)
+                    .decrypt(new DecryptRequest()
+                            .setKeyId(TestEmulators.KEY_1)
+                            .setCiphertextBlob(encrypted.getCiphertextBlob())
+                            .setIv(encrypted.getIv()))
+                    .getPlaintext();
 
             assertThat(decrypted).isEqualTo(PLAINTEXT);
             assertThat(Files.readAllBytes(caFile())).isEqualTo(ca);
@@ -115,7 +121,8 @@ class EmulatorServerTest {
         byte[] real = "the user's real credential file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Files.write(foreign, real);
 
-        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> TestEmulators.startSeeded(directory).close());
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> TestEmulators.startSeeded(directory).close());
 
         assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("will not overwrite");
         assertThat(Files.readAllBytes(foreign)).isEqualTo(real);
@@ -160,8 +167,11 @@ class EmulatorServerTest {
             assertThat(serverCertificate.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
             List<String> names = new ArrayList<>();
             serverCertificate.getSubjectAlternativeNames().forEach(name -> names.add(name.get(0) + ":" + name.get(1)));
-            assertThat(names).contains("2:localhost", "7:127.0.0.1",
-                    "2:" + TestEmulators.INSTANCE_ID + ".cryptoservice.kms.aliyuncs.com");
+            assertThat(names)
+                    .contains(
+                            "2:localhost",
+                            "7:127.0.0.1",
+                            "2:" + TestEmulators.INSTANCE_ID + ".cryptoservice.kms.aliyuncs.com");
             assertThat(chain).as("the server sends the sub-CA along").hasSize(2);
             assertThat(chain[1]).isEqualTo(subCa);
         }
@@ -169,7 +179,8 @@ class EmulatorServerTest {
 
     /** A TLS handshake with host name verification, trusting the CA file; returns the chain the server sent. */
     private X509Certificate[] handshake(EmulatorServer server) throws Exception {
-        try (SSLSocket socket = (SSLSocket) TestTls.trusting(caFile()).getSocketFactory()
+        try (SSLSocket socket = (SSLSocket) TestTls.trusting(caFile())
+                .getSocketFactory()
                 .createSocket(server.endpoint().getHost(), server.endpoint().getPort())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -187,18 +198,24 @@ class EmulatorServerTest {
 
             assertThat(json.fieldNames()).toIterable().containsExactlyInAnyOrder("KeyId", "PrivateKeyData");
             assertThat(json.get("KeyId").asText()).isEqualTo(TestEmulators.CLIENT_KEY_ID);
-            assertThat(password).as("bare format: the password and a newline").endsWith("\n").doesNotStartWith("{");
+            assertThat(password)
+                    .as("bare format: the password and a newline")
+                    .endsWith("\n")
+                    .doesNotStartWith("{");
             assertThat(password.strip()).doesNotContain("\n").isNotEmpty();
 
-            byte[] pkcs12 = Base64.getDecoder().decode(json.get("PrivateKeyData").asText());
+            byte[] pkcs12 =
+                    Base64.getDecoder().decode(json.get("PrivateKeyData").asText());
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(new ByteArrayInputStream(pkcs12), password.strip().toCharArray());
             String alias = Collections.list(store.aliases()).get(0);
             X509Certificate certificate = (X509Certificate) store.getCertificate(alias);
             assertThat(store.isKeyEntry(alias)).isTrue();
-            assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=" + TestEmulators.INSTANCE_ID + "-client");
+            assertThat(certificate.getSubjectX500Principal().getName())
+                    .isEqualTo("CN=" + TestEmulators.INSTANCE_ID + "-client");
             assertThat(certificate.getIssuerX500Principal()).isEqualTo(certificate.getSubjectX500Principal());
-            assertThat(((RSAPublicKey) certificate.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+            assertThat(((RSAPublicKey) certificate.getPublicKey()).getModulus().bitLength())
+                    .isEqualTo(2048);
             assertLegacyEncryption(pkcs12);
         }
     }
@@ -217,16 +234,25 @@ class EmulatorServerTest {
             if (info.getContentType().equals(PKCSObjectIdentifiers.encryptedData)) {
                 var algorithm = EncryptedData.getInstance(info.getContent()).getEncryptionAlgorithm();
                 assertThat(algorithm.getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC);
-                assertThat(ASN1Sequence.getInstance(algorithm.getParameters()).getObjectAt(1).toString()).isEqualTo("2048");
+                assertThat(ASN1Sequence.getInstance(algorithm.getParameters())
+                                .getObjectAt(1)
+                                .toString())
+                        .isEqualTo("2048");
                 sawCertificates = true;
             } else {
-                ASN1Sequence bags = ASN1Sequence.getInstance(ASN1OctetString.getInstance(info.getContent()).getOctets());
+                ASN1Sequence bags = ASN1Sequence.getInstance(
+                        ASN1OctetString.getInstance(info.getContent()).getOctets());
                 for (var bagElement : bags) {
                     SafeBag bag = SafeBag.getInstance(bagElement);
                     assertThat(bag.getBagId()).isEqualTo(PKCSObjectIdentifiers.pkcs8ShroudedKeyBag);
-                    var algorithm = EncryptedPrivateKeyInfo.getInstance(bag.getBagValue()).getEncryptionAlgorithm();
-                    assertThat(algorithm.getAlgorithm()).isEqualTo(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC);
-                    assertThat(ASN1Sequence.getInstance(algorithm.getParameters()).getObjectAt(1).toString()).isEqualTo("2048");
+                    var algorithm = EncryptedPrivateKeyInfo.getInstance(bag.getBagValue())
+                            .getEncryptionAlgorithm();
+                    assertThat(algorithm.getAlgorithm())
+                            .isEqualTo(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC);
+                    assertThat(ASN1Sequence.getInstance(algorithm.getParameters())
+                                    .getObjectAt(1)
+                                    .toString())
+                            .isEqualTo("2048");
                     sawKey = true;
                 }
             }
@@ -238,13 +264,15 @@ class EmulatorServerTest {
     @Test
     void firstStart_writesTheSecretFilesOwnerOnly() throws Exception {
         try (EmulatorServer server = TestEmulators.startFresh(directory)) {
-            Assumptions.assumeTrue(directory.getFileSystem().supportedFileAttributeViews().contains("posix"),
+            Assumptions.assumeTrue(
+                    directory.getFileSystem().supportedFileAttributeViews().contains("posix"),
                     "no POSIX permissions on this file system");
             Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
 
             assertThat(Files.getPosixFilePermissions(clientKeyFile())).isEqualTo(ownerOnly);
             assertThat(Files.getPosixFilePermissions(passwordFile())).isEqualTo(ownerOnly);
-            assertThat(Files.getPosixFilePermissions(server.settings().stateFile())).isEqualTo(ownerOnly);
+            assertThat(Files.getPosixFilePermissions(server.settings().stateFile()))
+                    .isEqualTo(ownerOnly);
         }
     }
 
@@ -256,19 +284,29 @@ class EmulatorServerTest {
         try (EmulatorServer server = TestEmulators.startSeeded(directory, now::get)) {
             String userKeyId = "KAAP.user-brought-client-key";
             EmulatorPki.Issued issued = EmulatorPki.clientKey(TestEmulators.INSTANCE_ID);
-            CredentialWriter.writeClientKey(directory, userKeyId, issued.key(), issued.certificate(),
-                    "the-users-own-password".toCharArray(), CredentialWriter.PasswordFormat.JSON);
+            CredentialWriter.writeClientKey(
+                    directory,
+                    userKeyId,
+                    issued.key(),
+                    issued.certificate(),
+                    "the-users-own-password".toCharArray(),
+                    CredentialWriter.PasswordFormat.JSON);
             ClientKey userKey = new ClientKey(userKeyId, issued.key(), issued.certificate());
             RawKmsHttps https = new RawKmsHttps(server.endpoint(), caFile());
-            GetSecretValueRequest request = GetSecretValueRequest.newBuilder().setSecretName(TestEmulators.SECRET_NAME).build();
+            GetSecretValueRequest request = GetSecretValueRequest.newBuilder()
+                    .setSecretName(TestEmulators.SECRET_NAME)
+                    .build();
 
             // The emulator rescans its directory at most once a second, on an unknown id.
-            assertThat(https.call("GetSecretValue", userKey, request).status()).as("no rescan within the second").isEqualTo(404);
+            assertThat(https.call("GetSecretValue", userKey, request).status())
+                    .as("no rescan within the second")
+                    .isEqualTo(404);
             now.addAndGet(1_000_000_001L);
             RawKmsHttps.Answer answer = https.call("GetSecretValue", userKey, request);
 
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(GetSecretValueResponse.parseFrom(answer.body()).getSecretData()).isEqualTo(TestEmulators.SECRET_VALUE);
+            assertThat(GetSecretValueResponse.parseFrom(answer.body()).getSecretData())
+                    .isEqualTo(TestEmulators.SECRET_VALUE);
         }
     }
 
@@ -278,12 +316,22 @@ class EmulatorServerTest {
         try (EmulatorServer server = TestEmulators.startSeeded(directory, now::get)) {
             EmulatorPki.Issued issued = EmulatorPki.clientKey(TestEmulators.INSTANCE_ID);
             ClientKey stranger = new ClientKey("KAAP.stranger", issued.key(), issued.certificate());
-            CredentialWriter.writeClientKey(elsewhere, stranger.id(), issued.key(), issued.certificate(),
-                    "pw".toCharArray(), CredentialWriter.PasswordFormat.BARE);
+            CredentialWriter.writeClientKey(
+                    elsewhere,
+                    stranger.id(),
+                    issued.key(),
+                    issued.certificate(),
+                    "pw".toCharArray(),
+                    CredentialWriter.PasswordFormat.BARE);
             now.addAndGet(1_000_000_001L); // a rescan is due: it must not find the key either
 
-            RawKmsHttps.Answer answer = new RawKmsHttps(server.endpoint(), caFile()).call("GetSecretValue", stranger,
-                    GetSecretValueRequest.newBuilder().setSecretName(TestEmulators.SECRET_NAME).build());
+            RawKmsHttps.Answer answer = new RawKmsHttps(server.endpoint(), caFile())
+                    .call(
+                            "GetSecretValue",
+                            stranger,
+                            GetSecretValueRequest.newBuilder()
+                                    .setSecretName(TestEmulators.SECRET_NAME)
+                                    .build());
 
             assertThat(answer.status()).isEqualTo(404);
             assertThat(answer.error().getErrorCode()).isEqualTo("Unauthorized");

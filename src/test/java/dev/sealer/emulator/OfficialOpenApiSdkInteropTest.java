@@ -64,7 +64,8 @@ class OfficialOpenApiSdkInteropTest {
                 .setSecurityToken(securityToken)
                 .setRegionId("cn-hangzhou")
                 .setProtocol("https")
-                .setEndpoint(server.endpoint().getHost() + ":" + server.endpoint().getPort())
+                .setEndpoint(
+                        server.endpoint().getHost() + ":" + server.endpoint().getPort())
                 .setSignatureAlgorithm("v2"));
     }
 
@@ -81,37 +82,49 @@ class OfficialOpenApiSdkInteropTest {
 
     @Test
     void sdk_readsTheSecret_withIssuedStsCredentials() throws Exception {
-        GetSecretValueResponse response = sdk(server.roles().issue(Duration.ofHours(1))).getSecretValueWithOptions(
-                new GetSecretValueRequest().setSecretName(TestEmulators.SECRET_NAME).setVersionStage("ACSCurrent")
-                        .setFetchExtendedConfig(true), runtime());
+        GetSecretValueResponse response = sdk(server.roles().issue(Duration.ofHours(1)))
+                .getSecretValueWithOptions(
+                        new GetSecretValueRequest()
+                                .setSecretName(TestEmulators.SECRET_NAME)
+                                .setVersionStage("ACSCurrent")
+                                .setFetchExtendedConfig(true),
+                        runtime());
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(response.getBody().getSecretData()).isEqualTo(TestEmulators.SECRET_VALUE);
         assertThat(response.getBody().getVersionId()).isEqualTo("v1");
         assertThat(response.getBody().getVersionStages().getVersionStage()).containsExactly("ACSCurrent");
         assertThat(response.getBody().getRequestId()).isNotBlank();
-        assertThat(server.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
+        assertThat(server.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(1);
     }
 
     @Test
     void sdk_withTheRolesCredentialsFromTheMetadataService_readsTheSecret() throws Exception {
-        GetSecretValueResponse response = sdk(server.roles().roleCredentials()).getSecretValueWithOptions(
-                new GetSecretValueRequest().setSecretName(TestEmulators.SECRET_NAME), runtime());
+        GetSecretValueResponse response = sdk(server.roles().roleCredentials())
+                .getSecretValueWithOptions(
+                        new GetSecretValueRequest().setSecretName(TestEmulators.SECRET_NAME), runtime());
         assertThat(response.getBody().getSecretData()).isEqualTo(TestEmulators.SECRET_VALUE);
     }
 
     @Test
     void sdk_withAWrongSecret_getsSignatureDoesNotMatch() throws Exception {
         EmulatorRoles.Issued issued = server.roles().issue(Duration.ofHours(1));
-        TeaException e = catchThrowableOfType(TeaException.class, () -> sdk(issued.accessKeyId(), "not-the-secret",
-                issued.securityToken()).getSecretValueWithOptions(new GetSecretValueRequest().setSecretName("db-password"), runtime()));
+        TeaException e = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk(issued.accessKeyId(), "not-the-secret", issued.securityToken())
+                        .getSecretValueWithOptions(
+                                new GetSecretValueRequest().setSecretName("db-password"), runtime()));
         assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
         assertThat(e.getStatusCode()).isEqualTo(400);
     }
 
     @Test
     void sdk_withAnExpiredToken_getsInvalidSecurityTokenExpired() throws Exception {
-        TeaException e = catchThrowableOfType(TeaException.class, () -> sdk(server.roles().issue(Duration.ofSeconds(-1)))
-                .getSecretValueWithOptions(new GetSecretValueRequest().setSecretName("db-password"), runtime()));
+        TeaException e = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk(server.roles().issue(Duration.ofSeconds(-1)))
+                        .getSecretValueWithOptions(
+                                new GetSecretValueRequest().setSecretName("db-password"), runtime()));
         assertThat(e.getCode()).isEqualTo("InvalidSecurityToken.Expired");
     }
 
@@ -119,15 +132,21 @@ class OfficialOpenApiSdkInteropTest {
     void sdk_withATokenOfAnotherKey_getsMismatch() throws Exception {
         EmulatorRoles.Issued one = server.roles().issue(Duration.ofHours(1));
         EmulatorRoles.Issued other = server.roles().issue(Duration.ofHours(1));
-        TeaException e = catchThrowableOfType(TeaException.class, () -> sdk(one.accessKeyId(), one.accessKeySecret(),
-                other.securityToken()).getSecretValueWithOptions(new GetSecretValueRequest().setSecretName("db-password"), runtime()));
+        TeaException e = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk(one.accessKeyId(), one.accessKeySecret(), other.securityToken())
+                        .getSecretValueWithOptions(
+                                new GetSecretValueRequest().setSecretName("db-password"), runtime()));
         assertThat(e.getCode()).isEqualTo("InvalidSecurityToken.MismatchWithAccessKey");
     }
 
     @Test
     void sdk_unknownSecret_getsForbiddenResourceNotFound() throws Exception {
-        TeaException e = catchThrowableOfType(TeaException.class, () -> sdk(server.roles().issue(Duration.ofHours(1)))
-                .getSecretValueWithOptions(new GetSecretValueRequest().setSecretName("no-such-secret"), runtime()));
+        TeaException e = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk(server.roles().issue(Duration.ofHours(1)))
+                        .getSecretValueWithOptions(
+                                new GetSecretValueRequest().setSecretName("no-such-secret"), runtime()));
         assertThat(e.getCode()).isEqualTo("Forbidden.ResourceNotFound");
         assertThat(e.getStatusCode()).isEqualTo(404);
     }
@@ -135,8 +154,11 @@ class OfficialOpenApiSdkInteropTest {
     @Test
     void sdk_throttled_getsRejectedThrottling() throws Exception {
         server.faults().script(EmulatorFaults.Action.THROTTLE);
-        TeaException e = catchThrowableOfType(TeaException.class, () -> sdk(server.roles().issue(Duration.ofHours(1)))
-                .getSecretValueWithOptions(new GetSecretValueRequest().setSecretName("db-password"), runtime()));
+        TeaException e = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk(server.roles().issue(Duration.ofHours(1)))
+                        .getSecretValueWithOptions(
+                                new GetSecretValueRequest().setSecretName("db-password"), runtime()));
         assertThat(e.getCode()).isEqualTo("Rejected.Throttling");
         assertThat(e.getStatusCode()).isEqualTo(429);
     }

@@ -1,6 +1,5 @@
 package dev.sealer.emulator;
 
-import dev.sealer.testsupport.OfficialSdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aliyun.dkms.gcs.sdk.Client;
@@ -9,10 +8,11 @@ import com.aliyun.dkms.gcs.sdk.models.EncryptRequest;
 import com.aliyun.dkms.gcs.sdk.models.EncryptResponse;
 import com.aliyun.dkms.gcs.sdk.models.GetSecretValueRequest;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.KmsClient;
-import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
+import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.aliyun.AliyunKmsProvider;
+import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
+import dev.sealer.testsupport.OfficialSdk;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,8 @@ class OfficialSdkCrossCheckTest {
     }
 
     private Client sdk() {
-        return OfficialSdk.client(emulator.endpoint(),
+        return OfficialSdk.client(
+                emulator.endpoint(),
                 emulator.credentialDir().resolve(CredentialFiles.clientKeyFileName(emulator.clientKeyId())),
                 emulator.credentialDir().resolve(CredentialFiles.passwordFileName(emulator.clientKeyId())),
                 emulator.credentialDir().resolve(CredentialFiles.caFileName(emulator.instanceId())));
@@ -57,29 +58,39 @@ class OfficialSdkCrossCheckTest {
     void blobEncryptedByOurClient_decryptsWithTheSdkToTheSamePlaintext() throws Exception {
         WrappedKey wrapped = ours().encrypt("key-emulator-0002", DATA_KEY);
 
-        byte[] plaintext = sdk().decrypt(new DecryptRequest().setKeyId("key-emulator-0002")
-                .setCiphertextBlob(wrapped.ciphertext())
-                .setIv(Base64.getDecoder().decode(wrapped.annotations().get(KmsInstanceClient.ANNOTATION_IV)))
-                .setAlgorithm("AES_GCM")).getPlaintext();
+        byte[] plaintext = sdk().decrypt(new DecryptRequest()
+                        .setKeyId("key-emulator-0002")
+                        .setCiphertextBlob(wrapped.ciphertext())
+                        .setIv(Base64.getDecoder().decode(wrapped.annotations().get(KmsInstanceClient.ANNOTATION_IV)))
+                        .setAlgorithm("AES_GCM"))
+                .getPlaintext();
 
         assertThat(plaintext).isEqualTo(DATA_KEY);
     }
 
     @Test
     void blobEncryptedByTheSdk_decryptsWithOurClientToTheSamePlaintext() throws Exception {
-        EncryptResponse encrypted = sdk().encrypt(new EncryptRequest().setKeyId("alias/test-alias")
-                .setPlaintext(DATA_KEY).setAlgorithm("AES_GCM"));
+        EncryptResponse encrypted = sdk().encrypt(new EncryptRequest()
+                .setKeyId("alias/test-alias")
+                .setPlaintext(DATA_KEY)
+                .setAlgorithm("AES_GCM"));
 
-        byte[] plaintext = ours().decrypt("alias/test-alias", encrypted.getCiphertextBlob(),
-                Map.of(KmsInstanceClient.ANNOTATION_IV, Base64.getEncoder().encodeToString(encrypted.getIv())));
+        byte[] plaintext = ours().decrypt(
+                        "alias/test-alias",
+                        encrypted.getCiphertextBlob(),
+                        Map.of(
+                                KmsInstanceClient.ANNOTATION_IV,
+                                Base64.getEncoder().encodeToString(encrypted.getIv())));
 
         assertThat(plaintext).isEqualTo(DATA_KEY);
     }
 
     @Test
     void secret_readByOurClientAndTheSdk_isTheSame() throws Exception {
-        String bySdk = sdk().getSecretValue(new GetSecretValueRequest().setSecretName("db-password")).getSecretData();
+        String bySdk = sdk().getSecretValue(new GetSecretValueRequest().setSecretName("db-password"))
+                .getSecretData();
 
-        assertThat(new String(ours().getSecret("db-password", Map.of()), StandardCharsets.UTF_8)).isEqualTo(bySdk);
+        assertThat(new String(ours().getSecret("db-password", Map.of()), StandardCharsets.UTF_8))
+                .isEqualTo(bySdk);
     }
 }

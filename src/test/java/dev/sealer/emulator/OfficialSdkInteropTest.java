@@ -1,6 +1,5 @@
 package dev.sealer.emulator;
 
-import dev.sealer.testsupport.OfficialSdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,6 +15,7 @@ import com.aliyun.dkms.gcs.sdk.models.GetSecretValueResponse;
 import com.aliyun.tea.TeaException;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.credentials.CredentialWriter;
+import dev.sealer.testsupport.OfficialSdk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -65,23 +65,35 @@ class OfficialSdkInteropTest {
     }
 
     private static Client sdk() {
-        return OfficialSdk.client(server.endpoint(),
+        return OfficialSdk.client(
+                server.endpoint(),
                 directory.resolve(CredentialFiles.clientKeyFileName(TestEmulators.CLIENT_KEY_ID)),
-                directory.resolve(CredentialFiles.passwordFileName(TestEmulators.CLIENT_KEY_ID)), caFile());
+                directory.resolve(CredentialFiles.passwordFileName(TestEmulators.CLIENT_KEY_ID)),
+                caFile());
     }
 
     /** An SDK client signing with a new client key whose files are written outside the emulator's directory. */
     private Client sdkWithStrangerKey(String clientKeyId) {
         EmulatorPki.Issued key = EmulatorPki.clientKey(TestEmulators.INSTANCE_ID);
-        CredentialWriter.writeClientKey(strangerDirectory, clientKeyId, key.key(), key.certificate(),
-                PASSWORD.toCharArray(), CredentialWriter.PasswordFormat.BARE);
-        return OfficialSdk.client(server.endpoint(),
+        CredentialWriter.writeClientKey(
+                strangerDirectory,
+                clientKeyId,
+                key.key(),
+                key.certificate(),
+                PASSWORD.toCharArray(),
+                CredentialWriter.PasswordFormat.BARE);
+        return OfficialSdk.client(
+                server.endpoint(),
                 strangerDirectory.resolve(CredentialFiles.clientKeyFileName(clientKeyId)),
-                strangerDirectory.resolve(CredentialFiles.passwordFileName(clientKeyId)), caFile());
+                strangerDirectory.resolve(CredentialFiles.passwordFileName(clientKeyId)),
+                caFile());
     }
 
     private static EncryptResponse encrypt(Client sdk) throws Exception {
-        return sdk.encrypt(new EncryptRequest().setKeyId(TestEmulators.KEY_1).setPlaintext(PLAINTEXT).setAlgorithm("AES_GCM"));
+        return sdk.encrypt(new EncryptRequest()
+                .setKeyId(TestEmulators.KEY_1)
+                .setPlaintext(PLAINTEXT)
+                .setAlgorithm("AES_GCM"));
     }
 
     @Test
@@ -91,8 +103,11 @@ class OfficialSdkInteropTest {
         assertThat(encrypted.getKeyId()).isEqualTo(TestEmulators.KEY_1);
         assertThat(encrypted.getIv()).hasSize(12);
         assertThat(encrypted.getRequestId()).isNotBlank();
-        DecryptResponse decrypted = sdk().decrypt(new DecryptRequest().setKeyId(TestEmulators.KEY_1)
-                .setCiphertextBlob(encrypted.getCiphertextBlob()).setIv(encrypted.getIv()).setAlgorithm("AES_GCM"));
+        DecryptResponse decrypted = sdk().decrypt(new DecryptRequest()
+                .setKeyId(TestEmulators.KEY_1)
+                .setCiphertextBlob(encrypted.getCiphertextBlob())
+                .setIv(encrypted.getIv())
+                .setAlgorithm("AES_GCM"));
         assertThat(decrypted.getPlaintext()).isEqualTo(PLAINTEXT);
         assertThat(decrypted.getRequestId()).isNotBlank().isNotEqualTo(encrypted.getRequestId());
     }
@@ -100,7 +115,8 @@ class OfficialSdkInteropTest {
     @Test
     void sdkGetSecretValue_returnsTheSecretAndItsCurrentVersion() throws Exception {
         GetSecretValueResponse secret = sdk().getSecretValue(new GetSecretValueRequest()
-                .setSecretName(TestEmulators.SECRET_NAME).setFetchExtendedConfig(true));
+                .setSecretName(TestEmulators.SECRET_NAME)
+                .setFetchExtendedConfig(true));
 
         assertThat(secret.getSecretName()).isEqualTo(TestEmulators.SECRET_NAME);
         assertThat(secret.getSecretData()).isEqualTo(TestEmulators.SECRET_VALUE);
@@ -112,18 +128,23 @@ class OfficialSdkInteropTest {
     @Test
     void sdkGenerateDataKey_plaintextDecryptsFromTheBlob() throws Exception {
         GenerateDataKeyResponse generated = sdk().generateDataKey(new GenerateDataKeyRequest()
-                .setKeyId(TestEmulators.KEY_2).setNumberOfBytes(32));
+                .setKeyId(TestEmulators.KEY_2)
+                .setNumberOfBytes(32));
 
-        DecryptResponse decrypted = sdk().decrypt(new DecryptRequest().setKeyId(TestEmulators.KEY_2)
-                .setCiphertextBlob(generated.getCiphertextBlob()).setIv(generated.getIv()));
+        DecryptResponse decrypted = sdk().decrypt(new DecryptRequest()
+                .setKeyId(TestEmulators.KEY_2)
+                .setCiphertextBlob(generated.getCiphertextBlob())
+                .setIv(generated.getIv()));
         assertThat(generated.getPlaintext()).hasSize(32);
         assertThat(decrypted.getPlaintext()).isEqualTo(generated.getPlaintext());
     }
 
     @Test
     void sdkUnknownKeyId_isRefusedForbiddenKeyNotFound() {
-        TeaException refused = catchThrowableOfType(TeaException.class, () -> sdk().encrypt(
-                new EncryptRequest().setKeyId("key-nobody-has").setPlaintext(PLAINTEXT)));
+        TeaException refused = catchThrowableOfType(
+                TeaException.class,
+                () -> sdk().encrypt(
+                                new EncryptRequest().setKeyId("key-nobody-has").setPlaintext(PLAINTEXT)));
 
         assertThat(refused.getCode()).isEqualTo("Forbidden.KeyNotFound");
         assertThat(refused.getData()).containsEntry("httpCode", 404);

@@ -1,11 +1,11 @@
 package dev.sealer.emulator;
 
-import dev.sealer.testsupport.TestTls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.kms.aliyun.instance.RequestSigner;
 import dev.sealer.kms.aliyun.instance.proto.Error;
+import dev.sealer.testsupport.TestTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -48,14 +48,19 @@ final class RawKmsHttps {
     }
 
     /** The headers of a correctly signed request, in a mutable map. */
-    static Map<String, String> signedHeaders(String apiName, String accessKeyId, PrivateKey key, byte[] body, Instant date) {
+    static Map<String, String> signedHeaders(
+            String apiName, String accessKeyId, PrivateKey key, byte[] body, Instant date) {
         return new LinkedHashMap<>(RequestSigner.headers(apiName, accessKeyId, body, date, key));
     }
 
     /** Signs {@code headers} again as they are now (after a test changed one of them). */
     static Map<String, String> resign(Map<String, String> headers, PrivateKey key) {
-        String toSign = RequestSigner.stringToSign("POST", headers.getOrDefault(RequestSigner.HEADER_CONTENT_SHA256, ""),
-                headers.getOrDefault("content-type", ""), headers.getOrDefault("date", ""), headers);
+        String toSign = RequestSigner.stringToSign(
+                "POST",
+                headers.getOrDefault(RequestSigner.HEADER_CONTENT_SHA256, ""),
+                headers.getOrDefault("content-type", ""),
+                headers.getOrDefault("date", ""),
+                headers);
         headers.put("authorization", "Bearer " + RequestSigner.sign(toSign, key));
         return headers;
     }
@@ -73,7 +78,9 @@ final class RawKmsHttps {
         headers.forEach(request::header);
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), response.body(),
+            return new Answer(
+                    response.statusCode(),
+                    response.body(),
                     response.headers().firstValue("x-kms-requestid").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

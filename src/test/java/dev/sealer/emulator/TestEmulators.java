@@ -1,10 +1,10 @@
 package dev.sealer.emulator;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.credentials.CredentialWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -27,12 +27,11 @@ public final class TestEmulators {
 
     private static byte[] seedState;
 
-    private TestEmulators() {
-    }
+    private TestEmulators() {}
 
     static EmulatorServer.Settings settings(Path directory) {
-        return EmulatorServer.Settings.forTests(directory, INSTANCE_ID, CLIENT_KEY_ID, List.of(KEY_1, KEY_2),
-                Map.of(SECRET_NAME, SECRET_VALUE));
+        return EmulatorServer.Settings.forTests(
+                directory, INSTANCE_ID, CLIENT_KEY_ID, List.of(KEY_1, KEY_2), Map.of(SECRET_NAME, SECRET_VALUE));
     }
 
     /** An emulator with a new CA, server certificate, client key and AES keys. */
@@ -69,7 +68,9 @@ public final class TestEmulators {
         if (seedState == null) {
             Path file = Files.createTempFile("kms-emulator-seed-", ".json");
             try {
-                EmulatorState.generate(INSTANCE_ID).withKeys(List.of(KEY_1, KEY_2)).save(file);
+                EmulatorState.generate(INSTANCE_ID)
+                        .withKeys(List.of(KEY_1, KEY_2))
+                        .save(file);
                 seedState = Files.readAllBytes(file);
             } finally {
                 Files.deleteIfExists(file);

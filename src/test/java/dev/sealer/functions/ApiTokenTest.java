@@ -25,54 +25,128 @@ class ApiTokenTest {
     public static class WithToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealer.api-token", TOKEN, "sealer.allow-unauthenticated", "false",
-                    "sealer.function-compute.enabled", "false");
+            return Map.of(
+                    "sealer.api-token",
+                    TOKEN,
+                    "sealer.allow-unauthenticated",
+                    "false",
+                    "sealer.function-compute.enabled",
+                    "false");
         }
     }
 
     @Test
     void http_withoutOrWithWrongToken_isUnauthorized() {
-        given().contentType(ContentType.JSON).body(Map.of("text", "x")).when().post("/seal")
-                .then().statusCode(401).header("www-authenticate", "Bearer")
-                .body("error", equalTo("unauthorized")).body("message", equalTo("missing or wrong API token"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN + "x")
-                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", TOKEN)
-                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer ")
-                .body(Map.of("sealed", "x")).when().post("/unseal").then().statusCode(401);
-        given().contentType(ContentType.JSON).body(Map.of("sealed", "x")).when().post("/reseal").then().statusCode(401);
-        given().contentType(ContentType.JSON).body(Map.of("secrets", Map.of("K", Map.of("text", "x")))).when().post("/seal")
-                .then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(401)
+                .header("www-authenticate", "Bearer")
+                .body("error", equalTo("unauthorized"))
+                .body("message", equalTo("missing or wrong API token"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN + "x")
+                .body(Map.of("sealed", "x"))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", TOKEN)
+                .body(Map.of("sealed", "x"))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer ")
+                .body(Map.of("sealed", "x"))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", "x"))
+                .when()
+                .post("/reseal")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("secrets", Map.of("K", Map.of("text", "x"))))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void http_withToken_works() {
-        String sealed = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("text", "guarded")).when().post("/seal")
-                .then().statusCode(200).body("sealed", startsWith("sealed.")).extract().path("sealed");
-        given().contentType(ContentType.JSON).header("Authorization", "bearer " + TOKEN)
-                .body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("guarded"));
+        String sealed = given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", "guarded"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "bearer " + TOKEN)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("guarded"));
     }
 
     @Test
     void cloudEvent_withoutToken_isUnauthorized() {
-        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/t").header("ce-specversion", "1.0").body(Map.of("text", "x"))
-                .when().post("/").then().statusCode(401).body("error", equalTo("unauthorized"));
-        given().contentType(ContentType.JSON).header("ce-id", "1").header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/t").header("ce-specversion", "1.0").header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("text", "x")).when().post("/").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .header("ce-id", "1")
+                .header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/t")
+                .header("ce-specversion", "1.0")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"));
+        given().contentType(ContentType.JSON)
+                .header("ce-id", "1")
+                .header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/t")
+                .header("ce-specversion", "1.0")
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void functionComputeRoutes_outsideTheFcProfile_areNotServed() {
-        given().header("x-fc-function-handler", "seal").body("{\"text\":\"x\"}").when().post("/invoke")
-                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().header("x-fc-function-handler", "seal")
+                .body("{\"text\":\"x\"}")
+                .when()
+                .post("/invoke")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"));
         given().when().post("/initialize").then().statusCode(401);
-        given().header("Authorization", "Bearer " + TOKEN).contentType(ContentType.JSON).body("{}").when().post("/initialize")
-                .then().statusCode(404).body("error", equalTo("not_found"));
+        given().header("Authorization", "Bearer " + TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/initialize")
+                .then()
+                .statusCode(404)
+                .body("error", equalTo("not_found"));
     }
 
     @Test

@@ -43,13 +43,21 @@ class BatchAndResealTest {
     }
 
     private static String unsealText(String sealed) {
-        return post("/unseal", Map.of("sealed", sealed)).then().statusCode(200).extract().path("text");
+        return post("/unseal", Map.of("sealed", sealed))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("text");
     }
 
     private static Map<String, Object> envFile() {
         Map<String, Object> secrets = new LinkedHashMap<>();
         secrets.put("DB_PASSWORD", Map.of("text", "batch-db-password-71a9"));
-        secrets.put("api.key", Map.of("plaintext", Base64.getEncoder().encodeToString("batch-api-key-3c5e".getBytes(StandardCharsets.UTF_8))));
+        secrets.put(
+                "api.key",
+                Map.of(
+                        "plaintext",
+                        Base64.getEncoder().encodeToString("batch-api-key-3c5e".getBytes(StandardCharsets.UTF_8))));
         secrets.put("tls_note", Map.of("text", "batch-tls-note-8d20"));
         return secrets;
     }
@@ -58,15 +66,22 @@ class BatchAndResealTest {
 
     @Test
     void batch_sealsEverySecret_eachOpensToItsOwnValue() {
-        Map<String, String> sealed = post("/seal", Map.of("secrets", envFile())).then().statusCode(200)
-                .extract().jsonPath().getMap("sealed", String.class, String.class);
+        Map<String, String> sealed = post("/seal", Map.of("secrets", envFile()))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("sealed", String.class, String.class);
 
         assertThat(sealed).containsOnlyKeys("DB_PASSWORD", "api.key", "tls_note");
         assertThat(unsealText(sealed.get("DB_PASSWORD"))).isEqualTo("batch-db-password-71a9");
         assertThat(unsealText(sealed.get("api.key"))).isEqualTo("batch-api-key-3c5e");
         assertThat(unsealText(sealed.get("tls_note"))).isEqualTo("batch-tls-note-8d20");
-        assertThat(sealed.values().stream().map(s -> TestSigner.payloadOf(s).get("encrypted_key")).distinct())
-                .as("a data key per secret").hasSize(3);
+        assertThat(sealed.values().stream()
+                        .map(s -> TestSigner.payloadOf(s).get("encrypted_key"))
+                        .distinct())
+                .as("a data key per secret")
+                .hasSize(3);
     }
 
     @Test
@@ -74,10 +89,18 @@ class BatchAndResealTest {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("secrets", envFile());
         request.put("output", "kubernetes-secret");
-        request.put("metadata", Map.of("name", "app-secrets", "namespace", "confidential-apps",
-                "labels", Map.of("app.kubernetes.io/name", "my-app")));
+        request.put(
+                "metadata",
+                Map.of(
+                        "name",
+                        "app-secrets",
+                        "namespace",
+                        "confidential-apps",
+                        "labels",
+                        Map.of("app.kubernetes.io/name", "my-app")));
 
-        JsonNode answer = JSON.readTree(post("/seal", request).then().statusCode(200).extract().asString());
+        JsonNode answer = JSON.readTree(
+                post("/seal", request).then().statusCode(200).extract().asString());
 
         JsonNode json = answer.at("/manifest/json");
         JsonNode yaml = YAML.readTree(answer.at("/manifest/yaml").asText());
@@ -87,8 +110,10 @@ class BatchAndResealTest {
             assertThat(secret.path("type").asText()).isEqualTo("Opaque");
             assertThat(secret.at("/metadata/name").asText()).isEqualTo("app-secrets");
             assertThat(secret.at("/metadata/namespace").asText()).isEqualTo("confidential-apps");
-            assertThat(secret.at("/metadata/labels/app.kubernetes.io~1name").asText()).isEqualTo("my-app");
-            assertThat(unsealText(secret.at("/stringData/DB_PASSWORD").asText())).isEqualTo("batch-db-password-71a9");
+            assertThat(secret.at("/metadata/labels/app.kubernetes.io~1name").asText())
+                    .isEqualTo("my-app");
+            assertThat(unsealText(secret.at("/stringData/DB_PASSWORD").asText()))
+                    .isEqualTo("batch-db-password-71a9");
             assertThat(unsealText(secret.at("/stringData/api.key").asText())).isEqualTo("batch-api-key-3c5e");
             assertThat(unsealText(secret.at("/stringData/tls_note").asText())).isEqualTo("batch-tls-note-8d20");
         }
@@ -102,8 +127,12 @@ class BatchAndResealTest {
         secrets.put("BROKEN", Map.of("plaintext", "not-base64-9f!"));
         emulator.faults().resetCounts();
 
-        post("/seal", Map.of("secrets", secrets)).then().statusCode(400).body("error", equalTo("invalid_base64"))
-                .body("message", containsString("'BROKEN'")).body(not(containsString("not-base64-9f")))
+        post("/seal", Map.of("secrets", secrets))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_base64"))
+                .body("message", containsString("'BROKEN'"))
+                .body(not(containsString("not-base64-9f")))
                 .body(not(containsString("sealed.")));
 
         assertThat(emulator.faults().requests("Encrypt")).as("nothing sealed").isZero();
@@ -111,28 +140,42 @@ class BatchAndResealTest {
 
     @Test
     void batch_itemWithBothOrNeitherValue_isNamed() {
-        post("/seal", Map.of("secrets", Map.of("BOTH", Map.of("text", "a", "plaintext", "YQ==")))).then().statusCode(400)
-                .body("error", equalTo("invalid_request")).body("message", containsString("'BOTH'"));
-        post("/seal", Map.of("secrets", Map.of("NEITHER", Map.of()))).then().statusCode(400)
-                .body("error", equalTo("invalid_request")).body("message", containsString("'NEITHER'"));
+        post("/seal", Map.of("secrets", Map.of("BOTH", Map.of("text", "a", "plaintext", "YQ=="))))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("'BOTH'"));
+        post("/seal", Map.of("secrets", Map.of("NEITHER", Map.of())))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("'NEITHER'"));
     }
 
     @Test
     void batch_keyThatIsNoKubernetesDataKey_isRefused() {
-        post("/seal", Map.of("secrets", Map.of("has space", Map.of("text", "x")))).then().statusCode(400)
+        post("/seal", Map.of("secrets", Map.of("has space", Map.of("text", "x"))))
+                .then()
+                .statusCode(400)
                 .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void batch_beyondItsBounds_isRefused() {
-        Map<String, Object> many = IntStream.range(0, 65).boxed()
+        Map<String, Object> many = IntStream.range(0, 65)
+                .boxed()
                 .collect(Collectors.toMap(i -> "K" + i, i -> Map.of("text", "v"), (a, b) -> a, LinkedHashMap::new));
-        post("/seal", Map.of("secrets", many)).then().statusCode(400).body("error", equalTo("invalid_request"))
+        post("/seal", Map.of("secrets", many))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
                 .body("message", containsString("1 to 64"));
         post("/seal", Map.of("secrets", Map.of())).then().statusCode(400).body("error", equalTo("invalid_request"));
 
-        Map<String, Object> large = IntStream.range(0, 3).boxed()
-                .collect(Collectors.toMap(i -> "L" + i, i -> Map.of("text", "x".repeat(200 * 1024)), (a, b) -> a, LinkedHashMap::new));
+        Map<String, Object> large = IntStream.range(0, 3)
+                .boxed()
+                .collect(Collectors.toMap(
+                        i -> "L" + i, i -> Map.of("text", "x".repeat(200 * 1024)), (a, b) -> a, LinkedHashMap::new));
         post("/seal", Map.of("secrets", large)).then().statusCode(413).body("error", equalTo("payload_too_large"));
     }
 
@@ -152,18 +195,29 @@ class BatchAndResealTest {
 
     @Test
     void batch_overCloudEvents_answersTheMapInTheResultEvent() {
-        Response answer = given().contentType(ContentType.JSON).header("ce-id", "batch-1").header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/test").header("ce-specversion", "1.0").body(Map.of("secrets", envFile())).when().post("/");
+        Response answer = given().contentType(ContentType.JSON)
+                .header("ce-id", "batch-1")
+                .header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/test")
+                .header("ce-specversion", "1.0")
+                .body(Map.of("secrets", envFile()))
+                .when()
+                .post("/");
 
         answer.then().statusCode(200).header("ce-type", "dev.sealer.seal.result");
-        assertThat(unsealText(answer.jsonPath().getString("sealed.DB_PASSWORD"))).isEqualTo("batch-db-password-71a9");
+        assertThat(unsealText(answer.jsonPath().getString("sealed.DB_PASSWORD")))
+                .isEqualTo("batch-db-password-71a9");
     }
 
     // ---- reseal ---------------------------------------------------------------------------------
 
     @Test
     void reseal_givesAFreshDataKeyAndIv_sameSecret_plaintextNeverAnswered() {
-        String sealed = post("/seal", Map.of("text", "reseal-me-4f3b")).then().statusCode(200).extract().path("sealed");
+        String sealed = post("/seal", Map.of("text", "reseal-me-4f3b"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
         Response answer = post("/reseal", Map.of("sealed", sealed));
 
@@ -179,10 +233,17 @@ class BatchAndResealTest {
 
     @Test
     void reseal_underAnotherKmsKey_rotatesTheKey() {
-        String sealed = post("/seal", Map.of("text", "rotate-kms-key-2b8e")).then().statusCode(200).extract().path("sealed");
+        String sealed = post("/seal", Map.of("text", "rotate-kms-key-2b8e"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
-        String resealed = post("/reseal", Map.of("sealed", sealed, "key_id", "key-emulator-0002")).then().statusCode(200)
-                .extract().path("sealed");
+        String resealed = post("/reseal", Map.of("sealed", sealed, "key_id", "key-emulator-0002"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
         assertThat(TestSigner.payloadOf(resealed).get("key_id")).isEqualTo("key-emulator-0002");
         assertThat(unsealText(resealed)).isEqualTo("rotate-kms-key-2b8e");
@@ -190,34 +251,69 @@ class BatchAndResealTest {
 
     @Test
     void reseal_vaultPointer_isSignedAgainAsItIs() {
-        String sealed = post("/seal", Map.of("type", "vault", "name", "db-password")).then().statusCode(200).extract().path("sealed");
+        String sealed = post("/seal", Map.of("type", "vault", "name", "db-password"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
-        String resealed = post("/reseal", Map.of("sealed", sealed)).then().statusCode(200).extract().path("sealed");
+        String resealed = post("/reseal", Map.of("sealed", sealed))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
-        assertThat(TestSigner.payloadOf(resealed)).containsEntry("type", "vault").containsEntry("name", "db-password");
+        assertThat(TestSigner.payloadOf(resealed))
+                .containsEntry("type", "vault")
+                .containsEntry("name", "db-password");
         assertThat(unsealText(resealed)).isEqualTo("vault-secret-value");
-        post("/reseal", Map.of("sealed", sealed, "key_id", "key-emulator-0002")).then().statusCode(400);
+        post("/reseal", Map.of("sealed", sealed, "key_id", "key-emulator-0002"))
+                .then()
+                .statusCode(400);
     }
 
     @Test
     void reseal_badInput_isRefusedLikeUnseal() {
-        post("/reseal", Map.of("sealed", "sealed.a.b")).then().statusCode(400).body("error", equalTo("malformed_sealed_secret"));
+        post("/reseal", Map.of("sealed", "sealed.a.b"))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("malformed_sealed_secret"));
         post("/reseal", Map.of()).then().statusCode(400).body("error", equalTo("invalid_request"));
-        String sealed = post("/seal", Map.of("text", "x-reseal-1234")).then().statusCode(200).extract().path("sealed");
-        post("/reseal", Map.of("sealed", sealed, "key_id", "key-does-not-exist-42")).then().statusCode(400)
+        String sealed = post("/seal", Map.of("text", "x-reseal-1234"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+        post("/reseal", Map.of("sealed", sealed, "key_id", "key-does-not-exist-42"))
+                .then()
+                .statusCode(400)
                 .body("error", equalTo("kms_key_not_found"));
     }
 
     @Test
     void reseal_overCloudEventsAndFunctionCompute() {
-        String sealed = post("/seal", Map.of("text", "reseal-everywhere-6a1c")).then().statusCode(200).extract().path("sealed");
-        Function<Response, String> resealedOf = response -> response.then().statusCode(200).extract().path("sealed");
+        String sealed = post("/seal", Map.of("text", "reseal-everywhere-6a1c"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+        Function<Response, String> resealedOf =
+                response -> response.then().statusCode(200).extract().path("sealed");
 
-        String viaEvent = resealedOf.apply(given().contentType(ContentType.JSON).header("ce-id", "r-1").header("ce-type", "dev.sealer.reseal")
-                .header("ce-source", "/test").header("ce-specversion", "1.0").body(Map.of("sealed", sealed)).when().post("/"));
-        String viaFc = resealedOf.apply(given().contentType("application/octet-stream").header("x-fc-request-id", "r-2")
-                .header("x-fc-function-handler", "reseal").body(("{\"sealed\":\"" + sealed + "\"}").getBytes(StandardCharsets.UTF_8))
-                .when().post("/invoke"));
+        String viaEvent = resealedOf.apply(given().contentType(ContentType.JSON)
+                .header("ce-id", "r-1")
+                .header("ce-type", "dev.sealer.reseal")
+                .header("ce-source", "/test")
+                .header("ce-specversion", "1.0")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/"));
+        String viaFc = resealedOf.apply(given().contentType("application/octet-stream")
+                .header("x-fc-request-id", "r-2")
+                .header("x-fc-function-handler", "reseal")
+                .body(("{\"sealed\":\"" + sealed + "\"}").getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/invoke"));
 
         assertThat(unsealText(viaEvent)).isEqualTo("reseal-everywhere-6a1c");
         assertThat(unsealText(viaFc)).isEqualTo("reseal-everywhere-6a1c");

@@ -1,8 +1,8 @@
 package dev.sealer.functions;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
@@ -26,7 +26,11 @@ class BrokenCredentialsHealthTest {
 
     @Test
     void readiness_isDown_livenessUp() {
-        given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body("status", equalTo("DOWN"))
                 .body("checks.data.aliyun-error", hasItem("credentials_not_found"))
                 .body(not(containsString("KAAP.not-installed")))
                 .body(not(containsString("/")));

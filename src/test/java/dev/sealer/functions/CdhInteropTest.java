@@ -62,7 +62,8 @@ class CdhInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        sdk = OfficialSdk.client(emulator.endpoint(), emulator.credentialDir(), emulator.instanceId(), emulator.clientKeyId());
+        sdk = OfficialSdk.client(
+                emulator.endpoint(), emulator.credentialDir(), emulator.instanceId(), emulator.clientKeyId());
         signingKey = ECKey.parse(Files.readString(signingJwk, StandardCharsets.UTF_8));
     }
 
@@ -74,10 +75,14 @@ class CdhInteropTest {
         byte[] iv = new byte[wrapType.equals("A256GCM") ? 12 : 16];
         random.nextBytes(iv);
         Cipher cipher = Cipher.getInstance(wrapType.equals("A256GCM") ? "AES/GCM/NoPadding" : "AES/CTR/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"),
+        cipher.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(dataKey, "AES"),
                 wrapType.equals("A256GCM") ? new GCMParameterSpec(128, iv) : new IvParameterSpec(iv));
         byte[] encryptedData = cipher.doFinal(secret);
-        EncryptResponse wrapped = sdk.encrypt(new EncryptRequest().setKeyId(emulator.keyId()).setPlaintext(dataKey)
+        EncryptResponse wrapped = sdk.encrypt(new EncryptRequest()
+                .setKeyId(emulator.keyId())
+                .setPlaintext(dataKey)
                 .setAlgorithm("AES_GCM"));
 
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -89,11 +94,13 @@ class CdhInteropTest {
         payload.put("wrap_type", wrapType);
         payload.put("iv", Base64.getEncoder().encodeToString(iv));
         payload.put("provider", "aliyun");
-        payload.put("provider_settings", Map.of("client_key_id", emulator.clientKeyId(),
-                "kms_instance_id", emulator.instanceId()));
+        payload.put(
+                "provider_settings",
+                Map.of("client_key_id", emulator.clientKeyId(), "kms_instance_id", emulator.instanceId()));
         payload.put("annotations", Map.of("iv", Base64.getEncoder().encodeToString(wrapped.getIv())));
 
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).build(),
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).build(),
                 new Payload(JSON.writeValueAsBytes(payload)));
         jws.sign(new ECDSASigner(signingKey));
         return "sealed." + jws.serialize();
@@ -102,25 +109,43 @@ class CdhInteropTest {
     @Test
     void unseal_secretSealedIndependently_opens() throws Exception {
         String sealed = independentSeal("made by the CDH's way".getBytes(StandardCharsets.UTF_8), "A256GCM");
-        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("made by the CDH's way"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("made by the CDH's way"));
     }
 
     @Test
     void unseal_a256ctrSecretSealedIndependently_opens() throws Exception {
         String sealed = independentSeal("older tools wrote CTR".getBytes(StandardCharsets.UTF_8), "A256CTR");
-        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("older tools wrote CTR"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("older tools wrote CTR"));
     }
 
     @Test
     void seal_outputOpensIndependently() throws Exception {
-        String sealed = given().contentType(ContentType.JSON).body(Map.of("text", "opened by the other side"))
-                .when().post("/seal").then().statusCode(200).extract().path("sealed");
+        String sealed = given().contentType(ContentType.JSON)
+                .body(Map.of("text", "opened by the other side"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
         assertThat(sealed).startsWith("sealed.");
         String jwsText = sealed.substring("sealed.".length());
-        assertThat(jwsText.split("\\.", -1)).hasSize(3).allSatisfy(part -> assertThat(part).doesNotContain("="));
+        assertThat(jwsText.split("\\.", -1))
+                .hasSize(3)
+                .allSatisfy(part -> assertThat(part).doesNotContain("="));
         JWSObject jws = JWSObject.parse(jwsText);
         assertThat(jws.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
         assertThat(jws.getHeader().getKeyID()).isEqualTo(kid);
@@ -132,20 +157,27 @@ class CdhInteropTest {
         assertThat(payload.get("provider").asText()).isEqualTo("aliyun");
         assertThat(payload.get("wrap_type").asText()).isEqualTo("A256GCM");
         assertThat(payload.get("key_id").asText()).isEqualTo(emulator.keyId());
-        assertThat(payload.get("provider_settings").get("client_key_id").asText()).isEqualTo(emulator.clientKeyId());
-        assertThat(payload.get("provider_settings").get("kms_instance_id").asText()).isEqualTo(emulator.instanceId());
+        assertThat(payload.get("provider_settings").get("client_key_id").asText())
+                .isEqualTo(emulator.clientKeyId());
+        assertThat(payload.get("provider_settings").get("kms_instance_id").asText())
+                .isEqualTo(emulator.instanceId());
         assertThat(payload.get("provider_settings").get("client_type").asText()).isEqualTo("client_key");
 
-        byte[] dataKey = sdk.decrypt(new DecryptRequest().setKeyId(payload.get("key_id").asText())
-                .setCiphertextBlob(Base64.getDecoder().decode(payload.get("encrypted_key").asText()))
-                .setAlgorithm("AES_GCM")
-                .setIv(Base64.getDecoder().decode(payload.get("annotations").get("iv").asText()))).getPlaintext();
+        byte[] dataKey = sdk.decrypt(new DecryptRequest()
+                        .setKeyId(payload.get("key_id").asText())
+                        .setCiphertextBlob(Base64.getDecoder()
+                                .decode(payload.get("encrypted_key").asText()))
+                        .setAlgorithm("AES_GCM")
+                        .setIv(Base64.getDecoder()
+                                .decode(payload.get("annotations").get("iv").asText())))
+                .getPlaintext();
         assertThat(dataKey).hasSize(32);
         byte[] iv = Base64.getDecoder().decode(payload.get("iv").asText());
         assertThat(iv).hasSize(12);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, iv));
-        byte[] secret = cipher.doFinal(Base64.getDecoder().decode(payload.get("encrypted_data").asText()));
+        byte[] secret = cipher.doFinal(
+                Base64.getDecoder().decode(payload.get("encrypted_data").asText()));
         assertThat(new String(secret, StandardCharsets.UTF_8)).isEqualTo("opened by the other side");
     }
 
@@ -154,10 +186,19 @@ class CdhInteropTest {
         String sealed = independentSeal("x".getBytes(StandardCharsets.UTF_8), "A256GCM");
         // Re-sign the same payload with a header carrying a typ member: other members are ignored.
         JWSObject original = JWSObject.parse(sealed.substring("sealed.".length()));
-        JWSObject withTyp = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JOSE).build(),
+        JWSObject withTyp = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(kid)
+                        .type(JOSEObjectType.JOSE)
+                        .build(),
                 original.getPayload());
         withTyp.sign(new ECDSASigner(signingKey));
-        given().contentType(ContentType.JSON).body(Map.of("sealed", "sealed." + withTyp.serialize())).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("x"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", "sealed." + withTyp.serialize()))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("x"));
     }
 }

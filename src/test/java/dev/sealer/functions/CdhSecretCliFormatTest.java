@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class CdhSecretCliFormatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final BigInteger P256_ORDER = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+    private static final BigInteger P256_ORDER =
+            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     @Inject
     KmsEmulator emulator;
@@ -72,43 +73,70 @@ class CdhSecretCliFormatTest {
         if ((s.compareTo(P256_ORDER.shiftRight(1)) > 0) != highS) {
             byte[] other = P256_ORDER.subtract(s).toByteArray();
             Arrays.fill(signature, 32, 64, (byte) 0);
-            System.arraycopy(other, Math.max(0, other.length - 32), signature, 64 - Math.min(32, other.length), Math.min(32, other.length));
+            System.arraycopy(
+                    other,
+                    Math.max(0, other.length - 32),
+                    signature,
+                    64 - Math.min(32, other.length),
+                    Math.min(32, other.length));
         }
         return "sealed." + signingInput + "." + url.encodeToString(signature);
     }
 
     /** The CLI's vault payload for an Aliyun secret: version, type, name, provider, provider_settings, annotations. */
     private ObjectNode vault(String name) {
-        ObjectNode payload = JSON.createObjectNode().put("version", "0.1.0").put("type", "vault").put("name", name).put("provider", "aliyun");
-        payload.putObject("provider_settings").put("client_key_id", emulator.clientKeyId()).put("kms_instance_id", emulator.instanceId())
+        ObjectNode payload = JSON.createObjectNode()
+                .put("version", "0.1.0")
+                .put("type", "vault")
+                .put("name", name)
+                .put("provider", "aliyun");
+        payload.putObject("provider_settings")
+                .put("client_key_id", emulator.clientKeyId())
+                .put("kms_instance_id", emulator.instanceId())
                 .put("client_type", "client_key");
         payload.putObject("annotations");
         return payload;
     }
 
     private static io.restassured.response.ValidatableResponse unseal(String sealed) {
-        return given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal").then();
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then();
     }
 
     @Test
     void cliVault_withKbsUriKid_opens_inBothSignatureForms() throws Exception {
-        unseal(cliSealed(uriKid, vault("db-password"), signingKey, false)).statusCode(200).body("text", equalTo("vault-secret-value"));
-        unseal(cliSealed(uriKid, vault("db-password"), signingKey, true)).statusCode(200).body("text", equalTo("vault-secret-value"));
+        unseal(cliSealed(uriKid, vault("db-password"), signingKey, false))
+                .statusCode(200)
+                .body("text", equalTo("vault-secret-value"));
+        unseal(cliSealed(uriKid, vault("db-password"), signingKey, true))
+                .statusCode(200)
+                .body("text", equalTo("vault-secret-value"));
     }
 
     @Test
     void cliPayload_withProviderInAnotherCase_opens() throws Exception {
-        unseal(cliSealed(uriKid, vault("db-password").put("provider", "Aliyun"), signingKey, false)).statusCode(200);
+        unseal(cliSealed(uriKid, vault("db-password").put("provider", "Aliyun"), signingKey, false))
+                .statusCode(200);
     }
 
     @Test
     void cliPayload_withUnknownMembersAndNonStringValuesItDoesNotRead_opens() throws Exception {
         ObjectNode payload = vault("db-password").put("created_by", "a newer CDH tool");
         payload.putObject("extension").put("anything", 1);
-        ((ObjectNode) payload.get("provider_settings")).put("region_hint", 7).putArray("zones").add("a");
-        ((ObjectNode) payload.get("annotations")).put("version_stage", "ACSCurrent").put("reviewed", true);
+        ((ObjectNode) payload.get("provider_settings"))
+                .put("region_hint", 7)
+                .putArray("zones")
+                .add("a");
+        ((ObjectNode) payload.get("annotations"))
+                .put("version_stage", "ACSCurrent")
+                .put("reviewed", true);
 
-        unseal(cliSealed(uriKid, payload, signingKey, false)).statusCode(200).body("text", equalTo("vault-secret-value"));
+        unseal(cliSealed(uriKid, payload, signingKey, false))
+                .statusCode(200)
+                .body("text", equalTo("vault-secret-value"));
     }
 
     @Test
@@ -122,7 +150,8 @@ class CdhSecretCliFormatTest {
     @Test
     void cliVault_withSecretArn_opens() throws Exception {
         unseal(cliSealed(uriKid, vault("acs:kms:cn-hangzhou:1234567890123456:secret/db-password"), signingKey, false))
-                .statusCode(200).body("text", equalTo("vault-secret-value"));
+                .statusCode(200)
+                .body("text", equalTo("vault-secret-value"));
     }
 
     @Test
@@ -133,15 +162,18 @@ class CdhSecretCliFormatTest {
         Files.writeString(file, teamKey.toPublicJWK().toJSONString());
 
         unseal(cliSealed("team/key-1", vault("db-password"), teamKey, true)).statusCode(200);
-        unseal(cliSealed("team/../team/key-1", vault("db-password"), teamKey, false)).statusCode(200);
+        unseal(cliSealed("team/../team/key-1", vault("db-password"), teamKey, false))
+                .statusCode(200);
     }
 
     @Test
     void providersThisServiceDoesNotImplement_areNamed() throws Exception {
         for (String provider : new String[] {"kbs", "aws", "ehsm"}) {
             ObjectNode payload = vault("kbs:///default/sealed-secret/test").put("provider", provider);
-            unseal(cliSealed(uriKid, payload, signingKey, false)).statusCode(400)
-                    .body("error", equalTo("unsupported_provider")).body("message", containsString("'" + provider + "'"));
+            unseal(cliSealed(uriKid, payload, signingKey, false))
+                    .statusCode(400)
+                    .body("error", equalTo("unsupported_provider"))
+                    .body("message", containsString("'" + provider + "'"));
         }
     }
 }

@@ -6,8 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import dev.sealer.testsupport.ExternalEmulatorResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,20 +25,29 @@ class CredentialsFromValuesTest {
     public static class Values implements QuarkusTestProfile {
         @Override
         public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(ExternalEmulatorResource.class, Map.of("mode", "values"), true));
+            return java.util.List.of(
+                    new TestResourceEntry(ExternalEmulatorResource.class, Map.of("mode", "values"), true));
         }
     }
 
     @Test
     void sealThenUnseal_withCredentialsFromValues_roundTrips() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "no files mounted"));
-        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("no files mounted"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("no files mounted"));
     }
 
     @Test
     void readiness_isUpAndShowsNoSecret() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(not(containsString(dev.sealer.testsupport.ExternalEmulatorResource.CLIENT_KEY)))
                 .body(not(containsString("PrivateKeyData")))

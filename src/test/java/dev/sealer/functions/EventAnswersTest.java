@@ -30,7 +30,8 @@ class EventAnswersTest {
     }
 
     private static void assertRefused(Map<String, String> properties, String message) {
-        assertThatThrownBy(() -> answers(properties).checkConfiguration()).isInstanceOf(SealerException.class)
+        assertThatThrownBy(() -> answers(properties).checkConfiguration())
+                .isInstanceOf(SealerException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((SealerException) e).errorCode()).isEqualTo(ErrorCode.NOT_CONFIGURED));
     }
@@ -48,26 +49,51 @@ class EventAnswersTest {
         Path file = dir.resolve("recipient.jwk");
         String key = new ECKeyGenerator(Curve.P_256).generate().toPublicJWK().toJSONString();
         Files.writeString(file, key);
-        assertRefused(Map.of("sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk", key,
-                "sealer.events.unseal.recipient-jwk-file", file.toString()), "exactly one");
+        assertRefused(
+                Map.of(
+                        "sealer.events.unseal.enabled",
+                        "true",
+                        "sealer.events.unseal.recipient-jwk",
+                        key,
+                        "sealer.events.unseal.recipient-jwk-file",
+                        file.toString()),
+                "exactly one");
     }
 
     @Test
     void recipientWithPrivatePart_orNotEc_orNotAJwk_stopsTheStart() throws Exception {
         ECKey pair = new ECKeyGenerator(Curve.P_256).generate();
-        assertRefused(Map.of("sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk", pair.toJSONString()),
+        assertRefused(
+                Map.of(
+                        "sealer.events.unseal.enabled",
+                        "true",
+                        "sealer.events.unseal.recipient-jwk",
+                        pair.toJSONString()),
                 "private part");
-        assertRefused(Map.of("sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk",
-                new RSAKeyGenerator(2048).generate().toPublicJWK().toJSONString()), "EC JWK");
-        assertRefused(Map.of("sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk", "not json"), "not a JWK");
+        assertRefused(
+                Map.of(
+                        "sealer.events.unseal.enabled",
+                        "true",
+                        "sealer.events.unseal.recipient-jwk",
+                        new RSAKeyGenerator(2048).generate().toPublicJWK().toJSONString()),
+                "EC JWK");
+        assertRefused(
+                Map.of("sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk", "not json"),
+                "not a JWK");
     }
 
     @Test
     void recipientFromFile_isUsed() throws Exception {
         Path file = dir.resolve("recipient.jwk");
-        Files.writeString(file, new ECKeyGenerator(Curve.P_384).keyID("r-384").generate().toPublicJWK().toJSONString());
-        EventAnswers answers = answers(Map.of("sealer.events.unseal.enabled", "true",
-                "sealer.events.unseal.recipient-jwk-file", file.toString()));
+        Files.writeString(
+                file,
+                new ECKeyGenerator(Curve.P_384)
+                        .keyID("r-384")
+                        .generate()
+                        .toPublicJWK()
+                        .toJSONString());
+        EventAnswers answers = answers(Map.of(
+                "sealer.events.unseal.enabled", "true", "sealer.events.unseal.recipient-jwk-file", file.toString()));
         answers.checkConfiguration();
         assertThat(answers.encrypt("x".getBytes(), "e-1").split("\\.")).hasSize(5);
     }

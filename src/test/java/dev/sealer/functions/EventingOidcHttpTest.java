@@ -53,9 +53,19 @@ class EventingOidcHttpTest {
     public static class WithOidc implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealer.api-token", TOKEN, "sealer.allow-unauthenticated", "false",
-                    "sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER, "sealer.auth.oidc.audience", AUDIENCE,
-                    "sealer.auth.oidc.jwks-min-refresh", "0s");
+            return Map.of(
+                    "sealer.api-token",
+                    TOKEN,
+                    "sealer.allow-unauthenticated",
+                    "false",
+                    "sealer.auth.oidc.enabled",
+                    "true",
+                    "sealer.auth.oidc.issuer",
+                    ISSUER,
+                    "sealer.auth.oidc.audience",
+                    AUDIENCE,
+                    "sealer.auth.oidc.jwks-min-refresh",
+                    "0s");
         }
     }
 
@@ -71,7 +81,9 @@ class EventingOidcHttpTest {
                 RSAKey second = new RSAKeyGenerator(2048).keyID("sa-key-2").generate();
                 Files.writeString(STATE.resolve("key-1.json"), first.toJSONString());
                 Files.writeString(STATE.resolve("key-2.json"), second.toJSONString());
-                Files.writeString(STATE.resolve("jwks.json"), new JWKSet(first).toPublicJWKSet().toString());
+                Files.writeString(
+                        STATE.resolve("jwks.json"),
+                        new JWKSet(first).toPublicJWKSet().toString());
                 server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
                 server.createContext("/openid/v1/jwks", exchange -> {
                     byte[] body = Files.readAllBytes(STATE.resolve("jwks.json"));
@@ -80,7 +92,9 @@ class EventingOidcHttpTest {
                     exchange.close();
                 });
                 server.start();
-                return Map.of("sealer.auth.oidc.jwks-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks");
+                return Map.of(
+                        "sealer.auth.oidc.jwks-url",
+                        "http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (com.nimbusds.jose.JOSEException e) {
@@ -102,60 +116,126 @@ class EventingOidcHttpTest {
 
     private static String token(RSAKey key, String audience) throws Exception {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(audience)
                 .subject("system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger")
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600))).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600)))
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
 
     private static RequestSpecification sealEvent(String authorization, String id) {
-        RequestSpecification request = given().contentType(ContentType.JSON).header("ce-id", id).header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test").header("ce-specversion", "1.0");
+        RequestSpecification request = given().contentType(ContentType.JSON)
+                .header("ce-id", id)
+                .header("ce-type", "dev.sealer.seal")
+                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test")
+                .header("ce-specversion", "1.0");
         return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     @Test
     void brokerDelivery_withTokenForOurAudience_isServed() throws Exception {
         String sealed = sealEvent("Bearer " + token(key("key-1.json"), AUDIENCE), "oidc-1")
-                .body(Map.of("text", "delivered-by-the-broker-41c")).when().post("/")
-                .then().statusCode(200).header("ce-type", "dev.sealer.seal.result").body("sealed", startsWith("sealed."))
-                .extract().path("sealed");
+                .body(Map.of("text", "delivered-by-the-broker-41c"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .header("ce-type", "dev.sealer.seal.result")
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
         // a direct HTTP caller with the static token opens it
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("sealed", sealed))
-                .when().post("/unseal").then().statusCode(200).body("text", equalTo("delivered-by-the-broker-41c"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("delivered-by-the-broker-41c"));
     }
 
     @Test
     void brokerDelivery_withoutOrWithWrongToken_isUnauthorized() throws Exception {
-        sealEvent(null, "oidc-2").body(Map.of("text", "x")).when().post("/").then().statusCode(401)
+        sealEvent(null, "oidc-2")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401)
                 .body("error", equalTo("unauthorized"));
         sealEvent("Bearer " + token(key("key-1.json"), "eventing.knative.dev/broker/sealer/default"), "oidc-3")
-                .body(Map.of("text", "x")).when().post("/").then().statusCode(401);
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401);
         Instant now = Instant.now();
-        String none = new PlainJWT(new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("s")
-                .expirationTime(Date.from(now.plusSeconds(600))).build()).serialize();
-        sealEvent("Bearer " + none, "oidc-4").body(Map.of("text", "x")).when().post("/").then().statusCode(401);
+        String none = new PlainJWT(new JWTClaimsSet.Builder()
+                        .issuer(ISSUER)
+                        .audience(AUDIENCE)
+                        .subject("s")
+                        .expirationTime(Date.from(now.plusSeconds(600)))
+                        .build())
+                .serialize();
+        sealEvent("Bearer " + none, "oidc-4")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401);
         String valid = token(key("key-1.json"), AUDIENCE);
-        sealEvent("Bearer " + valid.substring(0, valid.length() - 4) + "AAAA", "oidc-5").body(Map.of("text", "x"))
-                .when().post("/").then().statusCode(401);
+        sealEvent("Bearer " + valid.substring(0, valid.length() - 4) + "AAAA", "oidc-5")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401);
         // an OIDC token is no static token for plain HTTP either way round: both are bearer credentials of this service
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN + "x").body(Map.of("text", "x"))
-                .when().post("/seal").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN + "x")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void tokenOfARotatedKey_waitsForTheKeysToBeFetchedAgain_andTheBodyArrivesWhole() throws Exception {
         RSAKey first = key("key-1.json");
         RSAKey second = key("key-2.json");
-        Files.writeString(STATE.resolve("jwks.json.new"), new JWKSet(List.of(first, second)).toPublicJWKSet().toString(),
+        Files.writeString(
+                STATE.resolve("jwks.json.new"),
+                new JWKSet(List.of(first, second)).toPublicJWKSet().toString(),
                 StandardCharsets.UTF_8);
-        Files.move(STATE.resolve("jwks.json.new"), STATE.resolve("jwks.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                STATE.resolve("jwks.json.new"),
+                STATE.resolve("jwks.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String big = "rotated-key-secret-".repeat(3000);
-        String sealed = sealEvent("Bearer " + token(second, AUDIENCE), "oidc-6").body(Map.of("text", big)).when().post("/")
-                .then().statusCode(200).body("sealed", startsWith("sealed.")).extract().path("sealed");
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("sealed", sealed))
-                .when().post("/unseal").then().statusCode(200).body("text", equalTo(big));
+        String sealed = sealEvent("Bearer " + token(second, AUDIENCE), "oidc-6")
+                .body(Map.of("text", big))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo(big));
     }
 }

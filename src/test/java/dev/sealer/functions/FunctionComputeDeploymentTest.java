@@ -29,22 +29,40 @@ class FunctionComputeDeploymentTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.config.profile.parent", "test",
-                    "sealer.function-compute.function", "unseal",
-                    "sealer.allow-unauthenticated", "true",
-                    "aliyun.kms.credential-dir", "target/test-state/kms-emulator",
-                    "sealed-secret.verification.key-dir", "target/test-state/verification-keys");
+            return Map.of(
+                    "quarkus.config.profile.parent",
+                    "test",
+                    "sealer.function-compute.function",
+                    "unseal",
+                    "sealer.allow-unauthenticated",
+                    "true",
+                    "aliyun.kms.credential-dir",
+                    "target/test-state/kms-emulator",
+                    "sealed-secret.verification.key-dir",
+                    "target/test-state/verification-keys");
         }
     }
 
     @Test
     void invoke_runsTheConfiguredFunction_whateverTheHandlerHeaderSays() {
-        String sealed = given().contentType("application/json").body(Map.of("text", "fc-configured-function-6a2"))
-                .when().post("/seal").then().statusCode(200).body("sealed", startsWith("sealed.")).extract().path("sealed");
-        given().contentType("application/octet-stream").header("x-fc-request-id", "req-fn-1")
+        String sealed = given().contentType("application/json")
+                .body(Map.of("text", "fc-configured-function-6a2"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
+        given().contentType("application/octet-stream")
+                .header("x-fc-request-id", "req-fn-1")
                 .header("x-fc-function-handler", "initialize")
                 .body(("{\"sealed\":\"" + sealed + "\"}").getBytes(StandardCharsets.UTF_8))
-                .when().post("/invoke").then().statusCode(200).header("x-fc-status", "200")
+                .when()
+                .post("/invoke")
+                .then()
+                .statusCode(200)
+                .header("x-fc-status", "200")
                 .body("text", equalTo("fc-configured-function-6a2"));
     }
 }

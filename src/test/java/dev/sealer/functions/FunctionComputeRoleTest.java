@@ -33,9 +33,10 @@ class FunctionComputeRoleTest {
 
     @Test
     void ecsRamRole_usesTheFunctionsRoleCredentials_fromFcsHeaders() {
-        Assumptions.assumeTrue(System.getenv("ALIBABA_CLOUD_ACCESS_KEY_ID") == null, "the test JVM has FC credentials of its own");
-        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", "db-password",
-                "provider_settings", Map.of("client_type", "ecs_ram_role")));
+        Assumptions.assumeTrue(
+                System.getenv("ALIBABA_CLOUD_ACCESS_KEY_ID") == null, "the test JVM has FC credentials of its own");
+        String sealed = SealUnsealHttpTest.seal(Map.of(
+                "type", "vault", "name", "db-password", "provider_settings", Map.of("client_type", "ecs_ram_role")));
         String event = "{\"sealed\":\"" + sealed + "\"}";
         // counted as differences: the counts are shared with the other tests of this profile's application
         int metadataBefore = emulator.faults().requests(EmulatorFaults.METADATA);
@@ -47,18 +48,35 @@ class FunctionComputeRoleTest {
         EmulatorRoles.Issued role = emulator.roles().issue(Duration.ofHours(1));
         SecretRecorder.remember(role.accessKeySecret());
         SecretRecorder.remember(role.securityToken());
-        invoke(event, Map.of("x-fc-access-key-id", role.accessKeyId(), "x-fc-access-key-secret", role.accessKeySecret(),
-                "x-fc-security-token", role.securityToken())).statusCode(200).body("text", equalTo("vault-secret-value"));
+        invoke(
+                        event,
+                        Map.of(
+                                "x-fc-access-key-id",
+                                role.accessKeyId(),
+                                "x-fc-access-key-secret",
+                                role.accessKeySecret(),
+                                "x-fc-security-token",
+                                role.securityToken()))
+                .statusCode(200)
+                .body("text", equalTo("vault-secret-value"));
 
         // a later request without the headers (e.g. an HTTP trigger's) reuses the newest credentials
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo("vault-secret-value"));
-        assertThat(emulator.faults().requests(EmulatorFaults.METADATA)).as("no metadata service on FC").isEqualTo(metadataBefore);
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(openApiBefore + 2);
+        assertThat(emulator.faults().requests(EmulatorFaults.METADATA))
+                .as("no metadata service on FC")
+                .isEqualTo(metadataBefore);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(openApiBefore + 2);
     }
 
     private static io.restassured.response.ValidatableResponse invoke(String event, Map<String, String> headers) {
-        return given().contentType("application/octet-stream").header("x-fc-request-id", "req-role")
-                .header("x-fc-function-handler", "unseal").headers(headers)
-                .body(event.getBytes(StandardCharsets.UTF_8)).when().post("/invoke").then();
+        return given().contentType("application/octet-stream")
+                .header("x-fc-request-id", "req-role")
+                .header("x-fc-function-handler", "unseal")
+                .headers(headers)
+                .body(event.getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/invoke")
+                .then();
     }
 }

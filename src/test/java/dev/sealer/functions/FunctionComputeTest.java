@@ -40,9 +40,13 @@ class FunctionComputeTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.config.profile.parent", "test",
-                    "aliyun.kms.credential-dir", "target/test-state/kms-emulator",
-                    "sealed-secret.verification.key-dir", "target/test-state/verification-keys");
+            return Map.of(
+                    "quarkus.config.profile.parent",
+                    "test",
+                    "aliyun.kms.credential-dir",
+                    "target/test-state/kms-emulator",
+                    "sealed-secret.verification.key-dir",
+                    "target/test-state/verification-keys");
         }
     }
 
@@ -57,12 +61,10 @@ class FunctionComputeTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -81,52 +83,78 @@ class FunctionComputeTest {
                 .header("x-fc-function-handler", handler)
                 .header("x-fc-function-name", "aliyun-kms-sealer-" + handler)
                 .body(event.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .when().post("/invoke").then();
+                .when()
+                .post("/invoke")
+                .then();
     }
 
     @Test
     void invoke_sealThenUnseal_answersWithFcStatus200AndFramesTheLog() {
         String sealed = invoke("seal", "req-seal-1", "{\"text\":\"from FC\"}")
-                .statusCode(200).header("x-fc-status", "200").body("sealed", startsWith("sealed."))
-                .extract().path("sealed");
+                .statusCode(200)
+                .header("x-fc-status", "200")
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
         invoke("unseal", "req-unseal-1", "{\"sealed\":\"" + sealed + "\"}")
-                .statusCode(200).header("x-fc-status", "200").body("text", equalTo("from FC"));
+                .statusCode(200)
+                .header("x-fc-status", "200")
+                .body("text", equalTo("from FC"));
 
-        assertThat(lines).containsSubsequence(
-                "FC Invoke Start RequestId: req-seal-1", "FC Invoke End RequestId: req-seal-1",
-                "FC Invoke Start RequestId: req-unseal-1", "FC Invoke End RequestId: req-unseal-1");
+        assertThat(lines)
+                .containsSubsequence(
+                        "FC Invoke Start RequestId: req-seal-1", "FC Invoke End RequestId: req-seal-1",
+                        "FC Invoke Start RequestId: req-unseal-1", "FC Invoke End RequestId: req-unseal-1");
     }
 
     @Test
     void invoke_unknownHandler_answersErrorWithFcStatus404() {
-        invoke("explode", "req-x", "{}").header("x-fc-status", "404").statusCode(404).body("error", equalTo("not_found"));
+        invoke("explode", "req-x", "{}")
+                .header("x-fc-status", "404")
+                .statusCode(404)
+                .body("error", equalTo("not_found"));
         assertThat(lines).contains("FC Invoke Start RequestId: req-x", "FC Invoke End RequestId: req-x");
     }
 
     @Test
     void invoke_badEvent_answersErrorWithFcStatus404() {
-        invoke("seal", "req-bad-1", "not json").header("x-fc-status", "404").statusCode(400)
+        invoke("seal", "req-bad-1", "not json")
+                .header("x-fc-status", "404")
+                .statusCode(400)
                 .body("error", equalTo("invalid_request"));
-        invoke("unseal", "req-bad-2", "{\"sealed\":\"sealed.x.y\"}").header("x-fc-status", "404").statusCode(400)
+        invoke("unseal", "req-bad-2", "{\"sealed\":\"sealed.x.y\"}")
+                .header("x-fc-status", "404")
+                .statusCode(400)
                 .body("error", equalTo("malformed_sealed_secret"));
-        invoke("seal", "req-bad-3", "{\"text\":\"a\",\"extra\":1}").header("x-fc-status", "404")
+        invoke("seal", "req-bad-3", "{\"text\":\"a\",\"extra\":1}")
+                .header("x-fc-status", "404")
                 .body("error", equalTo("invalid_request"));
         invoke("seal", "req-bad-4", "").header("x-fc-status", "404").body("error", equalTo("invalid_request"));
     }
 
     @Test
     void initialize_warmsUpOnce_andLaterCallsDoNothing() {
-        given().header("x-fc-request-id", "init-1").when().post("/initialize").then()
-                .statusCode(200).header("x-fc-status", "200");
+        given().header("x-fc-request-id", "init-1")
+                .when()
+                .post("/initialize")
+                .then()
+                .statusCode(200)
+                .header("x-fc-status", "200");
         // the warm-up opened the default client's connection with one probe (a GetSecretValue the KMS refuses)
         int probes = emulator.faults().requests("GetSecretValue");
         assertThat(probes).as("the warm-up reached the KMS").isGreaterThanOrEqualTo(1);
 
         for (int i = 0; i < 5; i++) {
-            given().header("x-fc-request-id", "init-again-" + i).when().post("/initialize").then()
-                    .statusCode(200).header("x-fc-status", "200");
+            given().header("x-fc-request-id", "init-again-" + i)
+                    .when()
+                    .post("/initialize")
+                    .then()
+                    .statusCode(200)
+                    .header("x-fc-status", "200");
         }
 
-        assertThat(emulator.faults().requests("GetSecretValue")).as("no new warm-up, no new connection").isEqualTo(probes);
+        assertThat(emulator.faults().requests("GetSecretValue"))
+                .as("no new warm-up, no new connection")
+                .isEqualTo(probes);
     }
 }

@@ -14,7 +14,11 @@ class HealthTest {
     @Test
     void liveAndReady_areUp() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("sealer"))
                 .body("checks.data.sealing", hasItem("enabled"));
     }

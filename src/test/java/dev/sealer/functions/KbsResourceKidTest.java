@@ -35,7 +35,11 @@ class KbsResourceKidTest {
     public static class GuestApi implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealed-secret.verification.kbs-resource-dir", "", "sealed-secret.verification.kbs-resource-timeout", "1s");
+            return Map.of(
+                    "sealed-secret.verification.kbs-resource-dir",
+                    "",
+                    "sealed-secret.verification.kbs-resource-timeout",
+                    "1s");
         }
 
         @Override
@@ -54,26 +58,58 @@ class KbsResourceKidTest {
     void publishTheVerificationKeyInKbs() throws Exception {
         Path resource = GuestResourceServer.FOLDER.resolve(KID_PATH);
         Files.createDirectories(resource.getParent());
-        Files.writeString(resource, ECKey.parse(Files.readString(signingJwk, StandardCharsets.UTF_8)).toPublicJWK().toJSONString());
+        Files.writeString(
+                resource,
+                ECKey.parse(Files.readString(signingJwk, StandardCharsets.UTF_8))
+                        .toPublicJWK()
+                        .toJSONString());
     }
 
     private int hits(String resourcePath) {
-        return Integer.parseInt(given().baseUri(server).when().get("/hits/" + resourcePath).then().statusCode(200).extract().asString());
+        return Integer.parseInt(given().baseUri(server)
+                .when()
+                .get("/hits/" + resourcePath)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private static io.restassured.response.ValidatableResponse unseal(String sealed) {
-        return given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal").then();
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then();
     }
 
     private static String sealedWithKid(String kid) {
-        return TestSigner.random(kid).sign(Map.of("version", "0.1.0", "type", "vault", "name", "db-password", "provider", "aliyun",
-                "provider_settings", Map.of(), "annotations", Map.of()));
+        return TestSigner.random(kid)
+                .sign(Map.of(
+                        "version",
+                        "0.1.0",
+                        "type",
+                        "vault",
+                        "name",
+                        "db-password",
+                        "provider",
+                        "aliyun",
+                        "provider_settings",
+                        Map.of(),
+                        "annotations",
+                        Map.of()));
     }
 
     @Test
     void uriKid_isFetchedThroughTheGuestApi_once_thenCached() {
-        String sealed = given().contentType(ContentType.JSON).body(Map.of("text", "kid-from-kbs-5d1e")).when().post("/seal")
-                .then().statusCode(200).extract().path("sealed");
+        String sealed = given().contentType(ContentType.JSON)
+                .body(Map.of("text", "kid-from-kbs-5d1e"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
         assertThat(TestSigner.headerOf(sealed).get("kid")).isEqualTo("kbs:///" + KID_PATH);
 
         unseal(sealed).statusCode(200).body("text", equalTo("kid-from-kbs-5d1e"));
@@ -102,12 +138,16 @@ class KbsResourceKidTest {
 
     @Test
     void apiTooSlow_isVerificationKeyUnavailable_atItsTimeout() {
-        unseal(sealedWithKid("kbs:///default/slow/key-1")).statusCode(503).body("error", equalTo("verification_key_unavailable"));
+        unseal(sealedWithKid("kbs:///default/slow/key-1"))
+                .statusCode(503)
+                .body("error", equalTo("verification_key_unavailable"));
     }
 
     @Test
     void kidOfAnotherKbsPlugin_isUnknownKid_theGuestApiServesOnlyResources() {
-        unseal(sealedWithKid("kbs+pkcs11:///default/sealed-secret/test-signing-key")).statusCode(400).body("error", equalTo("unknown_kid"));
+        unseal(sealedWithKid("kbs+pkcs11:///default/sealed-secret/test-signing-key"))
+                .statusCode(400)
+                .body("error", equalTo("unknown_kid"));
         assertThat(hits(KID_PATH + "-never")).isZero();
     }
 }

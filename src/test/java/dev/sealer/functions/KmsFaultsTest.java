@@ -35,9 +35,17 @@ class KmsFaultsTest {
     public static class FourAttempts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("aliyun.kms.read-timeout", "400ms", "aliyun.kms.call-timeout", "30s",
-                    "aliyun.kms.retry.max-attempts", String.valueOf(ATTEMPTS), "aliyun.kms.retry.initial-backoff", "10ms",
-                    "aliyun.kms.retry.max-backoff", "50ms");
+            return Map.of(
+                    "aliyun.kms.read-timeout",
+                    "400ms",
+                    "aliyun.kms.call-timeout",
+                    "30s",
+                    "aliyun.kms.retry.max-attempts",
+                    String.valueOf(ATTEMPTS),
+                    "aliyun.kms.retry.initial-backoff",
+                    "10ms",
+                    "aliyun.kms.retry.max-backoff",
+                    "50ms");
         }
     }
 
@@ -56,7 +64,10 @@ class KmsFaultsTest {
     }
 
     private static Response seal(String text) {
-        return given().contentType(ContentType.JSON).body(Map.of("text", text)).when().post("/seal");
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("text", text))
+                .when()
+                .post("/seal");
     }
 
     private static Response timedSeal(String text) {
@@ -68,15 +79,23 @@ class KmsFaultsTest {
 
     private void assertRecovers() {
         String sealed = seal("after the storm").then().statusCode(200).extract().path("sealed");
-        given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("after the storm"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("after the storm"));
     }
 
     @Test
     void throttlingAlways_failsAsKmsErrorAfterEveryAttempt_thenRecovers() {
         emulator.faults().set(Duration.ZERO, 1.0, 0, 0);
 
-        timedSeal("x").then().statusCode(502).body("error", equalTo("kms_error"))
+        timedSeal("x")
+                .then()
+                .statusCode(502)
+                .body("error", equalTo("kms_error"))
                 .body("kms_error_code", equalTo("Rejected.Throttling"));
 
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(ATTEMPTS);
@@ -88,11 +107,25 @@ class KmsFaultsTest {
     void throttledAndFailingAttemptsBelowTheLimit_areAbsorbedByRetries() {
         for (int i = 0; i < 5; i++) {
             // each seal and each unseal meets ATTEMPTS - 1 faults, then is served
-            emulator.faults().script(Action.THROTTLE, Action.FAIL, Action.THROTTLE, Action.SERVE,
-                    Action.FAIL, Action.THROTTLE, Action.FAIL, Action.SERVE);
-            String sealed = seal("retry-secret-" + i).then().statusCode(200).extract().path("sealed");
-            given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal")
-                    .then().statusCode(200).body("text", equalTo("retry-secret-" + i));
+            emulator.faults()
+                    .script(
+                            Action.THROTTLE,
+                            Action.FAIL,
+                            Action.THROTTLE,
+                            Action.SERVE,
+                            Action.FAIL,
+                            Action.THROTTLE,
+                            Action.FAIL,
+                            Action.SERVE);
+            String sealed =
+                    seal("retry-secret-" + i).then().statusCode(200).extract().path("sealed");
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post("/unseal")
+                    .then()
+                    .statusCode(200)
+                    .body("text", equalTo("retry-secret-" + i));
         }
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(5 * ATTEMPTS);
         assertThat(emulator.faults().requests("Decrypt")).isEqualTo(5 * ATTEMPTS);

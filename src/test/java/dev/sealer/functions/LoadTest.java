@@ -45,18 +45,20 @@ class LoadTest {
     @TestHTTPResource("/")
     URI base;
 
-    private record Sealed(String secret, String sealed) {
-    }
+    private record Sealed(String secret, String sealed) {}
 
     @Test
     void sixteenCallers_twoThousandRequests_allCorrect_andNothingKeptPerRequest() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
         try {
             List<Future<Sealed>> sealing = new ArrayList<>();
             for (int i = 0; i < SECRETS; i++) {
                 String secret = SecretRecorder.remember("load-secret-" + i + "-" + Integer.toHexString(i * 7919));
-                sealing.add(callers.submit(() -> new Sealed(secret, call(http, "seal", Map.of("text", secret)).get("sealed").asText())));
+                sealing.add(callers.submit(() -> new Sealed(
+                        secret,
+                        call(http, "seal", Map.of("text", secret)).get("sealed").asText())));
             }
             List<Sealed> sealed = new ArrayList<>();
             for (Future<Sealed> future : sealing) {
@@ -77,7 +79,10 @@ class LoadTest {
             List<Future<Boolean>> unsealing = new ArrayList<>();
             for (Sealed one : sealed) {
                 unsealing.add(callers.submit(() -> {
-                    assertThat(call(http, "unseal", Map.of("sealed", one.sealed())).get("text").asText()).isEqualTo(one.secret());
+                    assertThat(call(http, "unseal", Map.of("sealed", one.sealed()))
+                                    .get("text")
+                                    .asText())
+                            .isEqualTo(one.secret());
                     return true;
                 }));
             }
@@ -90,17 +95,23 @@ class LoadTest {
 
         Map<String, Long> live = LiveObjects.count("dev.sealer.");
         live.keySet().removeIf(type -> type.startsWith(LoadTest.class.getName())); // the test's own records
-        assertThat(live).allSatisfy((type, count) -> assertThat(count).as("live %s after %d requests", type, 2 * SECRETS)
-                .isLessThan(SECRETS / 4));
+        assertThat(live)
+                .allSatisfy((type, count) -> assertThat(count)
+                        .as("live %s after %d requests", type, 2 * SECRETS)
+                        .isLessThan(SECRETS / 4));
     }
 
     private JsonNode call(HttpClient http, String function, Map<String, String> body) throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(base.resolve(function))
-                .header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(base.resolve(function))
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).as("%s answered %s", function, new String(response.body())).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("%s answered %s", function, new String(response.body()))
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 }

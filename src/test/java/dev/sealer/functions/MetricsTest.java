@@ -19,21 +19,51 @@ class MetricsTest {
     void metrics_countFunctionsAndKmsCallsByOutcome_withoutIds() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", SECRET));
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200);
-        given().contentType(ContentType.JSON).body(Map.of("sealed", "not-sealed")).when().post("/unseal").then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("text", "x", "key_id", "key-unknown-to-kms")).when().post("/seal")
-                .then().statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", "not-sealed"))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("text", "x", "key_id", "key-unknown-to-kms"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(400);
 
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        List<String> ours = metrics.lines().filter(line -> line.startsWith("sealer_")).toList();
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        List<String> ours =
+                metrics.lines().filter(line -> line.startsWith("sealer_")).toList();
 
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_operations_seconds_count{function=\"seal\",outcome=\"success\"}"));
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_operations_seconds_count{function=\"unseal\",outcome=\"success\"}"));
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_operations_seconds_count{function=\"unseal\",outcome=\"malformed_sealed_secret\"}"));
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_operations_seconds_count{function=\"seal\",outcome=\"kms_key_not_found\"}"));
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_kms_calls_seconds_count{api=\"Decrypt\",outcome=\"success\"}"));
-        assertThat(ours).anyMatch(l -> l.startsWith("sealer_kms_calls_seconds_count{api=\"Encrypt\",outcome=\"kms_key_not_found\"}"));
-        assertThat(ours).allSatisfy(line -> assertThat(line).doesNotContain(SECRET).doesNotContain("KAAP").doesNotContain("kst-")
-                .doesNotContain("key-").doesNotContain("sealed."));
+        assertThat(ours)
+                .anyMatch(l -> l.startsWith("sealer_operations_seconds_count{function=\"seal\",outcome=\"success\"}"));
+        assertThat(ours)
+                .anyMatch(
+                        l -> l.startsWith("sealer_operations_seconds_count{function=\"unseal\",outcome=\"success\"}"));
+        assertThat(ours)
+                .anyMatch(l -> l.startsWith(
+                        "sealer_operations_seconds_count{function=\"unseal\",outcome=\"malformed_sealed_secret\"}"));
+        assertThat(ours)
+                .anyMatch(l -> l.startsWith(
+                        "sealer_operations_seconds_count{function=\"seal\",outcome=\"kms_key_not_found\"}"));
+        assertThat(ours)
+                .anyMatch(l -> l.startsWith("sealer_kms_calls_seconds_count{api=\"Decrypt\",outcome=\"success\"}"));
+        assertThat(ours)
+                .anyMatch(l ->
+                        l.startsWith("sealer_kms_calls_seconds_count{api=\"Encrypt\",outcome=\"kms_key_not_found\"}"));
+        assertThat(ours)
+                .allSatisfy(line -> assertThat(line)
+                        .doesNotContain(SECRET)
+                        .doesNotContain("KAAP")
+                        .doesNotContain("kst-")
+                        .doesNotContain("key-")
+                        .doesNotContain("sealed."));
         assertThat(metrics).doesNotContain(SECRET);
     }
 }

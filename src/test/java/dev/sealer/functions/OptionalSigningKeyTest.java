@@ -24,23 +24,40 @@ class OptionalSigningKeyTest {
     public static class AbsentKey implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealed-secret.signing.jwk-file", "target/test-state/no-such-dir/signing-key.jwk",
-                    "sealed-secret.signing.generate-if-missing", "false", "sealed-secret.signing.optional", "true");
+            return Map.of(
+                    "sealed-secret.signing.jwk-file",
+                    "target/test-state/no-such-dir/signing-key.jwk",
+                    "sealed-secret.signing.generate-if-missing",
+                    "false",
+                    "sealed-secret.signing.optional",
+                    "true");
         }
     }
 
     @Test
     void readiness_isUp_andSaysSealingIsDisabled() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.data.sealing", hasItem(startsWith("disabled")));
     }
 
     @Test
     void seal_isNotConfigured_unsealStillWorks() {
-        given().contentType(ContentType.JSON).body(Map.of("text", "x")).when().post("/seal").then().statusCode(500)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(500)
                 .body("error", equalTo("not_configured"));
         // unseal runs (a malformed secret is the caller's fault, not a missing capability)
-        given().contentType(ContentType.JSON).body(Map.of("sealed", "sealed.a.b.c")).when().post("/unseal").then()
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", "sealed.a.b.c"))
+                .when()
+                .post("/unseal")
+                .then()
                 .statusCode(400);
     }
 }

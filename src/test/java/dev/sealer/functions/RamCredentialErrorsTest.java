@@ -48,8 +48,13 @@ class RamCredentialErrorsTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return Map.of("aliyun.kms.credential-dir", FOLDER.toString(), "aliyun.kms.ecs-metadata-timeout", "300ms",
-                    "aliyun.kms.call-timeout", "5s");
+            return Map.of(
+                    "aliyun.kms.credential-dir",
+                    FOLDER.toString(),
+                    "aliyun.kms.ecs-metadata-timeout",
+                    "300ms",
+                    "aliyun.kms.call-timeout",
+                    "5s");
         }
     }
 
@@ -75,8 +80,11 @@ class RamCredentialErrorsTest {
     @Test
     void ecsRamRole_malformedEcsRamRoleJson_isCredentialsInvalid() throws IOException {
         String sealed = ecsRamRoleSecret();
-        for (String content : new String[] {"{\"ecs_ram_role_name\": \"R\"", "{\"ecs_ram_role_name\": \"R\"}",
-                "{\"ecs_ram_role_name\": \"R\", \"region_id\": \"cn-hangzhou.evil.example\"}"}) {
+        for (String content : new String[] {
+            "{\"ecs_ram_role_name\": \"R\"",
+            "{\"ecs_ram_role_name\": \"R\"}",
+            "{\"ecs_ram_role_name\": \"R\", \"region_id\": \"cn-hangzhou.evil.example\"}"
+        }) {
             writeRoleFile(content);
             assertError(unseal(sealed), 500, "credentials_invalid");
         }
@@ -88,7 +96,8 @@ class RamCredentialErrorsTest {
         writeRoleFile("{\"ecs_ram_role_name\": \"" + freshRole() + "\", \"region_id\": \"cn-hangzhou\"}");
         emulator.faults().script(EmulatorFaults.Action.DROP);
         assertError(unseal(ecsRamRoleSecret()), 503, "credentials_unavailable");
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isZero();
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isZero();
     }
 
     @Test
@@ -122,8 +131,10 @@ class RamCredentialErrorsTest {
     @Test
     void stsToken_wrongSecret_isKmsErrorSignatureDoesNotMatch() throws IOException {
         EmulatorRoles.Issued issued = issue(Duration.ofHours(1));
-        writeToken("wrong", issued.accessKeyId() + ":" + SecretRecorder.remember("AWrongSecretOfTheHttpTest") + ":"
-                + issued.securityToken());
+        writeToken(
+                "wrong",
+                issued.accessKeyId() + ":" + SecretRecorder.remember("AWrongSecretOfTheHttpTest") + ":"
+                        + issued.securityToken());
         Response response = unseal(stsSecret("wrong"));
         assertError(response, 502, "kms_error");
         assertThat(response.<String>path("kms_error_code")).isEqualTo("SignatureDoesNotMatch");
@@ -165,24 +176,36 @@ class RamCredentialErrorsTest {
     }
 
     private static String ecsRamRoleSecret() {
-        return SealUnsealHttpTest.seal(Map.of("type", "vault", "name", "db-password",
-                "provider_settings", Map.of("client_type", "ecs_ram_role")));
+        return SealUnsealHttpTest.seal(Map.of(
+                "type", "vault", "name", "db-password", "provider_settings", Map.of("client_type", "ecs_ram_role")));
     }
 
     private static String stsSecret(String tokenFile) {
-        return SealUnsealHttpTest.seal(Map.of("type", "vault", "name", "db-password", "provider_settings",
+        return SealUnsealHttpTest.seal(Map.of(
+                "type",
+                "vault",
+                "name",
+                "db-password",
+                "provider_settings",
                 Map.of("client_type", "sts_token", "token_path", tokenFile, "region_id", "cn-hangzhou")));
     }
 
     private static Response unseal(String sealed) {
-        return given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal");
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal");
     }
 
     private static void assertError(Response response, int status, String error) {
         String body = response.asString();
         assertThat(response.statusCode()).as(body).isEqualTo(status);
         assertThat(response.<String>path("error")).as(body).isEqualTo(error);
-        assertThat(body).doesNotContain(FOLDER.toString()).doesNotContain("RoleOfTheErrorTest").doesNotContain("Exception")
-                .doesNotContain("STS.emulator").doesNotContain("string to sign is");
+        assertThat(body)
+                .doesNotContain(FOLDER.toString())
+                .doesNotContain("RoleOfTheErrorTest")
+                .doesNotContain("Exception")
+                .doesNotContain("STS.emulator")
+                .doesNotContain("string to sign is");
     }
 }

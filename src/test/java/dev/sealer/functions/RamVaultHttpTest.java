@@ -55,15 +55,22 @@ class RamVaultHttpTest {
 
     @Test
     void ecsRamRole_vault_roundTrips_withTheCdhsProviderSettings() {
-        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME,
-                "provider_settings", Map.of("client_type", "ecs_ram_role")));
+        String sealed = SealUnsealHttpTest.seal(
+                Map.of("type", "vault", "name", NAME, "provider_settings", Map.of("client_type", "ecs_ram_role")));
         Map<String, Object> payload = TestSigner.payloadOf(sealed);
-        assertThat(payload).containsEntry("type", "vault").containsEntry("name", NAME).containsEntry("provider", "aliyun")
-                .containsEntry("provider_settings", Map.of("client_type", "ecs_ram_role")).containsEntry("annotations", Map.of());
+        assertThat(payload)
+                .containsEntry("type", "vault")
+                .containsEntry("name", NAME)
+                .containsEntry("provider", "aliyun")
+                .containsEntry("provider_settings", Map.of("client_type", "ecs_ram_role"))
+                .containsEntry("annotations", Map.of());
 
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
-        assertThat(emulator.faults().requests("GetSecretValue")).as("not the KMS-instance API").isZero();
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(1);
+        assertThat(emulator.faults().requests("GetSecretValue"))
+                .as("not the KMS-instance API")
+                .isZero();
     }
 
     @Test
@@ -75,22 +82,39 @@ class RamVaultHttpTest {
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(tokenFile, issued.tokenFile() + "\n", StandardCharsets.UTF_8);
 
-        Map<String, String> settings = Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou");
-        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME, "provider_settings", settings,
-                "annotations", Map.of("version_stage", "ACSCurrent")));
-        assertThat(TestSigner.payloadOf(sealed)).containsEntry("provider_settings", settings)
+        Map<String, String> settings =
+                Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou");
+        String sealed = SealUnsealHttpTest.seal(Map.of(
+                "type",
+                "vault",
+                "name",
+                NAME,
+                "provider_settings",
+                settings,
+                "annotations",
+                Map.of("version_stage", "ACSCurrent")));
+        assertThat(TestSigner.payloadOf(sealed))
+                .containsEntry("provider_settings", settings)
                 .containsEntry("annotations", Map.of("version_stage", "ACSCurrent"));
 
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(1);
     }
 
     @Test
     void stsToken_theEmulatorsOwnTokenFile_opensByARelativePath_asInDevMode() throws IOException {
-        for (String part : Files.readString(emulator.credentialDir().resolve("emulator-sts-token")).strip().split(":")) {
+        for (String part : Files.readString(emulator.credentialDir().resolve("emulator-sts-token"))
+                .strip()
+                .split(":")) {
             SecretRecorder.remember(part);
         }
-        String sealed = SealUnsealHttpTest.seal(Map.of("type", "vault", "name", NAME, "provider_settings",
+        String sealed = SealUnsealHttpTest.seal(Map.of(
+                "type",
+                "vault",
+                "name",
+                NAME,
+                "provider_settings",
                 Map.of("client_type", "sts_token", "token_path", "emulator-sts-token", "region_id", "cn-hangzhou")));
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
     }
@@ -111,10 +135,16 @@ class RamVaultHttpTest {
 
     @Test
     void envelope_withRamClientTypes_isRefused() {
-        for (Map<String, String> settings : List.of(Map.of("client_type", "ecs_ram_role"),
+        for (Map<String, String> settings : List.of(
+                Map.of("client_type", "ecs_ram_role"),
                 Map.of("client_type", "sts_token", "token_path", "/t", "region_id", "cn-hangzhou"))) {
-            given().contentType(ContentType.JSON).body(Map.of("text", "no envelope", "provider_settings", settings))
-                    .when().post("/seal").then().statusCode(400).body("error", equalTo("unsupported_client_type"));
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("text", "no envelope", "provider_settings", settings))
+                    .when()
+                    .post("/seal")
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("unsupported_client_type"));
         }
         assertThat(emulator.faults().requests()).isZero();
     }

@@ -42,8 +42,15 @@ class RequestLimitsTest {
     public static class Limits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealer.api-token", TOKEN, "sealer.allow-unauthenticated", "false",
-                    "sealer.limits.in-flight-body-bytes", "4M", "sealer.limits.body-read-timeout", "1s");
+            return Map.of(
+                    "sealer.api-token",
+                    TOKEN,
+                    "sealer.allow-unauthenticated",
+                    "false",
+                    "sealer.limits.in-flight-body-bytes",
+                    "4M",
+                    "sealer.limits.body-read-timeout",
+                    "1s");
         }
     }
 
@@ -59,9 +66,11 @@ class RequestLimitsTest {
         return socket;
     }
 
-    private static void sendHeaders(Socket socket, String path, int contentLength, String authorization) throws IOException {
+    private static void sendHeaders(Socket socket, String path, int contentLength, String authorization)
+            throws IOException {
         String headers = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + contentLength + "\r\n" + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                + "Content-Length: " + contentLength + "\r\n"
+                + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
                 + "\r\n";
         socket.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
@@ -99,8 +108,13 @@ class RequestLimitsTest {
 
     private static void healthAnswersAndSealWorks() {
         given().when().get("/q/health/live").then().statusCode(200);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("text", "during-the-flood"))
-                .when().post("/seal").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", "during-the-flood"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -119,7 +133,9 @@ class RequestLimitsTest {
                 assertThat(head).as("refused before the body was sent").startsWith("HTTP/1.1 401");
                 assertThat(head.toLowerCase()).contains("connection: close");
             }
-            assertThat(guard.inFlightBodyBytes()).as("nothing reserved for unauthenticated bodies").isZero();
+            assertThat(guard.inFlightBodyBytes())
+                    .as("nothing reserved for unauthenticated bodies")
+                    .isZero();
             healthAnswersAndSealWorks();
             for (Socket socket : attackers) {
                 try {
@@ -142,7 +158,8 @@ class RequestLimitsTest {
 
     @Test
     void authenticatedBodies_shareABoundedBudget_beyondItOverloaded() throws Exception {
-        try (Socket first = connect(); Socket second = connect()) {
+        try (Socket first = connect();
+                Socket second = connect()) {
             sendHeaders(first, "/unseal", 3_000_000, "Bearer " + TOKEN);
             // the first request holds 3 MB of the 4 MB budget until its body arrives (or times out)
             long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
@@ -171,12 +188,10 @@ class RequestLimitsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger.getLogger("").addHandler(capture);
         try (Socket stalling = connect()) {
@@ -184,16 +199,26 @@ class RequestLimitsTest {
             stalling.getOutputStream().write("{\"sealed\":\"".getBytes(StandardCharsets.US_ASCII));
             stalling.getOutputStream().flush();
 
-            assertThat(closedByServer(stalling)).as("closed by the server's 1 s body deadline, before our 30 s").isTrue();
+            assertThat(closedByServer(stalling))
+                    .as("closed by the server's 1 s body deadline, before our 30 s")
+                    .isTrue();
         }
         long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
         while (guard.inFlightBodyBytes() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         assertThat(guard.inFlightBodyBytes()).isZero();
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN).body(Map.of("sealed", "x"))
-                .when().post("/unseal").then().statusCode(400).body("error", equalTo("malformed_sealed_secret"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", "x"))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("malformed_sealed_secret"));
         java.util.logging.Logger.getLogger("").removeHandler(capture);
-        assertThat(severe).as("an aborted body is the caller's business: no ERROR line an outsider could flood").isEmpty();
+        assertThat(severe)
+                .as("an aborted body is the caller's business: no ERROR line an outsider could flood")
+                .isEmpty();
     }
 }

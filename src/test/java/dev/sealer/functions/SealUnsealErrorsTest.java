@@ -45,18 +45,28 @@ class SealUnsealErrorsTest {
     }
 
     private static ValidatableResponse post(String path, String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post(path).then()
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post(path)
+                .then()
                 .body(not(containsString(SECRET)));
     }
 
     private static ValidatableResponse unseal(String sealedSecret) {
-        return given().contentType(ContentType.JSON).body(Map.of("sealed", sealedSecret)).when().post("/unseal").then()
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealedSecret))
+                .when()
+                .post("/unseal")
+                .then()
                 .body(not(containsString(SECRET)));
     }
 
     private static ValidatableResponse expectError(ValidatableResponse response, int status, String code) {
-        return response.statusCode(status).contentType(ContentType.JSON)
-                .body("error", equalTo(code)).body("message", notNullValue());
+        return response.statusCode(status)
+                .contentType(ContentType.JSON)
+                .body("error", equalTo(code))
+                .body("message", notNullValue());
     }
 
     private Map<String, Object> payload() {
@@ -83,8 +93,13 @@ class SealUnsealErrorsTest {
 
     @Test
     void requestNotJsonContentType_isUnsupportedMediaType() {
-        given().contentType("text/plain").body("hello").when().post("/seal").then()
-                .statusCode(415).body("error", equalTo("unsupported_media_type"));
+        given().contentType("text/plain")
+                .body("hello")
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(415)
+                .body("error", equalTo("unsupported_media_type"));
     }
 
     @Test
@@ -108,20 +123,31 @@ class SealUnsealErrorsTest {
     @Test
     void seal_badIds_areInvalidId() {
         expectError(post("/seal", "{\"text\":\"a\",\"key_id\":\"../etc/passwd\"}"), 400, "invalid_id");
-        expectError(post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_key_id\":\"../x\"}}"), 400, "invalid_id");
-        expectError(post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"kms_instance_id\":\"a/b\"}}"), 400, "invalid_id");
+        expectError(
+                post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_key_id\":\"../x\"}}"),
+                400,
+                "invalid_id");
+        expectError(
+                post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"kms_instance_id\":\"a/b\"}}"),
+                400,
+                "invalid_id");
     }
 
     @Test
     void seal_unknownClientKey_isCredentialsNotFound() {
-        expectError(post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_key_id\":\"KAAP.nobody\"}}"), 422,
+        expectError(
+                post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_key_id\":\"KAAP.nobody\"}}"),
+                422,
                 "credentials_not_found");
     }
 
     @Test
     void seal_unsupportedClientType_isNamed() {
-        expectError(post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_type\":\"ecs_ram_role\"}}"), 400,
-                "unsupported_client_type").body("message", containsString("client_type"));
+        expectError(
+                        post("/seal", "{\"text\":\"a\",\"provider_settings\":{\"client_type\":\"ecs_ram_role\"}}"),
+                        400,
+                        "unsupported_client_type")
+                .body("message", containsString("client_type"));
     }
 
     @Test
@@ -166,10 +192,14 @@ class SealUnsealErrorsTest {
     @Test
     void unseal_kidWithTraversal_neverReachesAKeyOutsideTheFolder() {
         byte[] json = Base64.getUrlDecoder().decode(sealed.split("\\.")[2].getBytes(StandardCharsets.US_ASCII));
-        // the verification folder is target/test-state/verification-keys: "../signing/..." leads to the signing key's folder
+        // the verification folder is target/test-state/verification-keys: "../signing/..." leads to the signing key's
+        // folder
         expectError(unseal(signer.signWithKid(json, "../signing/test-signing-key.jwk")), 400, "unknown_kid");
         expectError(unseal(signer.signWithKid(json, "/etc/passwd")), 400, "invalid_id");
-        expectError(unseal(signer.signWithKid(json, "kbs:///default/../sealed-secret/test-signing-key")), 400, "invalid_id");
+        expectError(
+                unseal(signer.signWithKid(json, "kbs:///default/../sealed-secret/test-signing-key")),
+                400,
+                "invalid_id");
     }
 
     @Test
@@ -191,20 +221,24 @@ class SealUnsealErrorsTest {
         expectError(unseal(signer.sign(payload)), 400, "unsupported_type").body("message", containsString("type"));
         payload = payload();
         payload.put("provider", "aws");
-        expectError(unseal(signer.sign(payload)), 400, "unsupported_provider").body("message", containsString("provider"));
+        expectError(unseal(signer.sign(payload)), 400, "unsupported_provider")
+                .body("message", containsString("provider"));
         payload = payload();
         payload.put("wrap_type", "A128CBC");
-        expectError(unseal(signer.sign(payload)), 400, "unsupported_wrap_type").body("message", containsString("wrap_type"));
+        expectError(unseal(signer.sign(payload)), 400, "unsupported_wrap_type")
+                .body("message", containsString("wrap_type"));
     }
 
     @Test
     void unseal_missingOrMistypedField_isMalformedNamingIt() {
         Map<String, Object> payload = payload();
         payload.remove("encrypted_key");
-        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret").body("message", containsString("encrypted_key"));
+        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret")
+                .body("message", containsString("encrypted_key"));
         payload = payload();
         payload.put("iv", 12);
-        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret").body("message", containsString("iv"));
+        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret")
+                .body("message", containsString("iv"));
     }
 
     @Test
@@ -214,7 +248,8 @@ class SealUnsealErrorsTest {
         if (payload.get("encrypted_data").equals(payload().get("encrypted_data"))) {
             payload.put("encrypted_data", payload.get("encrypted_data") + "x");
         }
-        expectError(unseal(signer.sign(payload)), 400, "invalid_base64").body("message", containsString("encrypted_data"));
+        expectError(unseal(signer.sign(payload)), 400, "invalid_base64")
+                .body("message", containsString("encrypted_data"));
     }
 
     @Test
@@ -230,21 +265,30 @@ class SealUnsealErrorsTest {
     void unseal_kmsIvOfWrongLength_isMalformed() {
         Map<String, Object> payload = payload();
         payload.put("annotations", Map.of("iv", Base64.getEncoder().encodeToString(new byte[8])));
-        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret").body("message", containsString("annotations.iv"));
+        expectError(unseal(signer.sign(payload)), 400, "malformed_sealed_secret")
+                .body("message", containsString("annotations.iv"));
     }
 
     @Test
     void unseal_encryptedKeyOfAnotherKmsKey_isKmsInvalidParameter() {
         Map<String, Object> payload = payload();
         payload.put("key_id", "key-emulator-0002");
-        expectError(unseal(signer.sign(payload)), 400, "kms_invalid_parameter").body("kms_error_code", equalTo("InvalidParameter"));
+        expectError(unseal(signer.sign(payload)), 400, "kms_invalid_parameter")
+                .body("kms_error_code", equalTo("InvalidParameter"));
     }
 
     @Test
     void unseal_unknownInstanceInSettings_isCredentialsNotFound() {
         Map<String, Object> payload = payload();
-        payload.put("provider_settings", Map.of("client_key_id", "KAAP.emulator-client-key-0001",
-                "kms_instance_id", "kst-elsewhere", "client_type", "client_key"));
+        payload.put(
+                "provider_settings",
+                Map.of(
+                        "client_key_id",
+                        "KAAP.emulator-client-key-0001",
+                        "kms_instance_id",
+                        "kst-elsewhere",
+                        "client_type",
+                        "client_key"));
         expectError(unseal(signer.sign(payload)), 422, "credentials_not_found");
     }
 
@@ -256,8 +300,8 @@ class SealUnsealErrorsTest {
 
     @Test
     void bodyOverTheHttpLimit_isPayloadTooLarge_onItsDeclaredLength() throws Exception {
-        dev.sealer.testsupport.RawHttp.Answer answer = dev.sealer.testsupport.RawHttp.declaredOnly(root, "/seal", "application/json",
-                4L * 1024 * 1024);
+        dev.sealer.testsupport.RawHttp.Answer answer =
+                dev.sealer.testsupport.RawHttp.declaredOnly(root, "/seal", "application/json", 4L * 1024 * 1024);
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.body()).contains("\"error\":\"payload_too_large\"");

@@ -18,23 +18,35 @@ import org.junit.jupiter.api.Test;
 class SealUnsealHttpTest {
 
     static String seal(Map<String, Object> request) {
-        return given().contentType(ContentType.JSON).body(request)
-                .when().post("/seal")
-                .then().statusCode(200).body("sealed", startsWith("sealed."))
-                .extract().path("sealed");
+        return given().contentType(ContentType.JSON)
+                .body(request)
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
     }
 
     static Response unseal(String sealed) {
-        return given().contentType(ContentType.JSON).body(Map.of("sealed", sealed)).when().post("/unseal");
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal");
     }
 
     @Test
     void sealThenUnseal_text_roundTrips() {
         String sealed = seal(Map.of("text", "correct horse battery staple"));
-        unseal(sealed).then().statusCode(200)
+        unseal(sealed)
+                .then()
+                .statusCode(200)
                 .body("text", equalTo("correct horse battery staple"))
-                .body("plaintext", equalTo(Base64.getEncoder().encodeToString(
-                        "correct horse battery staple".getBytes(StandardCharsets.UTF_8))));
+                .body(
+                        "plaintext",
+                        equalTo(Base64.getEncoder()
+                                .encodeToString("correct horse battery staple".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
@@ -43,7 +55,8 @@ class SealUnsealHttpTest {
         String sealed = seal(Map.of("plaintext", Base64.getEncoder().encodeToString(secret)));
         Response response = unseal(sealed);
         response.then().statusCode(200);
-        assertThat(Base64.getDecoder().decode(response.<String>path("plaintext"))).isEqualTo(secret);
+        assertThat(Base64.getDecoder().decode(response.<String>path("plaintext")))
+                .isEqualTo(secret);
         assertThat(response.<String>path("text")).isNull();
     }
 
@@ -66,21 +79,35 @@ class SealUnsealHttpTest {
         String sealed = seal(Map.of("plaintext", Base64.getEncoder().encodeToString(secret)));
         Response response = unseal(sealed);
         response.then().statusCode(200);
-        assertThat(Base64.getDecoder().decode(response.<String>path("plaintext"))).isEqualTo(secret);
+        assertThat(Base64.getDecoder().decode(response.<String>path("plaintext")))
+                .isEqualTo(secret);
     }
 
     @Test
     void seal_oneByteOverTheLimit_isPayloadTooLarge() {
         byte[] secret = new byte[1024 * 1024 + 1];
-        given().contentType(ContentType.JSON).body(Map.of("plaintext", Base64.getEncoder().encodeToString(secret)))
-                .when().post("/seal").then().statusCode(413).body("error", equalTo("payload_too_large"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("plaintext", Base64.getEncoder().encodeToString(secret)))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(413)
+                .body("error", equalTo("payload_too_large"));
     }
 
     @Test
     void sealThenUnseal_withAliasAndExplicitSettings_roundTrips() {
-        String sealed = seal(Map.of("text", "via alias", "key_id", "alias/test-alias",
-                "provider_settings", Map.of("client_key_id", "KAAP.emulator-client-key-0001",
-                        "kms_instance_id", "kst-emu00000000000000001")));
+        String sealed = seal(Map.of(
+                "text",
+                "via alias",
+                "key_id",
+                "alias/test-alias",
+                "provider_settings",
+                Map.of(
+                        "client_key_id",
+                        "KAAP.emulator-client-key-0001",
+                        "kms_instance_id",
+                        "kst-emu00000000000000001")));
         unseal(sealed).then().statusCode(200).body("text", equalTo("via alias"));
     }
 
@@ -88,26 +115,36 @@ class SealUnsealHttpTest {
     void sealThenUnseal_vaultSecret_readsItFromTheKms() {
         String sealed = seal(Map.of("type", "vault", "name", "db-password"));
         Map<String, Object> payload = dev.sealer.testsupport.TestSigner.payloadOf(sealed);
-        assertThat(payload).containsEntry("type", "vault").containsEntry("name", "db-password")
+        assertThat(payload)
+                .containsEntry("type", "vault")
+                .containsEntry("name", "db-password")
                 .doesNotContainKeys("encrypted_key", "encrypted_data");
         unseal(sealed).then().statusCode(200).body("text", equalTo("vault-secret-value"));
 
-        String current = seal(Map.of("type", "vault", "name", "db-password",
-                "annotations", Map.of("version_stage", "ACSCurrent")));
+        String current = seal(
+                Map.of("type", "vault", "name", "db-password", "annotations", Map.of("version_stage", "ACSCurrent")));
         unseal(current).then().statusCode(200).body("text", equalTo("vault-secret-value"));
     }
 
     @Test
     void unseal_vaultSecretUnknownToTheKms_isKmsSecretNotFound() {
         String sealed = seal(Map.of("type", "vault", "name", "no-such-secret"));
-        unseal(sealed).then().statusCode(400).body("error", equalTo("kms_secret_not_found"))
+        unseal(sealed)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("kms_secret_not_found"))
                 .body("kms_error_code", equalTo("Forbidden.ResourceNotFound"));
     }
 
     @Test
     void seal_vaultWithSecretValue_isInvalidRequest() {
-        given().contentType(ContentType.JSON).body(Map.of("type", "vault", "name", "n", "text", "x"))
-                .when().post("/seal").then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("type", "vault", "name", "n", "text", "x"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
@@ -121,7 +158,12 @@ class SealUnsealHttpTest {
 
     @Test
     void seal_withoutSecret_isInvalidRequest() {
-        given().contentType(ContentType.JSON).body("{}").when().post("/seal")
-                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 }

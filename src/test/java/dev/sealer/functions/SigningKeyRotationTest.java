@@ -30,29 +30,54 @@ class SigningKeyRotationTest {
     public static class NewSigningKey implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealed-secret.signing.jwk-file", "target/test-state/signing/rotated-signing-key.jwk",
-                    "sealed-secret.signing.kid", NEW_KID);
+            return Map.of(
+                    "sealed-secret.signing.jwk-file",
+                    "target/test-state/signing/rotated-signing-key.jwk",
+                    "sealed-secret.signing.kid",
+                    NEW_KID);
         }
     }
 
     @Test
     void reseal_withTheNewKey_thenTheOldKeyIsNoLongerNeeded() throws Exception {
-        String current = given().contentType(ContentType.JSON).body(Map.of("text", "rotation-secret-5c7a")).when().post("/seal")
-                .then().statusCode(200).extract().path("sealed");
+        String current = given().contentType(ContentType.JSON)
+                .body(Map.of("text", "rotation-secret-5c7a"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
         TestSigner oldKey = TestSigner.random(OLD_KID); // the key the service signed with before the rotation
         Files.createDirectories(OLD_PUBLIC.getParent());
         Files.writeString(OLD_PUBLIC, oldKey.key().toPublicJWK().toJSONString());
         String signedWithTheOldKey = oldKey.sign(TestSigner.payloadOf(current));
 
-        String resealed = given().contentType(ContentType.JSON).body(Map.of("sealed", signedWithTheOldKey)).when().post("/reseal")
-                .then().statusCode(200).extract().path("sealed");
+        String resealed = given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", signedWithTheOldKey))
+                .when()
+                .post("/reseal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
         assertThat(TestSigner.headerOf(resealed)).containsEntry("kid", NEW_KID);
 
         Files.delete(OLD_PUBLIC); // the old key is withdrawn
 
-        given().contentType(ContentType.JSON).body(Map.of("sealed", resealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("rotation-secret-5c7a"));
-        given().contentType(ContentType.JSON).body(Map.of("sealed", signedWithTheOldKey)).when().post("/unseal")
-                .then().statusCode(400).body("error", equalTo("unknown_kid"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", resealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("rotation-secret-5c7a"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", signedWithTheOldKey))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("unknown_kid"));
     }
 }

@@ -30,8 +30,13 @@ class SkipVerificationTest {
     void unseal_legacyForm_opensWhenSkipIsSetOnPurpose() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "legacy"));
         String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
-        given().contentType(ContentType.JSON).body(Map.of("sealed", legacy)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("legacy"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", legacy))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("legacy"));
     }
 
     @Test
@@ -39,21 +44,39 @@ class SkipVerificationTest {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "legacy-to-signed-0e4d"));
         String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
 
-        String resealed = given().contentType(ContentType.JSON).body(Map.of("sealed", legacy)).when().post("/reseal")
-                .then().statusCode(200).extract().path("sealed");
+        String resealed = given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", legacy))
+                .when()
+                .post("/reseal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
 
-        org.assertj.core.api.Assertions.assertThat(TestSigner.headerOf(resealed)).containsEntry("alg", "ES256")
+        org.assertj.core.api.Assertions.assertThat(TestSigner.headerOf(resealed))
+                .containsEntry("alg", "ES256")
                 .containsEntry("kid", "kbs:///default/sealed-secret/test-signing-key");
-        org.assertj.core.api.Assertions.assertThat(TestSigner.payloadOf(resealed)).containsEntry("wrap_type", "A256GCM");
-        given().contentType(ContentType.JSON).body(Map.of("sealed", resealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("legacy-to-signed-0e4d"));
+        org.assertj.core.api.Assertions.assertThat(TestSigner.payloadOf(resealed))
+                .containsEntry("wrap_type", "A256GCM");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", resealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("legacy-to-signed-0e4d"));
     }
 
     @Test
     void unseal_signedByAnUnknownKey_opensWhenSkipIsSetOnPurpose() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "unverified"));
         String resigned = TestSigner.random("unknown-kid").sign(TestSigner.payloadOf(sealed));
-        given().contentType(ContentType.JSON).body(Map.of("sealed", resigned)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("unverified"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", resigned))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("unverified"));
     }
 }

@@ -39,8 +39,11 @@ class UnsealOverEventsTest {
     public static class Enabled implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sealer.events.unseal.enabled", "true",
-                    "sealer.events.unseal.recipient-jwk", recipient().toPublicJWK().toJSONString());
+            return Map.of(
+                    "sealer.events.unseal.enabled",
+                    "true",
+                    "sealer.events.unseal.recipient-jwk",
+                    recipient().toPublicJWK().toJSONString());
         }
     }
 
@@ -49,7 +52,12 @@ class UnsealOverEventsTest {
         try {
             if (!Files.exists(RECIPIENT)) {
                 Files.createDirectories(RECIPIENT.getParent());
-                Files.writeString(RECIPIENT, new ECKeyGenerator(Curve.P_256).keyID("answers-recipient-1").generate().toJSONString());
+                Files.writeString(
+                        RECIPIENT,
+                        new ECKeyGenerator(Curve.P_256)
+                                .keyID("answers-recipient-1")
+                                .generate()
+                                .toJSONString());
             }
             return ECKey.parse(Files.readString(RECIPIENT));
         } catch (IOException e) {
@@ -60,8 +68,14 @@ class UnsealOverEventsTest {
     }
 
     private static String seal(String text) {
-        return given().contentType(ContentType.JSON).body(Map.of("text", text)).when().post("/seal")
-                .then().statusCode(200).extract().path("sealed");
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("text", text))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
     }
 
     private static JWEObject opened(String jwe) throws Exception {
@@ -73,14 +87,26 @@ class UnsealOverEventsTest {
     @Test
     void binaryEvent_unseal_answersOnlyAJweToTheRecipient() throws Exception {
         String secret = "answer-over-the-broker-9e4";
-        Response answer = given().contentType(ContentType.JSON).header("ce-id", "unseal-evt-1").header("ce-type", "dev.sealer.unseal")
-                .header("ce-source", "/tests/events").header("ce-specversion", "1.0").body(Map.of("sealed", seal(secret)))
-                .when().post("/");
-        answer.then().statusCode(200).header("ce-type", "dev.sealer.unseal.result").body("jwe", startsWith("ey"));
-        assertThat(answer.asString()).doesNotContain(secret).doesNotContain("\"text\"").doesNotContain("\"plaintext\"");
+        Response answer = given().contentType(ContentType.JSON)
+                .header("ce-id", "unseal-evt-1")
+                .header("ce-type", "dev.sealer.unseal")
+                .header("ce-source", "/tests/events")
+                .header("ce-specversion", "1.0")
+                .body(Map.of("sealed", seal(secret)))
+                .when()
+                .post("/");
+        answer.then()
+                .statusCode(200)
+                .header("ce-type", "dev.sealer.unseal.result")
+                .body("jwe", startsWith("ey"));
+        assertThat(answer.asString())
+                .doesNotContain(secret)
+                .doesNotContain("\"text\"")
+                .doesNotContain("\"plaintext\"");
 
         JWEObject jwe = opened(answer.path("jwe"));
-        assertThat(new String(jwe.getPayload().toBytes(), StandardCharsets.UTF_8)).isEqualTo(secret);
+        assertThat(new String(jwe.getPayload().toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(secret);
         assertThat(jwe.getHeader().getAlgorithm().getName()).isEqualTo("ECDH-ES+A256KW");
         assertThat(jwe.getHeader().getEncryptionMethod().getName()).isEqualTo("A256GCM");
         assertThat(jwe.getHeader().getKeyID()).isEqualTo("answers-recipient-1");
@@ -91,26 +117,57 @@ class UnsealOverEventsTest {
     void structuredEvent_unseal_answersOnlyAJweToTheRecipient() throws Exception {
         String secret = "structured-answer-5b7";
         Response answer = given().contentType("application/cloudevents+json")
-                .body(Map.of("specversion", "1.0", "id", "unseal-evt-2", "source", "/tests/events", "type", "dev.sealer.unseal",
-                        "datacontenttype", "application/json", "data", Map.of("sealed", seal(secret))))
-                .when().post("/");
-        answer.then().statusCode(200).body("type", equalTo("dev.sealer.unseal.result")).body("data.jwe", startsWith("ey"));
+                .body(Map.of(
+                        "specversion",
+                        "1.0",
+                        "id",
+                        "unseal-evt-2",
+                        "source",
+                        "/tests/events",
+                        "type",
+                        "dev.sealer.unseal",
+                        "datacontenttype",
+                        "application/json",
+                        "data",
+                        Map.of("sealed", seal(secret))))
+                .when()
+                .post("/");
+        answer.then()
+                .statusCode(200)
+                .body("type", equalTo("dev.sealer.unseal.result"))
+                .body("data.jwe", startsWith("ey"));
         assertThat(answer.asString()).doesNotContain(secret).doesNotContain("\"text\"");
-        assertThat(new String(opened(answer.path("data.jwe")).getPayload().toBytes(), StandardCharsets.UTF_8)).isEqualTo(secret);
+        assertThat(new String(opened(answer.path("data.jwe")).getPayload().toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(secret);
     }
 
     @Test
     void answer_cannotBeOpenedWithAnotherKey() throws Exception {
-        String jwe = given().contentType(ContentType.JSON).header("ce-id", "unseal-evt-3").header("ce-type", "dev.sealer.unseal")
-                .header("ce-source", "/tests/events").header("ce-specversion", "1.0").body(Map.of("sealed", seal("not-for-you-3c1")))
-                .when().post("/").then().statusCode(200).extract().path("jwe");
+        String jwe = given().contentType(ContentType.JSON)
+                .header("ce-id", "unseal-evt-3")
+                .header("ce-type", "dev.sealer.unseal")
+                .header("ce-source", "/tests/events")
+                .header("ce-specversion", "1.0")
+                .body(Map.of("sealed", seal("not-for-you-3c1")))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("jwe");
         ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
-        assertThatThrownBy(() -> JWEObject.parse(jwe).decrypt(new ECDHDecrypter(stranger))).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> JWEObject.parse(jwe).decrypt(new ECDHDecrypter(stranger)))
+                .isInstanceOf(Exception.class);
     }
 
     @Test
     void plainHttpUnseal_stillAnswersInClear() {
-        given().contentType(ContentType.JSON).body(Map.of("sealed", seal("plain-http-answer-2d8"))).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("plain-http-answer-2d8"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", seal("plain-http-answer-2d8")))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("plain-http-answer-2d8"));
     }
 }

@@ -38,12 +38,20 @@ class RetryLoopTest {
     };
 
     private RetryLoop loop(int attempts, long initialMs, long maxMs, long callTimeoutMs) {
-        return new RetryLoop(new RetryLoop.Policy(attempts, Duration.ofMillis(initialMs), Duration.ofMillis(maxMs),
-                Duration.ofMillis(callTimeoutMs)), ticker, sleeper, () -> 0.5);
+        return new RetryLoop(
+                new RetryLoop.Policy(
+                        attempts,
+                        Duration.ofMillis(initialMs),
+                        Duration.ofMillis(maxMs),
+                        Duration.ofMillis(callTimeoutMs)),
+                ticker,
+                sleeper,
+                () -> 0.5);
     }
 
     /** An attempt that takes {@code millis} of the steered clock and then fails. */
-    private RetryLoop.Attempt<String> failingAfter(long millis, RuntimeException failure, List<Duration> remainingSeen) {
+    private RetryLoop.Attempt<String> failingAfter(
+            long millis, RuntimeException failure, List<Duration> remainingSeen) {
         return remaining -> {
             remainingSeen.add(remaining);
             now.addAndGet(Duration.ofMillis(millis).toNanos());
@@ -65,7 +73,8 @@ class RetryLoopTest {
     void retryableFailures_areRetriedUpToMaxAttempts_withExponentialBackoff() {
         List<Duration> remaining = new ArrayList<>();
 
-        assertThatThrownBy(() -> loop(4, 200, 2000, 30_000).run(failingAfter(10, new Retryable(), remaining), e -> e instanceof Retryable))
+        assertThatThrownBy(() -> loop(4, 200, 2000, 30_000)
+                        .run(failingAfter(10, new Retryable(), remaining), e -> e instanceof Retryable))
                 .isInstanceOf(Retryable.class);
 
         assertThat(remaining).hasSize(4);
@@ -84,10 +93,16 @@ class RetryLoopTest {
 
     @Test
     void jitter_staysWithinTwentyPercent() {
-        RetryLoop low = new RetryLoop(new RetryLoop.Policy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                ticker, sleeper, () -> 0.0);
-        RetryLoop high = new RetryLoop(new RetryLoop.Policy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                ticker, sleeper, () -> 0.999_999);
+        RetryLoop low = new RetryLoop(
+                new RetryLoop.Policy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                ticker,
+                sleeper,
+                () -> 0.0);
+        RetryLoop high = new RetryLoop(
+                new RetryLoop.Policy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                ticker,
+                sleeper,
+                () -> 0.999_999);
 
         assertThat(low.backoffNanos(1)).isEqualTo(ms(80));
         assertThat(high.backoffNanos(1)).isBetween(ms(119), ms(120));
@@ -97,7 +112,8 @@ class RetryLoopTest {
     void nonRetryableFailure_failsAtOnce() {
         List<Duration> remaining = new ArrayList<>();
 
-        assertThatThrownBy(() -> loop(5, 200, 2000, 30_000).run(failingAfter(10, new Fatal(), remaining), e -> e instanceof Retryable))
+        assertThatThrownBy(() -> loop(5, 200, 2000, 30_000)
+                        .run(failingAfter(10, new Fatal(), remaining), e -> e instanceof Retryable))
                 .isInstanceOf(Fatal.class);
 
         assertThat(remaining).hasSize(1);
@@ -141,8 +157,11 @@ class RetryLoopTest {
 
     @Test
     void waitThatOversleepsTheDeadline_endsTheCallWithDeadlineExceeded() {
-        RetryLoop loop = new RetryLoop(new RetryLoop.Policy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(100)),
-                ticker, nanos -> now.addAndGet(nanos * 3), () -> 0.5); // a machine that wakes up late
+        RetryLoop loop = new RetryLoop(
+                new RetryLoop.Policy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(100)),
+                ticker,
+                nanos -> now.addAndGet(nanos * 3),
+                () -> 0.5); // a machine that wakes up late
         List<Duration> remaining = new ArrayList<>();
 
         assertThatThrownBy(() -> loop.run(failingAfter(80, new Retryable(), remaining), e -> true))
@@ -152,13 +171,17 @@ class RetryLoopTest {
 
     @Test
     void interruptedWhileWaiting_endsWithTheLastFailureAsCause() {
-        RetryLoop loop = new RetryLoop(new RetryLoop.Policy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1)),
-                ticker, nanos -> {
+        RetryLoop loop = new RetryLoop(
+                new RetryLoop.Policy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(1)),
+                ticker,
+                nanos -> {
                     throw new InterruptedException();
-                }, () -> 0.5);
+                },
+                () -> 0.5);
 
         assertThatThrownBy(() -> loop.run(failingAfter(1, new Retryable(), new ArrayList<>()), e -> true))
-                .isInstanceOf(RetryLoop.InterruptedRetry.class).hasCauseInstanceOf(Retryable.class);
+                .isInstanceOf(RetryLoop.InterruptedRetry.class)
+                .hasCauseInstanceOf(Retryable.class);
         assertThat(Thread.interrupted()).isTrue();
     }
 

@@ -33,8 +33,7 @@ final class PackagedApp {
         }
     }
 
-    private PackagedApp() {
-    }
+    private PackagedApp() {}
 
     /**
      * Starts the application and waits until it exits or logs that it started (then stops it).
@@ -43,17 +42,25 @@ final class PackagedApp {
      * @param environment extra environment variables
      */
     static Outcome start(Path workDirectory, Map<String, String> properties, Map<String, String> environment) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.http.port=0"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dquarkus.http.port=0"));
         properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         try {
             Files.createDirectories(workDirectory);
             Path log = workDirectory.resolve("output.log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("SEALER_") || name.startsWith("SEALED_SECRET_")
-                    || name.startsWith("ALIYUN_") || name.startsWith("QUARKUS_"));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment()
+                    .keySet()
+                    .removeIf(name -> name.startsWith("SEALER_")
+                            || name.startsWith("SEALED_SECRET_")
+                            || name.startsWith("ALIYUN_")
+                            || name.startsWith("QUARKUS_"));
             builder.environment().putAll(environment);
             Process process = builder.start();
             long deadline = System.nanoTime() + HANG.toNanos();

@@ -40,8 +40,11 @@ public class PackagedAppKms implements QuarkusTestResourceLifecycleManager {
             Path kms = STATE.resolve("kms");
             Path verification = STATE.resolve("verification-keys");
             Files.createDirectories(verification);
-            server = new EmulatorServer(EmulatorServer.Settings.forTests(kms, INSTANCE, CLIENT_KEY, List.of(KEY),
-                    Map.of(SECRET_NAME, SECRET_VALUE)), new EmulatorFaults()).start();
+            server = new EmulatorServer(
+                            EmulatorServer.Settings.forTests(
+                                    kms, INSTANCE, CLIENT_KEY, List.of(KEY), Map.of(SECRET_NAME, SECRET_VALUE)),
+                            new EmulatorFaults())
+                    .start();
             ECKey signing = new ECKeyGenerator(Curve.P_256).keyID(KID).generate();
             Path jwk = STATE.resolve("signing.jwk");
             Files.writeString(jwk, signing.toJSONString(), StandardCharsets.UTF_8);

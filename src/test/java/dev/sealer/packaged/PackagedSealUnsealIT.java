@@ -32,12 +32,20 @@ class PackagedSealUnsealIT {
     private static final int ROUNDS = 20;
 
     private static RequestSpecification authorized() {
-        return given().header("Authorization", "Bearer " + PackagedAppKms.API_TOKEN).contentType(ContentType.JSON);
+        return given().header("Authorization", "Bearer " + PackagedAppKms.API_TOKEN)
+                .contentType(ContentType.JSON);
     }
 
     private static String seal(Map<String, Object> request) {
-        return authorized().body(request).when().post("/seal")
-                .then().statusCode(200).body("sealed", startsWith("sealed.")).extract().path("sealed");
+        return authorized()
+                .body(request)
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .body("sealed", startsWith("sealed."))
+                .extract()
+                .path("sealed");
     }
 
     @Test
@@ -45,42 +53,77 @@ class PackagedSealUnsealIT {
         for (int i = 0; i < ROUNDS; i++) {
             String text = "packaged secret number " + i;
             String sealed = seal(Map.of("text", text));
-            authorized().body(Map.of("sealed", sealed)).when().post("/unseal")
-                    .then().statusCode(200).body("text", equalTo(text))
-                    .body("plaintext", equalTo(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
+            authorized()
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post("/unseal")
+                    .then()
+                    .statusCode(200)
+                    .body("text", equalTo(text))
+                    .body(
+                            "plaintext",
+                            equalTo(Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
         }
     }
 
     @Test
     void vaultSecret_unsealsFromTheKms() {
         String sealed = seal(Map.of("type", "vault", "name", PackagedAppKms.SECRET_NAME));
-        authorized().body(Map.of("sealed", sealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo(PackagedAppKms.SECRET_VALUE));
+        authorized()
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo(PackagedAppKms.SECRET_VALUE));
     }
 
     @Test
     void reseal_keepsTheSecret() {
         String sealed = seal(Map.of("text", "resealed packaged secret"));
-        String resealed = authorized().body(Map.of("sealed", sealed)).when().post("/reseal")
-                .then().statusCode(200).extract().path("sealed");
-        authorized().body(Map.of("sealed", resealed)).when().post("/unseal")
-                .then().statusCode(200).body("text", equalTo("resealed packaged secret"));
+        String resealed = authorized()
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/reseal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+        authorized()
+                .body(Map.of("sealed", resealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("resealed packaged secret"));
     }
 
     @Test
     void sealEvent_isAnsweredWithAResultEvent() {
         given().header("Authorization", "Bearer " + PackagedAppKms.API_TOKEN)
-                .header("ce-specversion", "1.0").header("ce-id", "packaged-1").header("ce-source", "/packaged-test")
-                .header("ce-type", "dev.sealer.seal").contentType(ContentType.JSON)
+                .header("ce-specversion", "1.0")
+                .header("ce-id", "packaged-1")
+                .header("ce-source", "/packaged-test")
+                .header("ce-type", "dev.sealer.seal")
+                .contentType(ContentType.JSON)
                 .body(Map.of("text", "packaged event secret"))
-                .when().post("/")
-                .then().statusCode(200).header("ce-type", "dev.sealer.seal.result").body("sealed", startsWith("sealed."));
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .header("ce-type", "dev.sealer.seal.result")
+                .body("sealed", startsWith("sealed."));
     }
 
     @Test
     void withoutTheToken_isRefused() {
-        given().contentType(ContentType.JSON).body(Map.of("text", "not sealed")).when().post("/seal")
-                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("text", "not sealed"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"));
     }
 
     @Test

@@ -71,7 +71,9 @@ class StartupRefusalsIT {
             properties.put("aliyun.kms.emulator.enabled", "true");
 
             assertRefused(start(properties), "aliyun.kms.emulator.enabled=true is refused");
-            assertThat(work.resolve(".kms-emulator")).as("no emulator file written in %s", profile).doesNotExist();
+            assertThat(work.resolve(".kms-emulator"))
+                    .as("no emulator file written in %s", profile)
+                    .doesNotExist();
         }
     }
 
@@ -79,7 +81,8 @@ class StartupRefusalsIT {
     void generatedSigningKey_outsideDevAndTest_isRefused() throws IOException {
         Map<String, String> properties = sound();
         properties.put("quarkus.profile", "tee");
-        properties.put("sealed-secret.signing.jwk-file", work.resolve("signing.jwk").toString());
+        properties.put(
+                "sealed-secret.signing.jwk-file", work.resolve("signing.jwk").toString());
         properties.put("sealed-secret.signing.kid", "kbs:///default/sealed-secret/k");
         properties.put("sealed-secret.signing.generate-if-missing", "true");
 
@@ -108,7 +111,9 @@ class StartupRefusalsIT {
 
             PackagedApp.Outcome outcome = start(properties);
 
-            assertThat(outcome.refusedToStart()).as("token '%s': %s", token, outcome.output()).isTrue();
+            assertThat(outcome.refusedToStart())
+                    .as("token '%s': %s", token, outcome.output())
+                    .isTrue();
             assertThat(outcome.output()).containsAnyOf("sealer.api-token is empty", "no authentication is configured");
         }
     }

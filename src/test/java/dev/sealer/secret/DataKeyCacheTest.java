@@ -41,9 +41,13 @@ class DataKeyCacheTest {
     }
 
     private SecretSealer sealer(DataKeyCache.Limits limits) {
-        return new SecretSealer(new KmsProviders(List.of(kms)), signingKey, KidResolver.files(keyDirectory),
+        return new SecretSealer(
+                new KmsProviders(List.of(kms)),
+                signingKey,
+                KidResolver.files(keyDirectory),
                 new SecretSealer.Options(new SecretLimits(1024), false, false),
-                limits == null ? null : new DataKeyCache(limits, now::get), new SecureRandom());
+                limits == null ? null : new DataKeyCache(limits, now::get),
+                new SecureRandom());
     }
 
     private String seal(SecretSealer sealer, String text) {
@@ -67,7 +71,8 @@ class DataKeyCacheTest {
         String second = seal(sealer, "second");
         for (int i = 0; i < 5; i++) {
             assertThat(new String(sealer.unseal(first), StandardCharsets.UTF_8)).isEqualTo("first");
-            assertThat(new String(sealer.unseal(second), StandardCharsets.UTF_8)).isEqualTo("second");
+            assertThat(new String(sealer.unseal(second), StandardCharsets.UTF_8))
+                    .isEqualTo("second");
         }
         assertThat(kms.returnedPlaintexts).hasSize(2);
     }
@@ -90,10 +95,14 @@ class DataKeyCacheTest {
         sealer.unseal(sealed);
         now.addAndGet(Duration.ofMinutes(5).toNanos() - 1);
         sealer.unseal(sealed);
-        assertThat(kms.returnedPlaintexts).as("still fresh a nanosecond before its age").hasSize(1);
+        assertThat(kms.returnedPlaintexts)
+                .as("still fresh a nanosecond before its age")
+                .hasSize(1);
         now.addAndGet(1);
         sealer.unseal(sealed);
-        assertThat(kms.returnedPlaintexts).as("expired at its age: the KMS again").hasSize(2);
+        assertThat(kms.returnedPlaintexts)
+                .as("expired at its age: the KMS again")
+                .hasSize(2);
     }
 
     @Test
@@ -107,7 +116,9 @@ class DataKeyCacheTest {
         }
 
         assertThat(cache.size()).isEqualTo(2);
-        long zeroed = stored.stream().filter(array -> Arrays.equals(array, new byte[3])).count();
+        long zeroed = stored.stream()
+                .filter(array -> Arrays.equals(array, new byte[3]))
+                .count();
         assertThat(zeroed).as("every evicted key was zeroed").isEqualTo(3);
         assertThat(key).as("the cache keeps its own copy").containsExactly(1, 2, 3);
     }
@@ -145,11 +156,17 @@ class DataKeyCacheTest {
     @Test
     void cacheKey_dependsOnEverythingTheDecryptionDependsOn() {
         String base = DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "x"));
-        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "x"))).isEqualTo(base);
-        assertThat(DataKeyCache.keyOf("other", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "x"))).isNotEqualTo(base);
-        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "2"), "k", new byte[] {1}, Map.of("iv", "x"))).isNotEqualTo(base);
-        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "j", new byte[] {1}, Map.of("iv", "x"))).isNotEqualTo(base);
-        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {2}, Map.of("iv", "x"))).isNotEqualTo(base);
-        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "y"))).isNotEqualTo(base);
+        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "x")))
+                .isEqualTo(base);
+        assertThat(DataKeyCache.keyOf("other", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "x")))
+                .isNotEqualTo(base);
+        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "2"), "k", new byte[] {1}, Map.of("iv", "x")))
+                .isNotEqualTo(base);
+        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "j", new byte[] {1}, Map.of("iv", "x")))
+                .isNotEqualTo(base);
+        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {2}, Map.of("iv", "x")))
+                .isNotEqualTo(base);
+        assertThat(DataKeyCache.keyOf("aliyun", Map.of("a", "1"), "k", new byte[] {1}, Map.of("iv", "y")))
+                .isNotEqualTo(base);
     }
 }

@@ -2,10 +2,10 @@ package dev.sealer.secret;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.kms.KmsRefusedException;
-import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
+import dev.sealer.kms.KmsRefusedException;
+import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.WrappedKey;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -29,8 +29,7 @@ import javax.crypto.spec.GCMParameterSpec;
 final class InMemoryKms implements KmsProvider, KmsClient {
 
     /** A {@code getSecret} call. */
-    record SecretCall(String name, Map<String, String> annotations) {
-    }
+    record SecretCall(String name, Map<String, String> annotations) {}
 
     private final String name;
     private final SecureRandom random = new SecureRandom();
@@ -100,7 +99,8 @@ final class InMemoryKms implements KmsProvider, KmsClient {
 
     @Override
     public synchronized byte[] decrypt(String keyId, byte[] ciphertext, Map<String, String> annotations) {
-        byte[] plaintext = gcm(Cipher.DECRYPT_MODE, masterKey(keyId), Base64.getDecoder().decode(annotations.get("iv")), ciphertext);
+        byte[] plaintext = gcm(
+                Cipher.DECRYPT_MODE, masterKey(keyId), Base64.getDecoder().decode(annotations.get("iv")), ciphertext);
         byte[] result = decryptOverride != null ? decryptOverride.clone() : plaintext;
         returnedPlaintexts.add(result);
         return result;
@@ -111,14 +111,16 @@ final class InMemoryKms implements KmsProvider, KmsClient {
         secretCalls.add(new SecretCall(secretName, Map.copyOf(annotations)));
         byte[] value = vault.get(secretName);
         if (value == null) {
-            throw new KmsRefusedException(ErrorCode.KMS_SECRET_NOT_FOUND, "no such secret in the test vault", "NotFound", "req-1", null);
+            throw new KmsRefusedException(
+                    ErrorCode.KMS_SECRET_NOT_FOUND, "no such secret in the test vault", "NotFound", "req-1", null);
         }
         return value.clone();
     }
 
     /** Unwraps a data key directly, for tests that build sealed secrets by hand. */
     byte[] unwrap(String keyId, byte[] ciphertext, Map<String, String> annotations) {
-        return gcm(Cipher.DECRYPT_MODE, masterKey(keyId), Base64.getDecoder().decode(annotations.get("iv")), ciphertext);
+        return gcm(
+                Cipher.DECRYPT_MODE, masterKey(keyId), Base64.getDecoder().decode(annotations.get("iv")), ciphertext);
     }
 
     private SecretKey masterKey(String keyId) {
@@ -139,7 +141,8 @@ final class InMemoryKms implements KmsProvider, KmsClient {
             cipher.init(mode, key, new GCMParameterSpec(128, iv));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new ServiceFaultException(ErrorCode.KMS_ERROR, "test KMS cannot " + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt"));
+            throw new ServiceFaultException(
+                    ErrorCode.KMS_ERROR, "test KMS cannot " + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt"));
         }
     }
 }

@@ -44,15 +44,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SealedSecretJwsTest {
 
     private static final String KID = "sealing-key-1";
-    private static final byte[] PAYLOAD = "{\"version\":\"0.1.0\",\"type\":\"vault\",\"provider\":\"aliyun\",\"name\":\"db\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PAYLOAD =
+            "{\"version\":\"0.1.0\",\"type\":\"vault\",\"provider\":\"aliyun\",\"name\":\"db\"}"
+                    .getBytes(StandardCharsets.UTF_8);
     /** The order n of P-256. */
-    private static final BigInteger P256_ORDER = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
-    private static final Set<ErrorCode> HEADER_REJECTIONS = EnumSet.of(ErrorCode.MALFORMED_SEALED_SECRET,
-            ErrorCode.SIGNATURE_INVALID, ErrorCode.UNKNOWN_KID, ErrorCode.INVALID_ID);
+    private static final BigInteger P256_ORDER =
+            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+    private static final Set<ErrorCode> HEADER_REJECTIONS = EnumSet.of(
+            ErrorCode.MALFORMED_SEALED_SECRET,
+            ErrorCode.SIGNATURE_INVALID,
+            ErrorCode.UNKNOWN_KID,
+            ErrorCode.INVALID_ID);
 
     @TempDir
     Path keyDirectory;
+
     private SigningKey signingKey;
     private VerificationKeys keys;
 
@@ -81,7 +88,8 @@ class SealedSecretJwsTest {
         assertThat(parts).hasSize(3);
         String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(header))
-                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"}"));
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"}"));
         assertThat(Base64.getUrlDecoder().decode(parts[1])).isEqualTo(PAYLOAD);
         assertThat(Base64.getUrlDecoder().decode(parts[2])).hasSize(64);
     }
@@ -99,7 +107,9 @@ class SealedSecretJwsTest {
 
     @Test
     void verify_rawEs256FromTheJdk_isAccepted() throws Exception {
-        String sealed = rawSigned("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\",\"typ\":\"JOSE\",\"x-other\":[1,2]}", PAYLOAD,
+        String sealed = rawSigned(
+                "{\"alg\":\"ES256\",\"kid\":\"" + KID + "\",\"typ\":\"JOSE\",\"x-other\":[1,2]}",
+                PAYLOAD,
                 signingKey.privateKey());
 
         assertThat(verify(sealed)).isEqualTo(PAYLOAD);
@@ -108,7 +118,8 @@ class SealedSecretJwsTest {
     @Test
     void verify_emptyPayloadBytes_isMalformedBeforeVerification() {
         // an empty payload part is an empty part, whatever the signature
-        String sealed = rawSignedParts(urlB64("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"}"), "", signingKey.privateKey());
+        String sealed =
+                rawSignedParts(urlB64("{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"}"), "", signingKey.privateKey());
 
         assertThat(codeOf(sealed)).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
@@ -128,7 +139,8 @@ class SealedSecretJwsTest {
 
     @Test
     void verify_everyBitFlippedInPayload_isSignatureInvalid() {
-        byte[] payload = "{\"k\":\"v12\"}".getBytes(StandardCharsets.UTF_8); // short: every bit is one ECDSA verification
+        byte[] payload =
+                "{\"k\":\"v12\"}".getBytes(StandardCharsets.UTF_8); // short: every bit is one ECDSA verification
         String[] parts = parts(SealedSecretJws.sign(signingKey, payload));
 
         for (int bit = 0; bit < payload.length * 8; bit++) {
@@ -164,9 +176,12 @@ class SealedSecretJwsTest {
                     tampered[part] = parts[part].substring(0, i) + replacement + parts[part].substring(i + 1);
                     ErrorCode code = codeOf(join(tampered));
                     if (part == 0) {
-                        assertThat(code).as("header char %d -> %s", i, replacement).isIn(HEADER_REJECTIONS);
+                        assertThat(code)
+                                .as("header char %d -> %s", i, replacement)
+                                .isIn(HEADER_REJECTIONS);
                     } else {
-                        assertThat(code).as("part %d char %d -> %s", part, i, replacement)
+                        assertThat(code)
+                                .as("part %d char %d -> %s", part, i, replacement)
                                 .isIn(ErrorCode.SIGNATURE_INVALID, ErrorCode.MALFORMED_SEALED_SECRET);
                     }
                 }
@@ -182,7 +197,8 @@ class SealedSecretJwsTest {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         char last = p[2].charAt(p[2].length() - 1);
         String altered = p[2].substring(0, p[2].length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
-        assertThat(Base64.getUrlDecoder().decode(altered)).isEqualTo(Base64.getUrlDecoder().decode(p[2]));
+        assertThat(Base64.getUrlDecoder().decode(altered))
+                .isEqualTo(Base64.getUrlDecoder().decode(p[2]));
 
         assertThat(codeOf(join(p[0], p[1], altered))).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
@@ -195,8 +211,12 @@ class SealedSecretJwsTest {
             for (int cut : new int[] {1, 2, 3, 4, parts[part].length() / 2, parts[part].length() - 1}) {
                 String[] tampered = parts.clone();
                 tampered[part] = parts[part].substring(0, parts[part].length() - cut);
-                assertThat(codeOf(join(tampered))).as("part %d cut by %d", part, cut)
-                        .isIn(part == 0 ? HEADER_REJECTIONS : EnumSet.of(ErrorCode.SIGNATURE_INVALID, ErrorCode.MALFORMED_SEALED_SECRET));
+                assertThat(codeOf(join(tampered)))
+                        .as("part %d cut by %d", part, cut)
+                        .isIn(
+                                part == 0
+                                        ? HEADER_REJECTIONS
+                                        : EnumSet.of(ErrorCode.SIGNATURE_INVALID, ErrorCode.MALFORMED_SEALED_SECRET));
             }
         }
     }
@@ -220,9 +240,23 @@ class SealedSecretJwsTest {
     // ---- malformed outer form ---------------------------------------------------------------------
 
     static Stream<String> malformedForms() {
-        return Stream.of("", "sealed.", "sealed", "Sealed.a.b.c", "SEALED.a.b.c", " sealed.a.b.c", "unsealed.a.b.c",
-                "sealed.a.b", "sealed.a.b.c.d", "sealed.a.b.c.d.e", "sealed..b.c", "sealed.a..c", "sealed.a.b.", "sealed...",
-                "sealed.a.b.c.", "eyJhbGciOiJFUzI1NiJ9.e30.AAAA");
+        return Stream.of(
+                "",
+                "sealed.",
+                "sealed",
+                "Sealed.a.b.c",
+                "SEALED.a.b.c",
+                " sealed.a.b.c",
+                "unsealed.a.b.c",
+                "sealed.a.b",
+                "sealed.a.b.c.d",
+                "sealed.a.b.c.d.e",
+                "sealed..b.c",
+                "sealed.a..c",
+                "sealed.a.b.",
+                "sealed...",
+                "sealed.a.b.c.",
+                "eyJhbGciOiJFUzI1NiJ9.e30.AAAA");
     }
 
     @ParameterizedTest
@@ -235,7 +269,8 @@ class SealedSecretJwsTest {
 
     @Test
     void split_null_isMalformed() {
-        assertThat(catchThrowableOfType(SealerException.class, () -> SealedSecretJws.split(null)).errorCode())
+        assertThat(catchThrowableOfType(SealerException.class, () -> SealedSecretJws.split(null))
+                        .errorCode())
                 .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 
@@ -244,7 +279,8 @@ class SealedSecretJwsTest {
         String[] p = parts(SealedSecretJws.sign(signingKey, PAYLOAD));
 
         assertThat(codeOf("sealed." + p[0] + "." + p[1])).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
-        assertThat(codeOf("sealed." + p[0] + "." + p[1] + "." + p[2] + "." + p[2])).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
+        assertThat(codeOf("sealed." + p[0] + "." + p[1] + "." + p[2] + "." + p[2]))
+                .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
         assertThat(codeOf(p[0] + "." + p[1] + "." + p[2])).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 
@@ -256,7 +292,9 @@ class SealedSecretJwsTest {
         for (int part = 0; part < 3; part++) {
             String[] padded = p.clone();
             padded[part] = p[part] + padding;
-            assertThat(codeOf(join(padded))).as("part %d + %s", part, padding).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
+            assertThat(codeOf(join(padded)))
+                    .as("part %d + %s", part, padding)
+                    .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
         }
     }
 
@@ -285,7 +323,8 @@ class SealedSecretJwsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[]", "null", "\"ES256\"", "{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"", "{}{}"})
+    @ValueSource(
+            strings = {"not json", "[]", "null", "\"ES256\"", "{\"alg\":\"ES256\",\"kid\":\"" + KID + "\"", "{}{}"})
     void verify_headerNotAJsonObject_isRejected(String header) {
         String sealed = rawSignedParts(urlB64(header), urlB64(PAYLOAD), signingKey.privateKey());
 
@@ -294,7 +333,8 @@ class SealedSecretJwsTest {
 
     @Test
     void verify_deeplyNestedHeader_isMalformedNotStackOverflow() {
-        String header = "{\"alg\":\"ES256\",\"kid\":\"" + KID + "\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        String header =
+                "{\"alg\":\"ES256\",\"kid\":\"" + KID + "\",\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
 
         assertThat(codeOf(rawSignedParts(urlB64(header), urlB64(PAYLOAD), signingKey.privateKey())))
                 .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
@@ -303,17 +343,24 @@ class SealedSecretJwsTest {
     // ---- algorithm ---------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "None", "HS256", "ES384", "ES512", "RS256", "PS256", "EdDSA", "es256", "ES256 ", ""})
+    @ValueSource(
+            strings = {"none", "None", "HS256", "ES384", "ES512", "RS256", "PS256", "EdDSA", "es256", "ES256 ", ""})
     void verify_algOtherThanEs256_isSignatureInvalid(String alg) throws Exception {
-        String sealed = rawSigned("{\"alg\":\"" + alg + "\",\"kid\":\"" + KID + "\"}", PAYLOAD, signingKey.privateKey());
+        String sealed =
+                rawSigned("{\"alg\":\"" + alg + "\",\"kid\":\"" + KID + "\"}", PAYLOAD, signingKey.privateKey());
 
         assertThat(codeOf(sealed)).isEqualTo(ErrorCode.SIGNATURE_INVALID);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"kid\":\"" + KID + "\"}", "{\"alg\":null,\"kid\":\"" + KID + "\"}",
-            "{\"alg\":256,\"kid\":\"" + KID + "\"}", "{\"alg\":[\"ES256\"],\"kid\":\"" + KID + "\"}",
-            "{\"alg\":{\"name\":\"ES256\"},\"kid\":\"" + KID + "\"}"})
+    @ValueSource(
+            strings = {
+                "{\"kid\":\"" + KID + "\"}",
+                "{\"alg\":null,\"kid\":\"" + KID + "\"}",
+                "{\"alg\":256,\"kid\":\"" + KID + "\"}",
+                "{\"alg\":[\"ES256\"],\"kid\":\"" + KID + "\"}",
+                "{\"alg\":{\"name\":\"ES256\"},\"kid\":\"" + KID + "\"}"
+            })
     void verify_algMissingOrNotAString_isSignatureInvalid(String header) throws Exception {
         assertThat(codeOf(rawSigned(header, PAYLOAD, signingKey.privateKey()))).isEqualTo(ErrorCode.SIGNATURE_INVALID);
     }
@@ -322,7 +369,8 @@ class SealedSecretJwsTest {
     void verify_noneAlgWithEmptySignature_isRejected() {
         String header = urlB64("{\"alg\":\"none\",\"kid\":\"" + KID + "\"}");
 
-        assertThat(codeOf("sealed." + header + "." + urlB64(PAYLOAD) + ".")).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
+        assertThat(codeOf("sealed." + header + "." + urlB64(PAYLOAD) + "."))
+                .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 
     @Test
@@ -347,7 +395,8 @@ class SealedSecretJwsTest {
 
         String sealed = join(p[0], p[1], urlB64(signature));
 
-        assertThat(codeOf(sealed)).isEqualTo(length == 0 ? ErrorCode.MALFORMED_SEALED_SECRET : ErrorCode.SIGNATURE_INVALID);
+        assertThat(codeOf(sealed))
+                .isEqualTo(length == 0 ? ErrorCode.MALFORMED_SEALED_SECRET : ErrorCode.SIGNATURE_INVALID);
     }
 
     @Test
@@ -385,7 +434,8 @@ class SealedSecretJwsTest {
     void sign_alwaysWritesTheLowSForm() {
         BigInteger halfOrder = P256_ORDER.shiftRight(1);
         for (int i = 0; i < 64; i++) {
-            String[] p = parts(SealedSecretJws.sign(signingKey, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+            String[] p =
+                    parts(SealedSecretJws.sign(signingKey, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
             byte[] signature = Base64.getUrlDecoder().decode(p[2]);
             // RFC 6979 alone gives high S for about half of all inputs: 64 in a row low is the normalization
             assertThat(new BigInteger(1, Arrays.copyOfRange(signature, 32, 64))).isLessThanOrEqualTo(halfOrder);
@@ -412,7 +462,8 @@ class SealedSecretJwsTest {
     void verify_highSForm_withRequireLowS_isSignatureInvalid() {
         String[] p = highSForm();
 
-        SealerException e = catchThrowableOfType(SealerException.class,
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
                 () -> SealedSecretJws.verify(SealedSecretJws.split(join(p[0], p[1], p[2])), keys, true));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.SIGNATURE_INVALID);
@@ -450,24 +501,34 @@ class SealedSecretJwsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../" + KID, "a/b", "/etc/passwd", "..", ".", "", "x/../../" + KID, "kid\u0000", "a\\b", " "})
+    @ValueSource(
+            strings = {"../" + KID, "a/b", "/etc/passwd", "..", ".", "", "x/../../" + KID, "kid\u0000", "a\\b", " "})
     void verify_kidThatLeavesTheFolderOrIsNoPath_isRefused(String kid) throws Exception {
         // a verification key is where "../<kid>" would lead: it must never be used
         Path nested = Files.createDirectories(keyDirectory.resolve("nested"));
         VerificationKeys nestedKeys = KidResolver.files(nested);
-        String header = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("alg", "ES256").put("kid", kid)
+        String header = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("alg", "ES256")
+                .put("kid", kid)
                 .toString();
 
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> SealedSecretJws.verify(SealedSecretJws.split(rawSigned(header, PAYLOAD, signingKey.privateKey())), nestedKeys,
-                        false));
+        SealerException e = catchThrowableOfType(
+                SealerException.class,
+                () -> SealedSecretJws.verify(
+                        SealedSecretJws.split(rawSigned(header, PAYLOAD, signingKey.privateKey())), nestedKeys, false));
 
         assertThat(e.errorCode()).isIn(ErrorCode.INVALID_ID, ErrorCode.UNKNOWN_KID);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"alg\":\"ES256\"}", "{\"alg\":\"ES256\",\"kid\":null}", "{\"alg\":\"ES256\",\"kid\":7}",
-            "{\"alg\":\"ES256\",\"kid\":[\"" + KID + "\"]}"})
+    @ValueSource(
+            strings = {
+                "{\"alg\":\"ES256\"}",
+                "{\"alg\":\"ES256\",\"kid\":null}",
+                "{\"alg\":\"ES256\",\"kid\":7}",
+                "{\"alg\":\"ES256\",\"kid\":[\"" + KID + "\"]}"
+            })
     void verify_kidMissingOrNotAString_isInvalidId(String header) throws Exception {
         assertThat(codeOf(rawSigned(header, PAYLOAD, signingKey.privateKey()))).isEqualTo(ErrorCode.INVALID_ID);
     }
@@ -487,8 +548,12 @@ class SealedSecretJwsTest {
         assertThat(parts.isLegacy()).isTrue();
         assertThat(SealedSecretJws.unverifiedPayload(parts)).isEqualTo(PAYLOAD);
         assertThat(codeOf(sealed)).isIn(ErrorCode.MALFORMED_SEALED_SECRET, ErrorCode.SIGNATURE_INVALID);
-        assertThat(SealedSecretJws.split(SealedSecretJws.sign(signingKey, PAYLOAD)).isLegacy()).isFalse();
-        assertThat(SealedSecretJws.split("sealed.fakejwsheader." + urlB64(PAYLOAD) + ".realsignature").isLegacy()).isFalse();
+        assertThat(SealedSecretJws.split(SealedSecretJws.sign(signingKey, PAYLOAD))
+                        .isLegacy())
+                .isFalse();
+        assertThat(SealedSecretJws.split("sealed.fakejwsheader." + urlB64(PAYLOAD) + ".realsignature")
+                        .isLegacy())
+                .isFalse();
     }
 
     // ---- interoperability with Nimbus JOSE ----------------------------------------------------------
@@ -496,8 +561,10 @@ class SealedSecretJwsTest {
     @Test
     void verify_jwsMadeByNimbus_isAccepted() throws Exception {
         ECKey nimbusKey = new ECKeyGenerator(Curve.P_256).keyID("nimbus-kid").generate();
-        Files.writeString(keyDirectory.resolve("nimbus-kid"), nimbusKey.toPublicJWK().toJSONString());
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("nimbus-kid").build(), new Payload(PAYLOAD));
+        Files.writeString(
+                keyDirectory.resolve("nimbus-kid"), nimbusKey.toPublicJWK().toJSONString());
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("nimbus-kid").build(), new Payload(PAYLOAD));
         jws.sign(new ECDSASigner(nimbusKey));
 
         assertThat(verify("sealed." + jws.serialize())).isEqualTo(PAYLOAD);
@@ -514,7 +581,8 @@ class SealedSecretJwsTest {
         assertThat(jws.verify(new ECDSAVerifier(signingKey.publicKey()))).isTrue();
         assertThat(jws.getPayload().toBytes()).isEqualTo(PAYLOAD);
         // and the verification JWK we publish is one Nimbus reads as the same key
-        assertThat(jws.verify(new ECDSAVerifier(ECKey.parse(signingKey.publicJwk())))).isTrue();
+        assertThat(jws.verify(new ECDSAVerifier(ECKey.parse(signingKey.publicJwk()))))
+                .isTrue();
         assertThat(ECKey.parse(signingKey.publicJwk()).isPrivate()).isFalse();
     }
 
@@ -524,7 +592,8 @@ class SealedSecretJwsTest {
 
         JWSObject jws = JWSObject.parse(sealed.substring("sealed.".length()));
 
-        assertThat(jws.verify(new ECDSAVerifier(SigningKey.generate(KID).publicKey()))).isFalse();
+        assertThat(jws.verify(new ECDSAVerifier(SigningKey.generate(KID).publicKey())))
+                .isFalse();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SealedSecretPayloadTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> ENVELOPE_REQUIRED = List.of("type", "provider", "key_id", "encrypted_key",
-            "encrypted_data", "wrap_type", "iv");
+    private static final List<String> ENVELOPE_REQUIRED =
+            List.of("type", "provider", "key_id", "encrypted_key", "encrypted_data", "wrap_type", "iv");
 
     /** An envelope payload as the CDH writes it (fake ids). */
     private static ObjectNode cdhEnvelope() {
@@ -39,7 +39,9 @@ class SealedSecretPayloadTest {
                 .put("encrypted_data", "BAUGBwgJCgsMDQ4PEBESExQ=")
                 .put("wrap_type", "A256GCM")
                 .put("iv", "AAAAAAAAAAAAAAAA");
-        node.putObject("provider_settings").put("client_key_id", "KAAP.fake").put("kms_instance_id", "kst-fake")
+        node.putObject("provider_settings")
+                .put("client_key_id", "KAAP.fake")
+                .put("kms_instance_id", "kst-fake")
                 .put("client_type", "client_key");
         node.putObject("annotations").put("iv", "AQIDBAUGBwgJCgsM");
         return node;
@@ -71,8 +73,11 @@ class SealedSecretPayloadTest {
         assertThat(payload.wrapType()).isEqualTo("A256GCM");
         assertThat(payload.iv()).isEqualTo("AAAAAAAAAAAAAAAA");
         assertThat(payload.name()).isNull();
-        assertThat(payload.providerSettings()).containsExactly(Map.entry("client_key_id", "KAAP.fake"),
-                Map.entry("kms_instance_id", "kst-fake"), Map.entry("client_type", "client_key"));
+        assertThat(payload.providerSettings())
+                .containsExactly(
+                        Map.entry("client_key_id", "KAAP.fake"),
+                        Map.entry("kms_instance_id", "kst-fake"),
+                        Map.entry("client_type", "client_key"));
         assertThat(payload.annotations()).containsExactly(Map.entry("iv", "AQIDBAUGBwgJCgsM"));
     }
 
@@ -91,7 +96,9 @@ class SealedSecretPayloadTest {
         String reordered = "{\"iv\":\"AAAAAAAAAAAAAAAA\",\"wrap_type\":\"A256GCM\",\"encrypted_data\":\"AAAA\","
                 + "\"encrypted_key\":\"AAAA\",\"key_id\":\"k\",\"provider\":\"aliyun\",\"type\":\"envelope\",\"version\":\"0.1.0\"}";
 
-        assertThat(SealedSecretPayload.parse(reordered.getBytes(StandardCharsets.UTF_8)).keyId()).isEqualTo("k");
+        assertThat(SealedSecretPayload.parse(reordered.getBytes(StandardCharsets.UTF_8))
+                        .keyId())
+                .isEqualTo("k");
     }
 
     @Test
@@ -108,13 +115,29 @@ class SealedSecretPayloadTest {
 
     @Test
     void toJson_envelope_hasExactlyTheCdhFieldNames() throws Exception {
-        SealedSecretPayload payload = SealedSecretPayload.envelope("aliyun", "key-1", "AAAA", "BBBB", "CCCCCCCCCCCCCCCC",
-                Map.of("client_key_id", "KAAP.x", "kms_instance_id", "kst-x"), Map.of("iv", "DDDD"));
+        SealedSecretPayload payload = SealedSecretPayload.envelope(
+                "aliyun",
+                "key-1",
+                "AAAA",
+                "BBBB",
+                "CCCCCCCCCCCCCCCC",
+                Map.of("client_key_id", "KAAP.x", "kms_instance_id", "kst-x"),
+                Map.of("iv", "DDDD"));
 
         JsonNode json = JSON.readTree(payload.toJson());
 
-        assertThat(fieldNames(json)).containsExactlyInAnyOrder("version", "type", "provider", "key_id", "encrypted_key",
-                "encrypted_data", "wrap_type", "iv", "provider_settings", "annotations");
+        assertThat(fieldNames(json))
+                .containsExactlyInAnyOrder(
+                        "version",
+                        "type",
+                        "provider",
+                        "key_id",
+                        "encrypted_key",
+                        "encrypted_data",
+                        "wrap_type",
+                        "iv",
+                        "provider_settings",
+                        "annotations");
         assertThat(json.get("version").textValue()).isEqualTo("0.1.0");
         assertThat(json.get("type").textValue()).isEqualTo("envelope");
         assertThat(json.get("wrap_type").textValue()).isEqualTo("A256GCM");
@@ -123,12 +146,13 @@ class SealedSecretPayloadTest {
 
     @Test
     void toJson_vault_hasExactlyTheCdhFieldNames() throws Exception {
-        SealedSecretPayload payload = SealedSecretPayload.vault("aliyun", "db", Map.of(), Map.of("version_stage", "ACSCurrent"));
+        SealedSecretPayload payload =
+                SealedSecretPayload.vault("aliyun", "db", Map.of(), Map.of("version_stage", "ACSCurrent"));
 
         JsonNode json = JSON.readTree(payload.toJson());
 
-        assertThat(fieldNames(json)).containsExactlyInAnyOrder("version", "type", "provider", "name", "provider_settings",
-                "annotations");
+        assertThat(fieldNames(json))
+                .containsExactlyInAnyOrder("version", "type", "provider", "name", "provider_settings", "annotations");
         assertThat(SealedSecretPayload.parse(payload.toJson())).isEqualTo(payload);
     }
 
@@ -144,7 +168,10 @@ class SealedSecretPayloadTest {
 
     @Test
     void parse_wrongVersion_isReportedBeforeAnythingElse() {
-        ObjectNode node = JSON.createObjectNode().put("version", "9.9.9").put("type", "bogus").put("unknown_field", 1);
+        ObjectNode node = JSON.createObjectNode()
+                .put("version", "9.9.9")
+                .put("type", "bogus")
+                .put("unknown_field", 1);
         node.put("provider", 42);
 
         assertThat(codeOf(node)).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
@@ -226,8 +253,11 @@ class SealedSecretPayloadTest {
     @ParameterizedTest
     @MethodSource("envelopeStringFields")
     void parse_stringFieldOfWrongJsonType_isMalformedNamingIt(String field) {
-        for (JsonNode wrong : List.<JsonNode>of(JSON.getNodeFactory().numberNode(1), JSON.getNodeFactory().booleanNode(true),
-                JSON.createArrayNode().add("x"), JSON.createObjectNode().put("x", "y"))) {
+        for (JsonNode wrong : List.<JsonNode>of(
+                JSON.getNodeFactory().numberNode(1),
+                JSON.getNodeFactory().booleanNode(true),
+                JSON.createArrayNode().add("x"),
+                JSON.createObjectNode().put("x", "y"))) {
             ObjectNode node = cdhEnvelope();
             node.set(field, wrong);
 
@@ -241,7 +271,9 @@ class SealedSecretPayloadTest {
     @ParameterizedTest
     @ValueSource(strings = {"provider_settings", "annotations"})
     void parse_mapFieldNotAnObject_isMalformed(String field) {
-        for (JsonNode wrong : List.<JsonNode>of(JSON.getNodeFactory().textNode("x"), JSON.createArrayNode(),
+        for (JsonNode wrong : List.<JsonNode>of(
+                JSON.getNodeFactory().textNode("x"),
+                JSON.createArrayNode(),
                 JSON.getNodeFactory().numberNode(3))) {
             ObjectNode node = cdhEnvelope();
             node.set(field, wrong);
@@ -256,8 +288,12 @@ class SealedSecretPayloadTest {
     @ParameterizedTest
     @ValueSource(strings = {"provider_settings", "annotations"})
     void parse_mapValueNotAString_isKeptAsPresentButNotAString_likeTheCdhsFreeJson(String field) {
-        for (JsonNode other : List.<JsonNode>of(JSON.getNodeFactory().numberNode(1), JSON.getNodeFactory().nullNode(),
-                JSON.createObjectNode(), JSON.createArrayNode(), JSON.getNodeFactory().booleanNode(false))) {
+        for (JsonNode other : List.<JsonNode>of(
+                JSON.getNodeFactory().numberNode(1),
+                JSON.getNodeFactory().nullNode(),
+                JSON.createObjectNode(),
+                JSON.createArrayNode(),
+                JSON.getNodeFactory().booleanNode(false))) {
             ObjectNode node = cdhEnvelope();
             ((ObjectNode) node.get(field)).set("client_key_id", other);
             ((ObjectNode) node.get(field)).set("some_tool_extension", other);
@@ -265,15 +301,21 @@ class SealedSecretPayloadTest {
             SealedSecretPayload payload = SealedSecretPayload.parse(bytes(node));
 
             Map<String, String> map = field.equals("annotations") ? payload.annotations() : payload.providerSettings();
-            assertThat(map).as("%s value %s", field, other).containsKey("client_key_id").containsKey("some_tool_extension");
-            assertThat(map.get("client_key_id")).as("a provider refuses it only if it reads it").isNull();
+            assertThat(map)
+                    .as("%s value %s", field, other)
+                    .containsKey("client_key_id")
+                    .containsKey("some_tool_extension");
+            assertThat(map.get("client_key_id"))
+                    .as("a provider refuses it only if it reads it")
+                    .isNull();
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"extra", "name", "Key_id", "keyId", "signature"})
     void parse_envelopeWithUnknownTopLevelField_isIgnoredLikeTheCdh(String field) {
-        SealedSecretPayload payload = SealedSecretPayload.parse(bytes(cdhEnvelope().put(field, "x")));
+        SealedSecretPayload payload =
+                SealedSecretPayload.parse(bytes(cdhEnvelope().put(field, "x")));
 
         assertThat(payload.type()).isEqualTo("envelope");
         assertThat(payload.name()).isNull();
@@ -294,8 +336,8 @@ class SealedSecretPayloadTest {
         String json = "{\"version\":\"0.1.0\",\"type\":\"vault\",\"type\":\"envelope\",\"name\":\"n\","
                 + "\"provider\":\"aliyun\",\"provider_settings\":{},\"annotations\":{}}";
 
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> SealedSecretPayload.parse(json.getBytes(StandardCharsets.UTF_8)));
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> SealedSecretPayload.parse(json.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
@@ -303,10 +345,22 @@ class SealedSecretPayloadTest {
     // ---- not JSON ----------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "not json", "[]", "\"0.1.0\"", "null", "42", "{", "{\"version\":\"0.1.0\",}", "\u00ff\u00fe"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "not json",
+                "[]",
+                "\"0.1.0\"",
+                "null",
+                "42",
+                "{",
+                "{\"version\":\"0.1.0\",}",
+                "\u00ff\u00fe"
+            })
     void parse_notAJsonObject_isMalformed(String text) {
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> SealedSecretPayload.parse(text.getBytes(StandardCharsets.ISO_8859_1)));
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> SealedSecretPayload.parse(text.getBytes(StandardCharsets.ISO_8859_1)));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
@@ -315,7 +369,8 @@ class SealedSecretPayloadTest {
     void parse_deeplyNestedArrays_isMalformedNotStackOverflow() {
         byte[] nested = "[".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
 
-        assertThat(catchThrowableOfType(SealerException.class, () -> SealedSecretPayload.parse(nested)).errorCode())
+        assertThat(catchThrowableOfType(SealerException.class, () -> SealedSecretPayload.parse(nested))
+                        .errorCode())
                 .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 
@@ -325,8 +380,10 @@ class SealedSecretPayloadTest {
         String nested = json.substring(0, json.length() - 1) + ",\"annotations2\":" + "{\"a\":".repeat(100_000) + "1"
                 + "}".repeat(100_000) + "}";
 
-        assertThat(catchThrowableOfType(SealerException.class,
-                () -> SealedSecretPayload.parse(nested.getBytes(StandardCharsets.US_ASCII))).errorCode())
+        assertThat(catchThrowableOfType(
+                                SealerException.class,
+                                () -> SealedSecretPayload.parse(nested.getBytes(StandardCharsets.US_ASCII)))
+                        .errorCode())
                 .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 

@@ -47,10 +47,12 @@ class SecretSealerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KID = "sealer-test-key";
     private static final int MAX = 4096;
-    private static final Map<String, String> SETTINGS = Map.of("client_key_id", "KAAP.fake", "kms_instance_id", "kst-fake");
+    private static final Map<String, String> SETTINGS =
+            Map.of("client_key_id", "KAAP.fake", "kms_instance_id", "kst-fake");
 
     @TempDir
     Path keyDirectory;
+
     private InMemoryKms kms;
     private SigningKey signingKey;
     private KidResolver verificationKeys;
@@ -66,8 +68,13 @@ class SecretSealerTest {
     }
 
     private SecretSealer sealer(SigningKey key, int maxSecretBytes, boolean skipVerification) {
-        return new SecretSealer(new KmsProviders(List.of(kms)), key, verificationKeys,
-                new SecretSealer.Options(new SecretLimits(maxSecretBytes), skipVerification, false), null, new SecureRandom());
+        return new SecretSealer(
+                new KmsProviders(List.of(kms)),
+                key,
+                verificationKeys,
+                new SecretSealer.Options(new SecretLimits(maxSecretBytes), skipVerification, false),
+                null,
+                new SecureRandom());
     }
 
     // ---- envelope round trips ----------------------------------------------------------------------
@@ -108,9 +115,12 @@ class SecretSealerTest {
         assertThat(payload.get("key_id").textValue()).isEqualTo("alias/my-key");
         assertThat(payload.get("wrap_type").textValue()).isEqualTo("A256GCM");
         assertThat(Base64.getDecoder().decode(payload.get("iv").textValue())).hasSize(12);
-        assertThat(Base64.getDecoder().decode(payload.get("encrypted_data").textValue())).hasSize(secret.length + 16);
-        assertThat(payload.get("provider_settings").get("client_key_id").textValue()).isEqualTo("KAAP.fake");
-        assertThat(payload.get("provider_settings").get("kms_instance_id").textValue()).isEqualTo("kst-fake");
+        assertThat(Base64.getDecoder().decode(payload.get("encrypted_data").textValue()))
+                .hasSize(secret.length + 16);
+        assertThat(payload.get("provider_settings").get("client_key_id").textValue())
+                .isEqualTo("KAAP.fake");
+        assertThat(payload.get("provider_settings").get("kms_instance_id").textValue())
+                .isEqualTo("kst-fake");
         assertThat(payload.get("annotations").get("iv").textValue()).isNotEmpty();
     }
 
@@ -118,11 +128,14 @@ class SecretSealerTest {
     void sealEnvelope_data_isAesGcmNoAadTagAppended_underTheWrappedDataKey() throws Exception {
         byte[] secret = "independently decrypted".getBytes(StandardCharsets.UTF_8);
         ObjectNode payload = payloadOf(sealer.sealEnvelope(secret, "aliyun", "key-test", SETTINGS));
-        byte[] dataKey = kms.unwrap("key-test", b64(payload, "encrypted_key"),
+        byte[] dataKey = kms.unwrap(
+                "key-test",
+                b64(payload, "encrypted_key"),
                 Map.of("iv", payload.get("annotations").get("iv").textValue()));
 
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, b64(payload, "iv")));
+        cipher.init(
+                Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, b64(payload, "iv")));
 
         assertThat(dataKey).hasSize(32);
         assertThat(cipher.doFinal(b64(payload, "encrypted_data"))).isEqualTo(secret);
@@ -145,8 +158,14 @@ class SecretSealerTest {
         for (String field : List.of("encrypted_key", "iv", "encrypted_data")) {
             assertThat(first.get(field)).as(field).isNotEqualTo(second.get(field));
         }
-        byte[] firstKey = kms.unwrap("key-test", b64(first, "encrypted_key"), Map.of("iv", first.get("annotations").get("iv").textValue()));
-        byte[] secondKey = kms.unwrap("key-test", b64(second, "encrypted_key"), Map.of("iv", second.get("annotations").get("iv").textValue()));
+        byte[] firstKey = kms.unwrap(
+                "key-test",
+                b64(first, "encrypted_key"),
+                Map.of("iv", first.get("annotations").get("iv").textValue()));
+        byte[] secondKey = kms.unwrap(
+                "key-test",
+                b64(second, "encrypted_key"),
+                Map.of("iv", second.get("annotations").get("iv").textValue()));
         assertThat(firstKey).isNotEqualTo(secondKey);
         assertThat(firstKey).isNotEqualTo(new byte[32]);
     }
@@ -163,11 +182,15 @@ class SecretSealerTest {
     void unseal_dataKeyFromKms_isWipedAfterUse_alsoOnFailure() throws Exception {
         String sealed = sealer.sealEnvelope("x".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
         sealer.unseal(sealed);
-        String tampered = resigned(sealed, p -> p.put("encrypted_data", flipFirstBit(p.get("encrypted_data").textValue())));
+        String tampered = resigned(
+                sealed,
+                p -> p.put(
+                        "encrypted_data", flipFirstBit(p.get("encrypted_data").textValue())));
         catchThrowableOfType(SealerException.class, () -> sealer.unseal(tampered));
 
         assertThat(kms.returnedPlaintexts).hasSize(2);
-        assertThat(kms.returnedPlaintexts).allSatisfy(key -> assertThat(key).hasSize(32).containsOnly((byte) 0));
+        assertThat(kms.returnedPlaintexts)
+                .allSatisfy(key -> assertThat(key).hasSize(32).containsOnly((byte) 0));
     }
 
     @Test
@@ -181,8 +204,8 @@ class SecretSealerTest {
 
     @Test
     void sealEnvelope_overTheMaximum_isPayloadTooLarge() {
-        SealerException e = catchThrowableOfType(SealerException.class,
-                () -> sealer.sealEnvelope(new byte[MAX + 1], "aliyun", "key-test", SETTINGS));
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> sealer.sealEnvelope(new byte[MAX + 1], "aliyun", "key-test", SETTINGS));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         assertThat(kms.encryptedPlaintexts).isEmpty();
@@ -190,12 +213,15 @@ class SecretSealerTest {
 
     @Test
     void unseal_secretLargerThanThisInstanceAllows_isPayloadTooLarge() {
-        String sealed = sealer(signingKey, 2 * MAX, false).sealEnvelope(new byte[MAX + 1], "aliyun", "key-test", SETTINGS);
+        String sealed =
+                sealer(signingKey, 2 * MAX, false).sealEnvelope(new byte[MAX + 1], "aliyun", "key-test", SETTINGS);
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> sealer.unseal(sealed));
 
         assertThat(e.errorCode()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
-        assertThat(kms.returnedPlaintexts).as("rejected before the KMS is asked").isEmpty();
+        assertThat(kms.returnedPlaintexts)
+                .as("rejected before the KMS is asked")
+                .isEmpty();
     }
 
     @Test
@@ -228,7 +254,8 @@ class SecretSealerTest {
         for (int bit : new int[] {0, 7, (secret.length - 1) * 8, secret.length * 8, data.length * 8 - 1}) {
             byte[] flipped = data.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            String tampered = resigned(sealed, p -> p.put("encrypted_data", Base64.getEncoder().encodeToString(flipped)));
+            String tampered = resigned(
+                    sealed, p -> p.put("encrypted_data", Base64.getEncoder().encodeToString(flipped)));
 
             SealerException e = catchThrowableOfType(SealerException.class, () -> sealer.unseal(tampered));
 
@@ -244,7 +271,8 @@ class SecretSealerTest {
 
         assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("iv", field(other, "iv"))))))
                 .isEqualTo(ErrorCode.DECRYPTION_FAILED);
-        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("encrypted_data", field(other, "encrypted_data"))))))
+        assertThat(codeOf(() ->
+                        sealer.unseal(resigned(sealed, p -> p.put("encrypted_data", field(other, "encrypted_data"))))))
                 .isEqualTo(ErrorCode.DECRYPTION_FAILED);
     }
 
@@ -254,8 +282,11 @@ class SecretSealerTest {
         byte[] data = Base64.getDecoder().decode(field(sealed, "encrypted_data"));
 
         for (int keep : new int[] {data.length - 1, data.length - 4, 16, 15, 1, 0}) {
-            String cut = resigned(sealed, p -> p.put("encrypted_data", Base64.getEncoder().encodeToString(Arrays.copyOf(data, keep))));
-            assertThat(codeOf(() -> sealer.unseal(cut))).as("%d bytes kept", keep)
+            String cut = resigned(
+                    sealed,
+                    p -> p.put("encrypted_data", Base64.getEncoder().encodeToString(Arrays.copyOf(data, keep))));
+            assertThat(codeOf(() -> sealer.unseal(cut)))
+                    .as("%d bytes kept", keep)
                     .isEqualTo(keep >= 16 ? ErrorCode.DECRYPTION_FAILED : ErrorCode.MALFORMED_SEALED_SECRET);
         }
     }
@@ -273,8 +304,22 @@ class SecretSealerTest {
     }
 
     static Stream<Arguments> badStandardBase64() {
-        return Stream.of("!!!!", "AAA", "AA", "AA=A", "AAAA=", "AAAAA", "A===", "-_-_", "AB_-", "AAAA\n", " AAAA", "AA==AA==",
-                "AB==", "AAB=").map(Arguments::of);
+        return Stream.of(
+                        "!!!!",
+                        "AAA",
+                        "AA",
+                        "AA=A",
+                        "AAAA=",
+                        "AAAAA",
+                        "A===",
+                        "-_-_",
+                        "AB_-",
+                        "AAAA\n",
+                        " AAAA",
+                        "AA==AA==",
+                        "AB==",
+                        "AAB=")
+                .map(Arguments::of);
     }
 
     @ParameterizedTest
@@ -294,9 +339,10 @@ class SecretSealerTest {
     void unseal_encryptedKeyEmptyOrOversized_isMalformed() {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
-        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("encrypted_key", ""))))).isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
-        assertThat(codeOf(() -> sealer.unseal(resigned(sealed,
-                p -> p.put("encrypted_key", Base64.getEncoder().encodeToString(new byte[4097]))))))
+        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("encrypted_key", "")))))
+                .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
+        assertThat(codeOf(() -> sealer.unseal(resigned(
+                        sealed, p -> p.put("encrypted_key", Base64.getEncoder().encodeToString(new byte[4097]))))))
                 .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
     }
 
@@ -314,13 +360,15 @@ class SecretSealerTest {
     void unseal_keyIdNotSafe_isInvalidId(String keyId) {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
-        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("key_id", keyId))))).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("key_id", keyId)))))
+                .isEqualTo(ErrorCode.INVALID_ID);
         assertThat(kms.returnedPlaintexts).isEmpty();
     }
 
     @Test
     void sealEnvelope_keyIdNotSafe_isInvalidId() {
-        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], "aliyun", "../key", SETTINGS))).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], "aliyun", "../key", SETTINGS)))
+                .isEqualTo(ErrorCode.INVALID_ID);
         assertThat(kms.encryptedPlaintexts).isEmpty();
     }
 
@@ -328,7 +376,8 @@ class SecretSealerTest {
     void unseal_wrongVersionInASignedPayload_isUnsupportedVersionBeforeProvider() {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
-        String tampered = resigned(sealed, p -> p.put("version", "0.2.0").put("provider", "nope").put("wrap_type", "nope"));
+        String tampered = resigned(
+                sealed, p -> p.put("version", "0.2.0").put("provider", "nope").put("wrap_type", "nope"));
 
         assertThat(codeOf(() -> sealer.unseal(tampered))).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
     }
@@ -344,7 +393,8 @@ class SecretSealerTest {
         new SecureRandom().nextBytes(iv);
         Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
         ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new IvParameterSpec(iv));
-        ObjectNode payload = envelopePayload("A256CTR", kms.encrypt("key-ctr", dataKey.clone()), "key-ctr", iv, ctr.doFinal(secret));
+        ObjectNode payload =
+                envelopePayload("A256CTR", kms.encrypt("key-ctr", dataKey.clone()), "key-ctr", iv, ctr.doFinal(secret));
 
         String sealed = SealedSecretJws.sign(signingKey, payload.toString().getBytes(StandardCharsets.UTF_8));
 
@@ -353,7 +403,8 @@ class SecretSealerTest {
 
     @Test
     void unseal_a256ctrWithGcmSizedIv_isMalformed() throws Exception {
-        ObjectNode payload = envelopePayload("A256CTR", kms.encrypt("key-ctr", new byte[32]), "key-ctr", new byte[12], new byte[5]);
+        ObjectNode payload =
+                envelopePayload("A256CTR", kms.encrypt("key-ctr", new byte[32]), "key-ctr", new byte[12], new byte[5]);
 
         String sealed = SealedSecretJws.sign(signingKey, payload.toString().getBytes(StandardCharsets.UTF_8));
 
@@ -369,8 +420,10 @@ class SecretSealerTest {
         new SecureRandom().nextBytes(iv);
         Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
         gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(128, iv));
-        ObjectNode payload = envelopePayload("A256GCM", kms.encrypt("key-gcm", dataKey.clone()), "key-gcm", iv, gcm.doFinal(secret));
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KID).build(),
+        ObjectNode payload =
+                envelopePayload("A256GCM", kms.encrypt("key-gcm", dataKey.clone()), "key-gcm", iv, gcm.doFinal(secret));
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KID).build(),
                 new Payload(payload.toString().getBytes(StandardCharsets.UTF_8)));
         jws.sign(new ECDSASigner(signingKey.privateKey()));
 
@@ -384,10 +437,14 @@ class SecretSealerTest {
     void sealAndUnseal_unknownProvider_isUnsupportedProvider(String provider) {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
-        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], provider, "key-test", SETTINGS))).isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
-        assertThat(codeOf(() -> sealer.sealVault(provider, "name", SETTINGS, Map.of()))).isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
-        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("provider", provider))))).isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
-        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], null, "key-test", SETTINGS))).isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
+        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], provider, "key-test", SETTINGS)))
+                .isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
+        assertThat(codeOf(() -> sealer.sealVault(provider, "name", SETTINGS, Map.of())))
+                .isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
+        assertThat(codeOf(() -> sealer.unseal(resigned(sealed, p -> p.put("provider", provider)))))
+                .isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
+        assertThat(codeOf(() -> sealer.sealEnvelope(new byte[1], null, "key-test", SETTINGS)))
+                .isEqualTo(ErrorCode.UNSUPPORTED_PROVIDER);
     }
 
     @ParameterizedTest
@@ -395,7 +452,8 @@ class SecretSealerTest {
     void unseal_providerInAnotherCase_opens_asTheCdhComparesCaseInsensitively(String provider) {
         String sealed = sealer.sealEnvelope("secret".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
 
-        assertThat(sealer.unseal(resigned(sealed, p -> p.put("provider", provider)))).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(sealer.unseal(resigned(sealed, p -> p.put("provider", provider))))
+                .isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
@@ -407,7 +465,9 @@ class SecretSealerTest {
 
         SealerException e = catchThrowableOfType(SealerException.class, () -> sealer.unseal(sealed));
 
-        assertThat(e.errorCode()).as("the KMS opened what the signer wrapped").isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
+        assertThat(e.errorCode())
+                .as("the KMS opened what the signer wrapped")
+                .isEqualTo(ErrorCode.MALFORMED_SEALED_SECRET);
         assertThat(kms.returnedPlaintexts.get(0)).as("wiped").isEqualTo(new byte[length]);
     }
 
@@ -437,20 +497,25 @@ class SecretSealerTest {
         ObjectNode payload = payloadOf(sealed);
         assertThat(payload.get("type").textValue()).isEqualTo("vault");
         assertThat(payload.get("name").textValue()).isEqualTo("db-password");
-        assertThat(kms.encryptedPlaintexts).as("sealing a vault pointer calls no KMS").isEmpty();
+        assertThat(kms.encryptedPlaintexts)
+                .as("sealing a vault pointer calls no KMS")
+                .isEmpty();
     }
 
     @Test
     void sealVault_emptyName_isInvalidRequest() {
-        assertThat(codeOf(() -> sealer.sealVault("aliyun", "", SETTINGS, Map.of()))).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(codeOf(() -> sealer.sealVault("aliyun", null, SETTINGS, Map.of()))).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(codeOf(() -> sealer.sealVault("aliyun", "", SETTINGS, Map.of())))
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(codeOf(() -> sealer.sealVault("aliyun", null, SETTINGS, Map.of())))
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     // ---- signatures: legacy form, skip switch, no signing key -------------------------------------------
 
     @Test
     void unseal_legacyUnsignedForm_isSignatureRequired() {
-        String legacy = legacyOf(sealer.sealEnvelope("legacy".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS));
+        String legacy = legacyOf(
+                sealer.sealEnvelope("legacy".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS));
 
         assertThat(codeOf(() -> sealer.unseal(legacy))).isEqualTo(ErrorCode.SIGNATURE_REQUIRED);
         assertThat(kms.returnedPlaintexts).isEmpty();
@@ -458,14 +523,16 @@ class SecretSealerTest {
 
     @Test
     void unseal_legacyUnsignedForm_withSkipVerification_returnsTheSecret() {
-        String legacy = legacyOf(sealer.sealEnvelope("legacy".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS));
+        String legacy = legacyOf(
+                sealer.sealEnvelope("legacy".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS));
 
         assertThat(sealer(null, MAX, true).unseal(legacy)).isEqualTo("legacy".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void unseal_withSkipVerification_stillChecksThePayload() {
-        String legacy = "sealed.fakejwsheader." + SealedSecretJwsTest.urlB64("{\"version\":\"0.0.9\"}") + ".fakesignature";
+        String legacy =
+                "sealed.fakejwsheader." + SealedSecretJwsTest.urlB64("{\"version\":\"0.0.9\"}") + ".fakesignature";
 
         assertThat(codeOf(() -> sealer(null, MAX, true).unseal(legacy))).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
     }
@@ -481,8 +548,10 @@ class SecretSealerTest {
 
     @Test
     void unseal_payloadSwappedBetweenTwoSignedSecrets_isSignatureInvalid() {
-        String[] first = sealer.sealEnvelope("one".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS).split("\\.");
-        String[] second = sealer.sealEnvelope("two".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS).split("\\.");
+        String[] first = sealer.sealEnvelope("one".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS)
+                .split("\\.");
+        String[] second = sealer.sealEnvelope("two".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS)
+                .split("\\.");
 
         assertThat(codeOf(() -> sealer.unseal(String.join(".", first[0], first[1], second[2], first[3]))))
                 .isEqualTo(ErrorCode.SIGNATURE_INVALID);
@@ -493,8 +562,10 @@ class SecretSealerTest {
         String sealed = sealer.sealEnvelope("x".getBytes(StandardCharsets.UTF_8), "aliyun", "key-test", SETTINGS);
         SecretSealer unsealOnly = sealer(null, MAX, false);
 
-        assertThat(codeOf(() -> unsealOnly.sealEnvelope(new byte[1], "aliyun", "key-test", SETTINGS))).isEqualTo(ErrorCode.NOT_CONFIGURED);
-        assertThat(codeOf(() -> unsealOnly.sealVault("aliyun", "name", SETTINGS, Map.of()))).isEqualTo(ErrorCode.NOT_CONFIGURED);
+        assertThat(codeOf(() -> unsealOnly.sealEnvelope(new byte[1], "aliyun", "key-test", SETTINGS)))
+                .isEqualTo(ErrorCode.NOT_CONFIGURED);
+        assertThat(codeOf(() -> unsealOnly.sealVault("aliyun", "name", SETTINGS, Map.of())))
+                .isEqualTo(ErrorCode.NOT_CONFIGURED);
         assertThat(kms.encryptedPlaintexts).hasSize(1);
         assertThat(unsealOnly.unseal(sealed)).isEqualTo("x".getBytes(StandardCharsets.UTF_8));
     }
@@ -506,8 +577,10 @@ class SecretSealerTest {
 
     @Test
     void utf8OrNull_text_isDecoded_binary_isNull() {
-        assertThat(SecretSealer.utf8OrNull("pässwörd".getBytes(StandardCharsets.UTF_8))).isEqualTo("pässwörd");
-        assertThat(SecretSealer.utf8OrNull(new byte[] {(byte) 0xff, (byte) 0xfe})).isNull();
+        assertThat(SecretSealer.utf8OrNull("pässwörd".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("pässwörd");
+        assertThat(SecretSealer.utf8OrNull(new byte[] {(byte) 0xff, (byte) 0xfe}))
+                .isNull();
         assertThat(SecretSealer.utf8OrNull(new byte[0])).isEmpty();
     }
 
@@ -544,7 +617,8 @@ class SecretSealerTest {
         return "sealed.fakejwsheader." + sealed.split("\\.")[2] + ".fakesignature";
     }
 
-    private static ObjectNode envelopePayload(String wrapType, WrappedKey wrapped, String keyId, byte[] iv, byte[] data) {
+    private static ObjectNode envelopePayload(
+            String wrapType, WrappedKey wrapped, String keyId, byte[] iv, byte[] data) {
         ObjectNode payload = JSON.createObjectNode()
                 .put("version", "0.1.0")
                 .put("type", "envelope")

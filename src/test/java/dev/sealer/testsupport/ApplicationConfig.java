@@ -26,11 +26,10 @@ public final class ApplicationConfig {
 
     public static final Path PROPERTIES = Path.of("src/main/resources/application.properties");
     /** Every configuration mapping of the application. */
-    public static final List<Class<?>> MAPPINGS = List.of(SealerConfig.class, SealedSecretConfig.class, AliyunKmsConfig.class,
-            EmulatorConfig.class);
+    public static final List<Class<?>> MAPPINGS =
+            List.of(SealerConfig.class, SealedSecretConfig.class, AliyunKmsConfig.class, EmulatorConfig.class);
 
-    private ApplicationConfig() {
-    }
+    private ApplicationConfig() {}
 
     /**
      * @param extra properties set on top (like system properties), may be empty

@@ -39,8 +39,10 @@ public class ExternalEmulatorResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         try {
             directory = Files.createTempDirectory("external-kms");
-            server = new EmulatorServer(EmulatorServer.Settings.forTests(directory, INSTANCE, CLIENT_KEY, List.of(KEY), Map.of()),
-                    new EmulatorFaults()).start();
+            server = new EmulatorServer(
+                            EmulatorServer.Settings.forTests(directory, INSTANCE, CLIENT_KEY, List.of(KEY), Map.of()),
+                            new EmulatorFaults())
+                    .start();
             Map<String, String> common = Map.of(
                     "aliyun.kms.emulator.enabled", "false",
                     "aliyun.kms.endpoint", server.endpoint().toString(),
@@ -50,11 +52,16 @@ public class ExternalEmulatorResource implements QuarkusTestResourceLifecycleMan
             if (!"values".equals(mode)) {
                 return merge(common, Map.of("aliyun.kms.credential-dir", directory.toString()));
             }
-            return merge(common, Map.of(
-                    "aliyun.kms.credential-dir", directory.resolve("not-used").toString(),
-                    "aliyun.kms.client-key-json", read(CredentialFiles.clientKeyFileName(CLIENT_KEY)),
-                    "aliyun.kms.password", read(CredentialFiles.passwordFileName(CLIENT_KEY)).strip(),
-                    "aliyun.kms.ca-pem", read(CredentialFiles.caFileName(INSTANCE))));
+            return merge(
+                    common,
+                    Map.of(
+                            "aliyun.kms.credential-dir",
+                                    directory.resolve("not-used").toString(),
+                            "aliyun.kms.client-key-json", read(CredentialFiles.clientKeyFileName(CLIENT_KEY)),
+                            "aliyun.kms.password",
+                                    read(CredentialFiles.passwordFileName(CLIENT_KEY))
+                                            .strip(),
+                            "aliyun.kms.ca-pem", read(CredentialFiles.caFileName(INSTANCE))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,7 +84,8 @@ public class ExternalEmulatorResource implements QuarkusTestResourceLifecycleMan
         }
         if (directory != null) {
             try (var files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 // best effort
             }

@@ -40,13 +40,25 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
         }
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/cdh/resource/", this::resource);
-        server.createContext("/hits/", exchange -> answer(exchange, 200,
-                String.valueOf(hits.getOrDefault(exchange.getRequestURI().getPath().substring("/hits/".length()), new AtomicInteger()).get())
-                        .getBytes(StandardCharsets.US_ASCII)));
+        server.createContext(
+                "/hits/",
+                exchange -> answer(
+                        exchange,
+                        200,
+                        String.valueOf(hits.getOrDefault(
+                                                exchange.getRequestURI()
+                                                        .getPath()
+                                                        .substring("/hits/".length()),
+                                                new AtomicInteger())
+                                        .get())
+                                .getBytes(StandardCharsets.US_ASCII)));
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Map.of("sealed-secret.verification.kbs-resource-url", base + "/cdh/resource",
-                "guest-resource-server.base", base);
+        return Map.of(
+                "sealed-secret.verification.kbs-resource-url",
+                base + "/cdh/resource",
+                "guest-resource-server.base",
+                base);
     }
 
     private void resource(HttpExchange exchange) throws IOException {

@@ -64,13 +64,15 @@ public final class ImageJvmFlags {
             String rest = instruction.length > 1 ? instruction[1].trim() : "";
             switch (keyword) {
                 case "FROM" -> {
-                    from = Arrays.stream(rest.split("\\s+")).filter(w -> !w.startsWith("--")).findFirst().orElse(rest);
+                    from = Arrays.stream(rest.split("\\s+"))
+                            .filter(w -> !w.startsWith("--"))
+                            .findFirst()
+                            .orElse(rest);
                     env.clear(); // a new stage
                 }
                 case "ENV" -> env.putAll(parseEnv(rest));
                 case "ENTRYPOINT" -> entrypoint = parseExecForm(rest);
-                default -> {
-                }
+                default -> {}
             }
         }
         if (from == null) {
@@ -101,8 +103,10 @@ public final class ImageJvmFlags {
      * {@code eclipse-temurin:25.0.3_9-jdk-...}).
      */
     public Optional<Integer> javaMajor() {
-        Matcher matcher = Pattern.compile("(?:openjdk|jdk|jre|java)-?(\\d+)|temurin:(\\d+)").matcher(baseImage);
-        return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)))
+        Matcher matcher = Pattern.compile("(?:openjdk|jdk|jre|java)-?(\\d+)|temurin:(\\d+)")
+                .matcher(baseImage);
+        return matcher.find()
+                ? Optional.of(Integer.parseInt(matcher.group(1) != null ? matcher.group(1) : matcher.group(2)))
                 : Optional.empty();
     }
 
@@ -111,7 +115,8 @@ public final class ImageJvmFlags {
      * a Temurin image pinned to a build: an AOT cache only maps on the JVM build that made it.
      */
     public Optional<String> temurinBuild() {
-        Matcher matcher = Pattern.compile("eclipse-temurin:(\\d+(?:\\.\\d+)*)_(\\d+)-").matcher(baseImage);
+        Matcher matcher =
+                Pattern.compile("eclipse-temurin:(\\d+(?:\\.\\d+)*)_(\\d+)-").matcher(baseImage);
         return matcher.find() ? Optional.of(matcher.group(1) + "+" + matcher.group(2)) : Optional.empty();
     }
 
@@ -127,10 +132,14 @@ public final class ImageJvmFlags {
         if (!entrypoint.isEmpty() && entrypoint.get(0).equals(RUN_JAVA)) {
             return runJava(all);
         }
-        if (!entrypoint.isEmpty() && (entrypoint.get(0).equals("java") || entrypoint.get(0).endsWith("/java"))) {
+        if (!entrypoint.isEmpty()
+                && (entrypoint.get(0).equals("java") || entrypoint.get(0).endsWith("/java"))) {
             List<String> flags = new ArrayList<>();
             for (String argument : entrypoint.subList(1, entrypoint.size())) {
-                if (argument.equals("-jar") || argument.equals("-cp") || argument.equals("-classpath") || !argument.startsWith("-")) {
+                if (argument.equals("-jar")
+                        || argument.equals("-cp")
+                        || argument.equals("-classpath")
+                        || !argument.startsWith("-")) {
                     break;
                 }
                 flags.add(argument);
@@ -152,7 +161,8 @@ public final class ImageJvmFlags {
         }
         List<String> flags = new ArrayList<>();
         if (!env.getOrDefault("JAVA_DEBUG", "").isEmpty()) {
-            flags.add("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=" + env.getOrDefault("JAVA_DEBUG_PORT", "5005"));
+            flags.add("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address="
+                    + env.getOrDefault("JAVA_DEBUG_PORT", "5005"));
         }
         String ratio = env.getOrDefault("JAVA_MAX_MEM_RATIO", "");
         if (ratio.isEmpty()) {
@@ -198,7 +208,8 @@ public final class ImageJvmFlags {
             values.put(legacy[0], legacy.length > 1 ? unquote(legacy[1].trim()) : "");
             return values;
         }
-        Matcher matcher = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\S*)").matcher(rest);
+        Matcher matcher = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\S*)")
+                .matcher(rest);
         while (matcher.find()) {
             values.put(matcher.group(1), unquote(matcher.group(2)));
         }
@@ -206,7 +217,8 @@ public final class ImageJvmFlags {
     }
 
     private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             return value.substring(1, value.length() - 1).replace("\\\"", "\"");
         }
         return value;
@@ -241,8 +253,13 @@ public final class ImageJvmFlags {
         Path jvms = Path.of("/usr/lib/jvm");
         if (Files.isDirectory(jvms)) {
             try (var list = Files.list(jvms)) {
-                return list.filter(p -> p.getFileName().toString().matches(".*(?:java|jdk|openjdk|temurin)-" + major + "(?:[^0-9].*)?"))
-                        .map(p -> p.resolve("bin/java")).filter(Files::isExecutable).sorted().findFirst();
+                return list.filter(p -> p.getFileName()
+                                .toString()
+                                .matches(".*(?:java|jdk|openjdk|temurin)-" + major + "(?:[^0-9].*)?"))
+                        .map(p -> p.resolve("bin/java"))
+                        .filter(Files::isExecutable)
+                        .sorted()
+                        .findFirst();
             } catch (IOException e) {
                 return Optional.empty();
             }

@@ -18,15 +18,18 @@ public final class LiveObjects {
 
     private static final Pattern LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+(\\S+)");
 
-    private LiveObjects() {
-    }
+    private LiveObjects() {}
 
     /** Live instances by class name, for the classes whose name starts with {@code prefix}. */
     public static Map<String, Long> count(String prefix) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            jcmd.toString(),
+                            String.valueOf(ProcessHandle.current().pid()),
+                            "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("jcmd GC.class_histogram failed: " + output);

@@ -19,12 +19,13 @@ import java.nio.file.Path;
  */
 public final class OfficialSdk {
 
-    private OfficialSdk() {
-    }
+    private OfficialSdk() {}
 
     /** A client from a credential directory in the CDH's layout. */
     public static Client client(URI endpoint, Path credentialDir, String instanceId, String clientKeyId) {
-        return client(endpoint, credentialDir.resolve(CredentialFiles.clientKeyFileName(clientKeyId)),
+        return client(
+                endpoint,
+                credentialDir.resolve(CredentialFiles.clientKeyFileName(clientKeyId)),
                 credentialDir.resolve(CredentialFiles.passwordFileName(clientKeyId)),
                 credentialDir.resolve(CredentialFiles.caFileName(instanceId)));
     }

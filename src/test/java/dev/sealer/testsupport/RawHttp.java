@@ -16,13 +16,12 @@ import java.nio.charset.StandardCharsets;
 public final class RawHttp {
 
     /** A status and the body that came with it. */
-    public record Answer(int status, String head, String body) {
-    }
+    public record Answer(int status, String head, String body) {}
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
-    public static Answer declaredOnly(URL base, String path, String contentType, long contentLength) throws IOException {
+    public static Answer declaredOnly(URL base, String path, String contentType, long contentLength)
+            throws IOException {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             String request = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType

@@ -35,7 +35,8 @@ public final class SecretRecorder implements Filter {
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
+    public Response filter(
+            FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
         String authorization = request.getHeaders().getValue("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             remember(authorization.substring(7).trim());
@@ -59,13 +60,17 @@ public final class SecretRecorder implements Filter {
 
     /** Records a secret a test uses outside HTTP (e.g. a password it writes into a file). */
     public static String remember(String secret) {
-        if (secret == null || secret.length() < MIN_LENGTH || secret.length() > 4096 || secret.contains("\n")
+        if (secret == null
+                || secret.length() < MIN_LENGTH
+                || secret.length() > 4096
+                || secret.contains("\n")
                 || !SEEN.add(secret)) {
             return secret;
         }
         try {
             Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    FILE, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

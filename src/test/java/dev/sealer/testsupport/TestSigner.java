@@ -66,7 +66,8 @@ public final class TestSigner {
 
     public String signWithKid(byte[] payload, String headerKid) {
         try {
-            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(headerKid).build(), new Payload(payload));
+            JWSObject jws = new JWSObject(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(headerKid).build(), new Payload(payload));
             jws.sign(new ECDSASigner(key));
             return "sealed." + jws.serialize();
         } catch (Exception e) {
@@ -101,7 +102,8 @@ public final class TestSigner {
     /** The legacy unsigned form for a payload. */
     public static String legacy(Map<String, ?> payload) {
         try {
-            return "sealed.fakejwsheader." + Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(payload))
+            return "sealed.fakejwsheader."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(payload))
                     + ".fakesignature";
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -14,15 +14,15 @@ import javax.net.ssl.TrustManagerFactory;
 /** TLS contexts for tests that talk to the emulator without the production client. */
 public final class TestTls {
 
-    private TestTls() {
-    }
+    private TestTls() {}
 
     /** An SSLContext trusting every certificate of a CA file, and nothing else. */
     public static SSLContext trusting(Path caFile) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
-            List<X509Certificate> certificates = CredentialFiles.parseCertificates(Files.readAllBytes(caFile), caFile.toString());
+            List<X509Certificate> certificates =
+                    CredentialFiles.parseCertificates(Files.readAllBytes(caFile), caFile.toString());
             for (int i = 0; i < certificates.size(); i++) {
                 anchors.setCertificateEntry("ca-" + i, certificates.get(i));
             }

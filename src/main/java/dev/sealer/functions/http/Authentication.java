@@ -42,8 +42,7 @@ public class Authentication {
 
     private static final Logger LOG = Logger.getLogger(Authentication.class);
 
-    private record FileToken(String stamp, byte[] digest) {
-    }
+    private record FileToken(String stamp, byte[] digest) {}
 
     @Inject
     SealerConfig config;
@@ -69,12 +68,16 @@ public class Authentication {
             throw refused("sealer.api-token is empty: an empty token would let anyone in. Set a token, or set "
                     + "sealer.allow-unauthenticated=true to run without authentication");
         }
-        if (config.apiToken().map(token -> token.strip().startsWith(STILL_SEALED)).orElse(false)
+        if (config.apiToken()
+                        .map(token -> token.strip().startsWith(STILL_SEALED))
+                        .orElse(false)
                 || config.apiTokenFile().map(this::stillSealed).orElse(false)) {
-            throw refused("the API token is still a sealed secret: the guest's CDH did not unseal it (did the attestation "
-                    + "succeed, and does KBS hold the resource?)");
+            throw refused(
+                    "the API token is still a sealed secret: the guest's CDH did not unseal it (did the attestation "
+                            + "succeed, and does KBS hold the resource?)");
         }
-        if (config.apiTokenFile().isPresent() && fileDigest(config.apiTokenFile().get()).isEmpty()) {
+        if (config.apiTokenFile().isPresent()
+                && fileDigest(config.apiTokenFile().get()).isEmpty()) {
             throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
         }
         oidc.checkConfiguration();
@@ -84,8 +87,9 @@ public class Authentication {
                         + "sealer.auth.oidc.enabled=true (Knative Eventing OIDC), or "
                         + "sealer.allow-unauthenticated=true when the platform authenticates every request");
             }
-            LOG.warn("*** sealer.allow-unauthenticated=true: requests are served WITHOUT authentication. Anyone who can "
-                    + "reach this port can unseal secrets; the platform in front must authenticate every request. ***");
+            LOG.warn(
+                    "*** sealer.allow-unauthenticated=true: requests are served WITHOUT authentication. Anyone who can "
+                            + "reach this port can unseal secrets; the platform in front must authenticate every request. ***");
         }
     }
 
@@ -110,7 +114,8 @@ public class Authentication {
             return CompletableFuture.completedFuture(config.allowUnauthenticated());
         }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
+                ? authorization.substring(7).trim()
+                : "";
         if (presented.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }

@@ -68,11 +68,13 @@ public class EarlyGuard {
 
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path.startsWith("/q/") || (path.equals("/initialize") && config.functionCompute().enabled())) {
+        if (path.startsWith("/q/")
+                || (path.equals("/initialize") && config.functionCompute().enabled())) {
             context.next();
             return;
         }
-        CompletableFuture<Boolean> decision = authentication.accepts(context.request().getHeader("authorization"))
+        CompletableFuture<Boolean> decision = authentication
+                .accepts(context.request().getHeader("authorization"))
                 .toCompletableFuture();
         if (decision.isDone()) {
             afterAuthentication(context, path, decision.getNow(false));
@@ -98,15 +100,16 @@ public class EarlyGuard {
             checkContentType(context, path);
             long reserved = reserveBody(context);
             AtomicBoolean released = new AtomicBoolean();
-            long timer = context.vertx().setTimer(config.limits().bodyReadTimeout().toMillis(), id -> {
-                if (!context.request().isEnded()) {
-                    if (context.request().version() == HttpVersion.HTTP_2) {
-                        context.response().reset();
-                    } else {
-                        context.request().connection().close();
-                    }
-                }
-            });
+            long timer = context.vertx()
+                    .setTimer(config.limits().bodyReadTimeout().toMillis(), id -> {
+                        if (!context.request().isEnded()) {
+                            if (context.request().version() == HttpVersion.HTTP_2) {
+                                context.response().reset();
+                            } else {
+                                context.request().connection().close();
+                            }
+                        }
+                    });
             Runnable release = () -> {
                 if (released.compareAndSet(false, true)) {
                     inFlightBodyBytes.addAndGet(-reserved);
@@ -129,7 +132,8 @@ public class EarlyGuard {
         String contentType = context.request().getHeader("content-type");
         String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
         if (!type.startsWith("application/json") && !type.startsWith(RequestGuard.STRUCTURED)) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send JSON (application/json) or a CloudEvent (binary mode, or application/cloudevents+json)");
         }
     }
@@ -146,19 +150,23 @@ public class EarlyGuard {
             }
         } else {
             String encoding = context.request().getHeader("transfer-encoding");
-            length = encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? maxBodyBytes : 0;
+            length = encoding != null
+                            && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")
+                    ? maxBodyBytes
+                    : 0;
         }
         if (length < 0) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "the content-length header is negative");
         }
         if (length > maxBodyBytes) {
-            throw new CallerFaultException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit of " + maxBodyBytes + " bytes");
+            throw new CallerFaultException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit of " + maxBodyBytes + " bytes");
         }
-        for (;;) {
+        for (; ; ) {
             long current = inFlightBodyBytes.get();
             if (current + length > budget && current > 0) {
-                throw new ServiceFaultException(ErrorCode.OVERLOADED,
-                        "too many request bytes in flight; retry in a moment");
+                throw new ServiceFaultException(
+                        ErrorCode.OVERLOADED, "too many request bytes in flight; retry in a moment");
             }
             if (inFlightBodyBytes.compareAndSet(current, current + length)) {
                 return length;

@@ -15,8 +15,8 @@ import dev.sealer.Texts;
 import dev.sealer.functions.SealRequest;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.kms.KmsErrorAnswer;
-import io.vertx.core.http.HttpClosedException;
 import io.quarkus.funqy.runtime.ApplicationException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -53,8 +53,7 @@ public class ErrorResponses {
     }
 
     /** A failure rendered: its status and body. */
-    public record Rendered(int status, ErrorBody body) {
-    }
+    public record Rendered(int status, ErrorBody body) {}
 
     @Inject
     ObjectMapper mapper;
@@ -83,7 +82,8 @@ public class ErrorResponses {
 
     void write(RoutingContext context, Rendered rendered) {
         try {
-            context.response().setStatusCode(rendered.status())
+            context.response()
+                    .setStatusCode(rendered.status())
                     .putHeader("content-type", "application/json")
                     .end(mapper.writeValueAsString(rendered.body()));
         } catch (JsonProcessingException e) {
@@ -106,8 +106,13 @@ public class ErrorResponses {
                 LOG.warnf("request failed: %s: %s", sealer.errorCode().code(), sealer.logMessage());
             }
             if (sealer instanceof KmsErrorAnswer kms) {
-                return new Rendered(sealer.errorCode().httpStatus(), new ErrorBody(sealer.errorCode().code(), sealer.getMessage(),
-                        kms.kmsErrorCode(), kms.kmsRequestId()));
+                return new Rendered(
+                        sealer.errorCode().httpStatus(),
+                        new ErrorBody(
+                                sealer.errorCode().code(),
+                                sealer.getMessage(),
+                                kms.kmsErrorCode(),
+                                kms.kmsRequestId()));
             }
             return rendered(sealer.errorCode(), sealer.getMessage());
         }
@@ -133,10 +138,16 @@ public class ErrorResponses {
         return switch (status) {
             case 400 -> rendered(ErrorCode.INVALID_REQUEST, describeBadBody(context));
             case 401 -> rendered(ErrorCode.UNAUTHORIZED, "missing or wrong API token");
-            case 404, 405 -> rendered(ErrorCode.NOT_FOUND, context != null && context.request().headers().contains("ce-id")
-                    ? "no function for this CloudEvent type" : "no such function or route");
-            case 406, 415 -> rendered(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "send JSON (application/json) or a CloudEvent (binary or application/cloudevents+json)");
+            case 404, 405 ->
+                rendered(
+                        ErrorCode.NOT_FOUND,
+                        context != null && context.request().headers().contains("ce-id")
+                                ? "no function for this CloudEvent type"
+                                : "no such function or route");
+            case 406, 415 ->
+                rendered(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "send JSON (application/json) or a CloudEvent (binary or application/cloudevents+json)");
             case 409 -> rendered(ErrorCode.INVALID_REQUEST, "the CloudEvent type matches more than one function");
             case 413 -> rendered(ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit");
             default -> {
@@ -212,7 +223,8 @@ public class ErrorResponses {
     }
 
     private static boolean isClosedConnection(Throwable cause, RoutingContext context) {
-        return cause instanceof HttpClosedException || (context != null && context.response().closed());
+        return cause instanceof HttpClosedException
+                || (context != null && context.response().closed());
     }
 
     private static Rendered rendered(ErrorCode code, String message) {
@@ -221,7 +233,11 @@ public class ErrorResponses {
 
     /** The failure under what Funqy, futures and reflection wrap it in. */
     static Throwable unwrap(Throwable failure) {
-        return Texts.unwrap(failure, current -> current instanceof ApplicationException || current instanceof UncheckedIOException
-                || current instanceof CompletionException || current instanceof java.lang.reflect.InvocationTargetException);
+        return Texts.unwrap(
+                failure,
+                current -> current instanceof ApplicationException
+                        || current instanceof UncheckedIOException
+                        || current instanceof CompletionException
+                        || current instanceof java.lang.reflect.InvocationTargetException);
     }
 }

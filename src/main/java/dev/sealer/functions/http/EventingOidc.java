@@ -21,7 +21,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,17 +68,22 @@ import org.jose4j.lang.UnresolvableKeyException;
 public class EventingOidc {
 
     private static final Logger LOG = Logger.getLogger(EventingOidc.class);
-    private static final AlgorithmConstraints ASYMMETRIC = new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_USING_SHA384, AlgorithmIdentifiers.RSA_USING_SHA512,
-            AlgorithmIdentifiers.RSA_PSS_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA384,
-            AlgorithmIdentifiers.RSA_PSS_USING_SHA512, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
-            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384, AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+    private static final AlgorithmConstraints ASYMMETRIC = new AlgorithmConstraints(
+            AlgorithmConstraints.ConstraintType.PERMIT,
+            AlgorithmIdentifiers.RSA_USING_SHA256,
+            AlgorithmIdentifiers.RSA_USING_SHA384,
+            AlgorithmIdentifiers.RSA_USING_SHA512,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA384,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
+            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
     /** Tokens longer than this are refused unparsed (a service-account token is about 1 KB). */
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
     /** The keys in use, with where they came from: the file's stamp, or when they were fetched. */
-    private record Keys(List<JsonWebKey> keys, String fileStamp, long fetchedAtNanos) {
-    }
+    private record Keys(List<JsonWebKey> keys, String fileStamp, long fetchedAtNanos) {}
 
     @Inject
     SealerConfig config;
@@ -105,12 +109,16 @@ public class EventingOidc {
             return;
         }
         if (oidc.audience().filter(a -> !a.isBlank()).isEmpty()) {
-            throw refused("sealer.auth.oidc.audience is required with sealer.auth.oidc.enabled=true (the Trigger's subscriber.audience)");
+            throw refused(
+                    "sealer.auth.oidc.audience is required with sealer.auth.oidc.enabled=true (the Trigger's subscriber.audience)");
         }
         if (oidc.issuer().filter(i -> !i.isBlank()).isEmpty()) {
-            throw refused("sealer.auth.oidc.issuer is required with sealer.auth.oidc.enabled=true (the cluster's service-account issuer)");
+            throw refused(
+                    "sealer.auth.oidc.issuer is required with sealer.auth.oidc.enabled=true (the cluster's service-account issuer)");
         }
-        int sources = (oidc.jwks().isPresent() ? 1 : 0) + (oidc.jwksFile().isPresent() ? 1 : 0) + (oidc.jwksUrl().isPresent() ? 1 : 0);
+        int sources = (oidc.jwks().isPresent() ? 1 : 0)
+                + (oidc.jwksFile().isPresent() ? 1 : 0)
+                + (oidc.jwksUrl().isPresent() ? 1 : 0);
         if (sources != 1) {
             throw refused("set exactly one of sealer.auth.oidc.jwks, jwks-file and jwks-url");
         }
@@ -130,7 +138,10 @@ public class EventingOidc {
             client = httpClient(oidc);
             refresh();
         }
-        LOG.infof("Knative Eventing OIDC tokens accepted: issuer %s, audience %s, %s", oidc.issuer().get(), oidc.audience().get(),
+        LOG.infof(
+                "Knative Eventing OIDC tokens accepted: issuer %s, audience %s, %s",
+                oidc.issuer().get(),
+                oidc.audience().get(),
                 oidc.subjects().map(s -> s.size() + " allowed subject(s)").orElse("any subject"));
     }
 
@@ -159,7 +170,9 @@ public class EventingOidc {
     }
 
     private enum Result {
-        VALID, INVALID, UNKNOWN_KEY
+        VALID,
+        INVALID,
+        UNKNOWN_KEY
     }
 
     private Result check(String token, Keys current) {
@@ -167,7 +180,8 @@ public class EventingOidc {
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireSubject()
-                .setAllowedClockSkewInSeconds((int) Math.min(Integer.MAX_VALUE, oidc.clockSkew().toSeconds()))
+                .setAllowedClockSkewInSeconds(
+                        (int) Math.min(Integer.MAX_VALUE, oidc.clockSkew().toSeconds()))
                 .setExpectedIssuer(true, oidc.issuer().get())
                 .setExpectedAudience(true, oidc.audience().get())
                 .setJwsAlgorithmConstraints(ASYMMETRIC)
@@ -186,7 +200,11 @@ public class EventingOidc {
                 LOG.debug("Eventing OIDC token refused: no key of the JWKS matches it");
                 return Result.UNKNOWN_KEY;
             }
-            LOG.debugf("Eventing OIDC token refused: %s", e.getErrorDetails().stream().map(d -> String.valueOf(d.getErrorCode())).toList());
+            LOG.debugf(
+                    "Eventing OIDC token refused: %s",
+                    e.getErrorDetails().stream()
+                            .map(d -> String.valueOf(d.getErrorCode()))
+                            .toList());
             return Result.INVALID;
         } catch (MalformedClaimException e) {
             return Result.INVALID;
@@ -214,7 +232,8 @@ public class EventingOidc {
     private Keys loadFile(Path file) {
         String stamp = FileStamp.of(file);
         try {
-            return new Keys(parse(Files.readString(file, StandardCharsets.UTF_8), "sealer.auth.oidc.jwks-file"), stamp, 0);
+            return new Keys(
+                    parse(Files.readString(file, StandardCharsets.UTF_8), "sealer.auth.oidc.jwks-file"), stamp, 0);
         } catch (IOException | ServiceFaultException e) {
             LOG.warnf("the OIDC JWKS file cannot be used: %s", e.getMessage());
             return null;
@@ -222,7 +241,8 @@ public class EventingOidc {
     }
 
     private boolean mayFetchAgain() {
-        return System.nanoTime() - lastFetchStartNanos >= config.auth().oidc().jwksMinRefresh().toNanos();
+        return System.nanoTime() - lastFetchStartNanos
+                >= config.auth().oidc().jwksMinRefresh().toNanos();
     }
 
     /** One fetch at a time; callers that arrive during a fetch share it. Completes with null on failure. */
@@ -237,11 +257,16 @@ public class EventingOidc {
         }
         lastFetchStartNanos = System.nanoTime();
         SealerConfig.Oidc oidc = config.auth().oidc();
-        HttpRequest.Builder request = HttpRequest.newBuilder(oidc.jwksUrl().get()).timeout(oidc.jwksTimeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(oidc.jwksUrl().get())
+                .timeout(oidc.jwksTimeout())
                 .header("accept", "application/json");
         try {
             if (oidc.jwksUrlTokenFile().isPresent()) {
-                request.header("authorization", "Bearer " + Files.readString(oidc.jwksUrlTokenFile().get(), StandardCharsets.UTF_8).trim());
+                request.header(
+                        "authorization",
+                        "Bearer "
+                                + Files.readString(oidc.jwksUrlTokenFile().get(), StandardCharsets.UTF_8)
+                                        .trim());
             }
         } catch (IOException e) {
             LOG.warn("the OIDC JWKS request token file cannot be read; fetching without it");
@@ -250,12 +275,15 @@ public class EventingOidc {
                 .handle((response, failure) -> {
                     Keys fetched = null;
                     if (failure != null) {
-                        LOG.warnf("the OIDC JWKS could not be fetched: %s", failure.getClass().getSimpleName());
+                        LOG.warnf(
+                                "the OIDC JWKS could not be fetched: %s",
+                                failure.getClass().getSimpleName());
                     } else if (response.statusCode() != 200) {
                         LOG.warnf("the OIDC JWKS could not be fetched: HTTP %d", response.statusCode());
                     } else {
                         try {
-                            fetched = new Keys(parse(response.body(), "the JWKS URL's answer"), null, System.nanoTime());
+                            fetched =
+                                    new Keys(parse(response.body(), "the JWKS URL's answer"), null, System.nanoTime());
                             keys.set(fetched);
                         } catch (ServiceFaultException e) {
                             LOG.warn(e.getMessage());
@@ -270,7 +298,9 @@ public class EventingOidc {
 
     /** Keys fetched from the URL are fetched again after jwks-refresh, in the background (they stay in use meanwhile). */
     private void refreshIfStale(Keys current) {
-        if (client != null && System.nanoTime() - current.fetchedAtNanos() >= config.auth().oidc().jwksRefresh().toNanos()
+        if (client != null
+                && System.nanoTime() - current.fetchedAtNanos()
+                        >= config.auth().oidc().jwksRefresh().toNanos()
                 && mayFetchAgain()) {
             refresh();
         }
@@ -282,7 +312,9 @@ public class EventingOidc {
             thread.setDaemon(true);
             return thread;
         });
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(oidc.jwksTimeout()).executor(fetchExecutor)
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(oidc.jwksTimeout())
+                .executor(fetchExecutor)
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (oidc.jwksUrlCaFile().isPresent()) {
             builder.sslContext(trusting(oidc.jwksUrlCaFile().get()));
@@ -301,7 +333,8 @@ public class EventingOidc {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 trust.setCertificateEntry("ca-" + i++, certificate);
             }
             if (i == 0) {
@@ -313,8 +346,8 @@ public class EventingOidc {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "sealer.auth.oidc.jwks-url-ca-file cannot be used",
-                    caFile.toString(), e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "sealer.auth.oidc.jwks-url-ca-file cannot be used", caFile.toString(), e);
         }
     }
 

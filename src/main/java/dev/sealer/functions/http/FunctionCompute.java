@@ -66,18 +66,24 @@ public class FunctionCompute {
         String requestId = requestId(context);
         INVOCATIONS.info("FC Invoke Start RequestId: " + requestId);
         try {
-            String function = config.functionCompute().function()
+            String function = config.functionCompute()
+                    .function()
                     .orElseGet(() -> context.request().getHeader("x-fc-function-handler"));
             Object result = switch (function == null ? "" : function) {
                 case "seal" -> service.seal(read(context, SealRequest.class));
                 case "unseal" -> service.unseal(read(context, UnsealRequest.class));
                 case "reseal" -> service.reseal(read(context, ResealRequest.class));
-                default -> throw new CallerFaultException(ErrorCode.NOT_FOUND,
-                        "no function for this invocation: set sealer.function-compute.function, or send "
-                                + "x-fc-function-handler 'seal', 'unseal' or 'reseal'");
+                default ->
+                    throw new CallerFaultException(
+                            ErrorCode.NOT_FOUND,
+                            "no function for this invocation: set sealer.function-compute.function, or send "
+                                    + "x-fc-function-handler 'seal', 'unseal' or 'reseal'");
             };
-            context.response().setStatusCode(200).putHeader("x-fc-status", "200")
-                    .putHeader("content-type", "application/json").end(mapper.writeValueAsString(result));
+            context.response()
+                    .setStatusCode(200)
+                    .putHeader("x-fc-status", "200")
+                    .putHeader("content-type", "application/json")
+                    .end(mapper.writeValueAsString(result));
         } catch (Throwable failure) {
             ErrorResponses.Rendered rendered = errors.render(failure, -1, null);
             context.response().putHeader("x-fc-status", "404");
@@ -100,7 +106,9 @@ public class FunctionCompute {
     }
 
     private <T> T read(RoutingContext context, Class<T> type) throws IOException {
-        byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
+        byte[] body = context.body().buffer() == null
+                ? new byte[0]
+                : context.body().buffer().getBytes();
         if (body.length == 0) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "the event body must be a JSON object");
         }

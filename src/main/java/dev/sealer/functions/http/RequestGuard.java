@@ -1,10 +1,10 @@
 package dev.sealer.functions.http;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +36,9 @@ public class RequestGuard {
 
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path.startsWith("/q/") || path.equals("/initialize") || path.equals("/invoke")
+        if (path.startsWith("/q/")
+                || path.equals("/initialize")
+                || path.equals("/invoke")
                 || context.request().method() != HttpMethod.POST) {
             context.next();
             return;
@@ -64,7 +66,8 @@ public class RequestGuard {
                 }
             }
             if (contentType == null || !contentType.startsWith("application/json")) {
-                throw new CallerFaultException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                throw new CallerFaultException(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                         "a binary-mode CloudEvent must carry JSON data (content-type: application/json)");
             }
         } else if (contentType != null && contentType.startsWith(STRUCTURED)) {
@@ -93,7 +96,8 @@ public class RequestGuard {
             throw new CallerFaultException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the CloudEvent data must be JSON");
         }
         if (event.has("data_base64")) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "the CloudEvent carries 'data_base64': its data must be JSON in 'data'");
         }
         JsonNode data = event.get("data");

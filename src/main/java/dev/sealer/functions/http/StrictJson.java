@@ -27,7 +27,8 @@ public class StrictJson implements ObjectMapperCustomizer {
      * The one mapper that reads request bodies outside Funqy's binding (Function Compute events, and
      * describing a body Funqy refused): the strict rules, and unknown fields refused.
      */
-    static final ObjectMapper REQUESTS = apply(new ObjectMapper()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final ObjectMapper REQUESTS =
+            apply(new ObjectMapper()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     @Override
     public void customize(ObjectMapper mapper) {
@@ -38,9 +39,17 @@ public class StrictJson implements ObjectMapperCustomizer {
     static ObjectMapper apply(ObjectMapper mapper) {
         mapper.addHandler(new DeserializationProblemHandler() {
             @Override
-            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
-                    JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName) throws IOException {
-                throw UnrecognizedPropertyException.from(parser, beanOrClass, propertyName,
+            public boolean handleUnknownProperty(
+                    DeserializationContext context,
+                    JsonParser parser,
+                    JsonDeserializer<?> deserializer,
+                    Object beanOrClass,
+                    String propertyName)
+                    throws IOException {
+                throw UnrecognizedPropertyException.from(
+                        parser,
+                        beanOrClass,
+                        propertyName,
                         deserializer == null ? null : deserializer.getKnownPropertyNames());
             }
         });

@@ -9,11 +9,12 @@ public final class HttpLimits {
     /** Quarkus's default when the property is not set. */
     private static final long QUARKUS_DEFAULT = 10L * 1024 * 1024;
 
-    private HttpLimits() {
-    }
+    private HttpLimits() {}
 
     public static long maxBodyBytes() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-                .map(MemorySize::asLongValue).orElse(QUARKUS_DEFAULT);
+        return ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+                .map(MemorySize::asLongValue)
+                .orElse(QUARKUS_DEFAULT);
     }
 }

@@ -34,35 +34,51 @@ public class Producers {
     KidResolver verificationKeys(SealedSecretConfig config) {
         SealedSecretConfig.Verification verification = config.verification();
         if (verification.kbsResourceDir().isPresent()) {
-            return KidResolver.withResourceFolder(verification.keyDir(), verification.kbsResourceDir().get());
+            return KidResolver.withResourceFolder(
+                    verification.keyDir(), verification.kbsResourceDir().get());
         }
         if (verification.kbsResourceUrl().isPresent()) {
-            return KidResolver.withResourceApi(verification.keyDir(),
+            return KidResolver.withResourceApi(
+                    verification.keyDir(),
                     new GuestResourceApi(verification.kbsResourceUrl().get(), verification.kbsResourceTimeout()),
-                    verification.kbsResourceMaxAge(), Ticker.systemTicker());
+                    verification.kbsResourceMaxAge(),
+                    Ticker.systemTicker());
         }
         return KidResolver.files(verification.keyDir());
     }
 
     @Produces
     @ApplicationScoped
-    SecretSealer sealer(KmsProviders providers, KidResolver verificationKeys, SealedSecretConfig secretConfig, SealerConfig config) {
+    SecretSealer sealer(
+            KmsProviders providers,
+            KidResolver verificationKeys,
+            SealedSecretConfig secretConfig,
+            SealerConfig config) {
         boolean skip = secretConfig.verification().skip();
         if (skip) {
-            LOG.warn("sealed-secret.verification.skip=true: sealed secrets are opened WITHOUT verifying their signature");
+            LOG.warn(
+                    "sealed-secret.verification.skip=true: sealed secrets are opened WITHOUT verifying their signature");
         }
-        return new SecretSealer(providers, SigningKeyLoader.load(secretConfig.signing(), verificationKeys).orElse(null),
-                verificationKeys, new SecretSealer.Options(new SecretLimits(config.maxSecretBytes()), skip,
+        return new SecretSealer(
+                providers,
+                SigningKeyLoader.load(secretConfig.signing(), verificationKeys).orElse(null),
+                verificationKeys,
+                new SecretSealer.Options(
+                        new SecretLimits(config.maxSecretBytes()),
+                        skip,
                         secretConfig.verification().requireLowS()),
-                dataKeyCache(config.dataKeyCache()), new SecureRandom());
+                dataKeyCache(config.dataKeyCache()),
+                new SecureRandom());
     }
 
     private static DataKeyCache dataKeyCache(SealerConfig.DataKeyCache cache) {
         if (!cache.enabled()) {
             return null;
         }
-        LOG.infof("data-key cache on: decrypted data keys stay in memory up to %s, %d uses, %d entries",
+        LOG.infof(
+                "data-key cache on: decrypted data keys stay in memory up to %s, %d uses, %d entries",
                 cache.maxAge(), cache.maxUses(), cache.maxEntries());
-        return new DataKeyCache(new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries()), Ticker.systemTicker());
+        return new DataKeyCache(
+                new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries()), Ticker.systemTicker());
     }
 }

@@ -6,8 +6,7 @@ import java.util.List;
 /** The active configuration profiles, and the rules that depend on them. */
 public final class Profiles {
 
-    private Profiles() {
-    }
+    private Profiles() {}
 
     public static List<String> active() {
         return ConfigUtils.getProfiles();

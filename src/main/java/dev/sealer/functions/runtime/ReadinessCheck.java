@@ -29,7 +29,9 @@ public class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("sealer")
-                .withData("sealing", sealer.canSeal() ? "enabled" : "disabled (no signing key: this instance only unseals)");
+                .withData(
+                        "sealing",
+                        sealer.canSeal() ? "enabled" : "disabled (no signing key: this instance only unseals)");
         boolean up = true;
         for (KmsProvider provider : providers.all()) {
             ProviderHealth health = provider.health();

@@ -26,8 +26,12 @@ public class SealerMetrics implements KmsCallObserver {
 
     @Override
     public void called(String api, String outcome, long nanos) {
-        Timer.builder(KMS_CALLS).description("KMS calls, retries included")
-                .tag("api", api).tag("outcome", outcome).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder(KMS_CALLS)
+                .description("KMS calls, retries included")
+                .tag("api", api)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs one function call and records its duration and outcome. */
@@ -42,8 +46,11 @@ public class SealerMetrics implements KmsCallObserver {
             outcome = e.errorCode().code();
             throw e;
         } finally {
-            Timer.builder(OPERATIONS).description("seal and unseal calls")
-                    .tag("function", function).tag("outcome", outcome).register(registry)
+            Timer.builder(OPERATIONS)
+                    .description("seal and unseal calls")
+                    .tag("function", function)
+                    .tag("outcome", outcome)
+                    .register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }

@@ -22,8 +22,7 @@ public final class SigningKeyLoader {
 
     private static final Logger LOG = Logger.getLogger(SigningKeyLoader.class);
 
-    private SigningKeyLoader() {
-    }
+    private SigningKeyLoader() {}
 
     public static Optional<SigningKey> load(SealedSecretConfig.Signing signing, KidResolver verification) {
         if (signing.jwkFile().isEmpty()) {
@@ -31,32 +30,43 @@ public final class SigningKeyLoader {
             return Optional.empty();
         }
         Path file = signing.jwkFile().get();
-        String kid = signing.kid().orElseThrow(() -> new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
-                "sealed-secret.signing.kid is required with sealed-secret.signing.jwk-file"));
+        String kid = signing.kid()
+                .orElseThrow(() -> new ServiceFaultException(
+                        ErrorCode.NOT_CONFIGURED,
+                        "sealed-secret.signing.kid is required with sealed-secret.signing.jwk-file"));
         if (!Files.exists(file) && signing.generateIfMissing()) {
             SigningKey generated = SigningKey.generate(kid);
             CredentialWriter.writeSecretFile(file, generated.privateJwk().getBytes(StandardCharsets.UTF_8));
             if (verification.install(generated.kid(), generated.publicJwk())) {
-                LOG.infof("generated a development signing key %s (kid %s) and installed its public half", file.toAbsolutePath(), kid);
+                LOG.infof(
+                        "generated a development signing key %s (kid %s) and installed its public half",
+                        file.toAbsolutePath(), kid);
             } else {
-                LOG.infof("generated a development signing key %s: publish its public half as the KBS resource %s",
+                LOG.infof(
+                        "generated a development signing key %s: publish its public half as the KBS resource %s",
                         file.toAbsolutePath(), kid);
             }
             return Optional.of(generated);
         }
         if (!Files.exists(file) && signing.optional()) {
-            LOG.info("the signing key file is absent and sealed-secret.signing.optional=true: this instance only unseals");
+            LOG.info(
+                    "the signing key file is absent and sealed-secret.signing.optional=true: this instance only unseals");
             return Optional.empty();
         }
         try {
             String jwk = Files.readString(file, StandardCharsets.UTF_8);
             if (jwk.strip().startsWith("sealed.")) {
-                throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the signing key is still a sealed secret: the guest's "
-                        + "CDH did not unseal it (did the attestation succeed, and does KBS hold the resource?)", file.toString(), null);
+                throw new ServiceFaultException(
+                        ErrorCode.NOT_CONFIGURED,
+                        "the signing key is still a sealed secret: the guest's "
+                                + "CDH did not unseal it (did the attestation succeed, and does KBS hold the resource?)",
+                        file.toString(),
+                        null);
             }
             return Optional.of(SigningKey.fromJwk(kid, jwk, "signing key " + file));
         } catch (IOException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the signing key cannot be read", file.toString(), e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED, "the signing key cannot be read", file.toString(), e);
         }
     }
 }

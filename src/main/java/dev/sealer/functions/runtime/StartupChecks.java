@@ -44,24 +44,31 @@ class StartupChecks {
 
     void check(@Observes @Priority(1) StartupEvent event) {
         check(Profiles.active());
-        LOG.infof("sealing %s", sealer.canSeal() ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
-                : "disabled: this instance only unseals");
+        LOG.infof(
+                "sealing %s",
+                sealer.canSeal()
+                        ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
+                        : "disabled: this instance only unseals");
     }
 
     void check(List<String> profiles) {
         if (secretConfig.verification().skip() && Profiles.isTee(profiles)) {
-            throw refused("sealed-secret.verification.skip=true is not allowed in the tee profile: verification is always on there");
+            throw refused(
+                    "sealed-secret.verification.skip=true is not allowed in the tee profile: verification is always on there");
         }
         if (secretConfig.signing().generateIfMissing() && !Profiles.isDevelopment(profiles)) {
-            throw refused("sealed-secret.signing.generate-if-missing=true is a development switch: it is refused outside "
-                    + "the dev and test profiles (active: " + String.join(",", profiles) + ")");
+            throw refused(
+                    "sealed-secret.signing.generate-if-missing=true is a development switch: it is refused outside "
+                            + "the dev and test profiles (active: " + String.join(",", profiles) + ")");
         }
         long maxBody = HttpLimits.maxBodyBytes();
         long needed = sealer.limits().maxSealedChars() + JSON_OVERHEAD;
         if (needed > maxBody) {
-            throw refused("sealer.max-secret-bytes=" + config.maxSecretBytes() + " makes sealed secrets of up to " + needed
-                    + " bytes, more than quarkus.http.limits.max-body-size (" + maxBody + " bytes) lets unseal receive: "
-                    + "raise the body limit or lower the secret limit");
+            throw refused(
+                    "sealer.max-secret-bytes=" + config.maxSecretBytes() + " makes sealed secrets of up to " + needed
+                            + " bytes, more than quarkus.http.limits.max-body-size (" + maxBody
+                            + " bytes) lets unseal receive: "
+                            + "raise the body limit or lower the secret limit");
         }
         config.functionCompute().function().ifPresent(function -> {
             if (!FUNCTIONS.contains(function)) {

@@ -46,19 +46,21 @@ public class WarmUp {
         if (!run.compareAndSet(null, fresh)) {
             return run.get();
         }
-        Thread thread = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                SecretSealer.warmUp();
-                LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
-                providers.all().forEach(provider -> provider.warmUp());
-                LOG.debugf("warm-up done in %d ms", (System.nanoTime() - start) / 1_000_000);
-            } catch (RuntimeException e) {
-                LOG.warn("warm-up failed", e);
-            } finally {
-                fresh.complete(null);
-            }
-        }, "sealer-warm-up");
+        Thread thread = new Thread(
+                () -> {
+                    long start = System.nanoTime();
+                    try {
+                        SecretSealer.warmUp();
+                        LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
+                        providers.all().forEach(provider -> provider.warmUp());
+                        LOG.debugf("warm-up done in %d ms", (System.nanoTime() - start) / 1_000_000);
+                    } catch (RuntimeException e) {
+                        LOG.warn("warm-up failed", e);
+                    } finally {
+                        fresh.complete(null);
+                    }
+                },
+                "sealer-warm-up");
         thread.setDaemon(true);
         thread.start();
         return fresh;

@@ -1,9 +1,9 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.kms.KmsProvider;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.kms.aliyun.openapi.OpenApiKmsClient;
 import dev.sealer.kms.aliyun.openapi.StsTokenFiles;
 import java.util.LinkedHashMap;
@@ -28,8 +28,8 @@ import java.util.Set;
  * {@link #fromSealRequest} is strict (an unknown member is an error), since a mistake there would be
  * signed into a secret. A non-string value of a member arrives as a null map entry.
  */
-public sealed interface AliyunClientSettings permits AliyunProviderSettings, AliyunClientSettings.EcsRamRole,
-        AliyunClientSettings.StsToken {
+public sealed interface AliyunClientSettings
+        permits AliyunProviderSettings, AliyunClientSettings.EcsRamRole, AliyunClientSettings.StsToken {
 
     String CLIENT_TYPE = "client_type";
     String CLIENT_KEY = "client_key";
@@ -68,7 +68,8 @@ public sealed interface AliyunClientSettings permits AliyunProviderSettings, Ali
     }
 
     /** Reads a sealed secret's settings; absent client-key members fall back to {@code defaults}. */
-    static AliyunClientSettings fromSealedSecret(Map<String, String> settings, AliyunProviderSettings.Defaults defaults) {
+    static AliyunClientSettings fromSealedSecret(
+            Map<String, String> settings, AliyunProviderSettings.Defaults defaults) {
         return switch (clientType(settings)) {
             case ECS_RAM_ROLE -> new EcsRamRole();
             case STS_TOKEN -> new StsToken(required(settings, TOKEN_PATH), required(settings, REGION_ID));
@@ -80,18 +81,21 @@ public sealed interface AliyunClientSettings permits AliyunProviderSettings, Ali
      * Checks a seal request's settings strictly: only the members of its client type, and a client
      * type that can open what is sealed (RAM credentials cannot open envelopes in the CDH).
      */
-    static AliyunClientSettings fromSealRequest(KmsProvider.SealedKind kind, Map<String, String> settings,
-            AliyunProviderSettings.Defaults defaults) {
+    static AliyunClientSettings fromSealRequest(
+            KmsProvider.SealedKind kind, Map<String, String> settings, AliyunProviderSettings.Defaults defaults) {
         String clientType = clientType(settings);
         Set<String> allowed = switch (clientType) {
             case ECS_RAM_ROLE -> Set.of(CLIENT_TYPE);
             case STS_TOKEN -> Set.of(CLIENT_TYPE, TOKEN_PATH, REGION_ID);
-            default -> Set.of(CLIENT_TYPE, AliyunProviderSettings.CLIENT_KEY_ID, AliyunProviderSettings.KMS_INSTANCE_ID);
+            default ->
+                Set.of(CLIENT_TYPE, AliyunProviderSettings.CLIENT_KEY_ID, AliyunProviderSettings.KMS_INSTANCE_ID);
         };
         for (String member : settings.keySet()) {
             if (!allowed.contains(member)) {
-                throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'provider_settings': unknown member for client_type "
-                        + clientType + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+                throw new CallerFaultException(
+                        ErrorCode.INVALID_REQUEST,
+                        "field 'provider_settings': unknown member for client_type " + clientType + "; allowed: "
+                                + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         if (kind == KmsProvider.SealedKind.ENVELOPE && !clientType.equals(CLIENT_KEY)) {
@@ -111,20 +115,23 @@ public sealed interface AliyunClientSettings permits AliyunProviderSettings, Ali
         }
         String clientType = settings.get(CLIENT_TYPE);
         if (clientType == null || !CLIENT_TYPES.contains(clientType)) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings." + CLIENT_TYPE
-                    + "': must be one of " + String.join(", ", CLIENT_TYPES));
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_CLIENT_TYPE,
+                    "field 'provider_settings." + CLIENT_TYPE + "': must be one of " + String.join(", ", CLIENT_TYPES));
         }
         return clientType;
     }
 
     static String required(Map<String, String> settings, String member) {
         if (settings.containsKey(member) && settings.get(member) == null) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': must be a string");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': must be a string");
         }
         String value = settings.get(member);
         if (value == null) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + member + "': missing (required by "
-                    + STS_TOKEN + ")");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field 'provider_settings." + member + "': missing (required by " + STS_TOKEN + ")");
         }
         return value;
     }

@@ -138,7 +138,8 @@ public interface AliyunKmsConfig {
 
         /** Where {@code ecs_ram_role} credentials come from. */
         enum Source {
-            METADATA, FUNCTION_COMPUTE
+            METADATA,
+            FUNCTION_COMPUTE
         }
     }
 

@@ -1,5 +1,4 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.common.AliyunVault;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.ErrorCode;
@@ -11,10 +10,10 @@ import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.ProviderHealth;
 import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.aliyun.common.AliyunVault;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClients;
-import dev.sealer.kms.aliyun.FunctionComputeRole;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -68,15 +67,32 @@ public class AliyunKmsProvider implements KmsProvider {
         local = localInstance.isResolvable() ? Optional.of(localInstance.get()) : Optional.empty();
         Optional<CredentialStore> store = CredentialSources.choose(config, local.map(LocalKmsInstance::credentialDir));
         KmsInstanceClientFactory factory = new KmsInstanceClientFactory(
-                new KmsInstanceClientFactory.Settings(config.connectTimeout(), config.readTimeout(),
-                        new RetryLoop.Policy(config.retry().maxAttempts(), config.retry().initialBackoff(),
-                                config.retry().maxBackoff(), config.callTimeout())),
-                observer.isResolvable() ? observer.get() : KmsCallObserver.NONE, Clock.systemUTC());
-        clients = store.map(s -> new KmsInstanceClients(s, factory, this::endpointFor, config.credentialCheckInterval(),
-                config.maxClients(), Ticker.systemTicker()));
-        ramClients = new RamClients(config, local, CredentialSources.folder(config).or(() -> local.map(LocalKmsInstance::credentialDir)),
-                functionCompute, observer.isResolvable() ? observer.get() : KmsCallObserver.NONE, Clock.systemUTC());
-        LOG.infof("aliyun KMS credentials: %s; ecs_ram_role/sts_token: %s",
+                new KmsInstanceClientFactory.Settings(
+                        config.connectTimeout(),
+                        config.readTimeout(),
+                        new RetryLoop.Policy(
+                                config.retry().maxAttempts(),
+                                config.retry().initialBackoff(),
+                                config.retry().maxBackoff(),
+                                config.callTimeout())),
+                observer.isResolvable() ? observer.get() : KmsCallObserver.NONE,
+                Clock.systemUTC());
+        clients = store.map(s -> new KmsInstanceClients(
+                s,
+                factory,
+                this::endpointFor,
+                config.credentialCheckInterval(),
+                config.maxClients(),
+                Ticker.systemTicker()));
+        ramClients = new RamClients(
+                config,
+                local,
+                CredentialSources.folder(config).or(() -> local.map(LocalKmsInstance::credentialDir)),
+                functionCompute,
+                observer.isResolvable() ? observer.get() : KmsCallObserver.NONE,
+                Clock.systemUTC());
+        LOG.infof(
+                "aliyun KMS credentials: %s; ecs_ram_role/sts_token: %s",
                 store.map(CredentialStore::describe).orElse("none configured"), ramClients.describe());
     }
 
@@ -108,8 +124,10 @@ public class AliyunKmsProvider implements KmsProvider {
 
     @Override
     public String defaultKeyId() {
-        return config.keyId().or(() -> local.map(LocalKmsInstance::keyId)).orElseThrow(() -> new ServiceFaultException(
-                ErrorCode.NOT_CONFIGURED, "the request names no key_id and this service has no default key"));
+        return config.keyId()
+                .or(() -> local.map(LocalKmsInstance::keyId))
+                .orElseThrow(() -> new ServiceFaultException(
+                        ErrorCode.NOT_CONFIGURED, "the request names no key_id and this service has no default key"));
     }
 
     @Override
@@ -118,7 +136,8 @@ public class AliyunKmsProvider implements KmsProvider {
         Optional<AliyunProviderSettings> defaults = defaultSettings();
         data.put("aliyun-default-client", defaults.isPresent() ? "configured" : "none (every request names its own)");
         try {
-            defaults.ifPresent(settings -> clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId())));
+            defaults.ifPresent(settings ->
+                    clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId())));
         } catch (SealerException e) {
             return ProviderHealth.down(e.errorCode().code(), data);
         }
@@ -146,29 +165,39 @@ public class AliyunKmsProvider implements KmsProvider {
         try {
             long start = System.nanoTime();
             KmsInstanceClient client = clients.get()
-                    .get(new KmsInstanceClients.Key(defaults.get().kmsInstanceId(), defaults.get().clientKeyId()));
+                    .get(new KmsInstanceClients.Key(
+                            defaults.get().kmsInstanceId(), defaults.get().clientKeyId()));
             LOG.debugf("warm-up: default credentials and client in %d ms", (System.nanoTime() - start) / 1_000_000);
             SealerException failure = client.connect();
             LOG.debugf("warm-up: connected to the KMS in %d ms", (System.nanoTime() - start) / 1_000_000);
             if (failure != null) {
-                LOG.infof("warm-up: the KMS could not be reached yet (%s): %s", failure.errorCode().code(), failure.logMessage());
+                LOG.infof(
+                        "warm-up: the KMS could not be reached yet (%s): %s",
+                        failure.errorCode().code(), failure.logMessage());
             }
         } catch (SealerException e) {
-            LOG.infof("warm-up: the default credentials are not usable yet (%s); readiness reports it", e.errorCode().code());
+            LOG.infof(
+                    "warm-up: the default credentials are not usable yet (%s); readiness reports it",
+                    e.errorCode().code());
         }
     }
 
     /** The endpoint of an instance: the override, the emulator's, or Alibaba's naming rule. */
     URI endpointFor(String instanceId) {
-        return config.endpoint().map(URI::create)
+        return config.endpoint()
+                .map(URI::create)
                 .or(() -> local.map(LocalKmsInstance::endpoint))
                 .orElseGet(() -> URI.create("https://" + instanceId + ".cryptoservice.kms.aliyuncs.com"));
     }
 
     private AliyunProviderSettings.Defaults defaults() {
         return new AliyunProviderSettings.Defaults(
-                config.clientKeyId().or(() -> local.map(LocalKmsInstance::clientKeyId)).orElse(null),
-                config.instanceId().or(() -> local.map(LocalKmsInstance::instanceId)).orElse(null));
+                config.clientKeyId()
+                        .or(() -> local.map(LocalKmsInstance::clientKeyId))
+                        .orElse(null),
+                config.instanceId()
+                        .or(() -> local.map(LocalKmsInstance::instanceId))
+                        .orElse(null));
     }
 
     private Optional<AliyunProviderSettings> defaultSettings() {
@@ -180,7 +209,8 @@ public class AliyunKmsProvider implements KmsProvider {
     }
 
     private KmsInstanceClients clients() {
-        return clients.orElseThrow(() -> new ServiceFaultException(ErrorCode.NOT_CONFIGURED,
+        return clients.orElseThrow(() -> new ServiceFaultException(
+                ErrorCode.NOT_CONFIGURED,
                 "no KMS credentials are configured (aliyun.kms.credential-dir, or the explicit files or values)"));
     }
 

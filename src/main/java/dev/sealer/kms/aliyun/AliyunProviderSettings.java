@@ -45,13 +45,13 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) i
      */
     public static AliyunProviderSettings fromSealedSecret(Map<String, String> settings, Defaults defaults) {
         requireClientKeyType(settings);
-        return new AliyunProviderSettings(member(settings, CLIENT_KEY_ID, defaults.clientKeyId()),
+        return new AliyunProviderSettings(
+                member(settings, CLIENT_KEY_ID, defaults.clientKeyId()),
                 member(settings, KMS_INSTANCE_ID, defaults.instanceId()));
     }
 
     /** The configured defaults for absent members; either may be null (then the member is required). */
-    public record Defaults(String clientKeyId, String instanceId) {
-    }
+    public record Defaults(String clientKeyId, String instanceId) {}
 
     private static void requireClientKeyType(Map<String, String> settings) {
         if (!settings.containsKey(CLIENT_TYPE)) {
@@ -59,8 +59,10 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) i
         }
         String clientType = settings.get(CLIENT_TYPE);
         if (!CLIENT_TYPE_CLIENT_KEY.equals(clientType)) {
-            throw new CallerFaultException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings." + CLIENT_TYPE
-                    + "': must be one of the client types this service supports: " + CLIENT_TYPE_CLIENT_KEY);
+            throw new CallerFaultException(
+                    ErrorCode.UNSUPPORTED_CLIENT_TYPE,
+                    "field 'provider_settings." + CLIENT_TYPE
+                            + "': must be one of the client types this service supports: " + CLIENT_TYPE_CLIENT_KEY);
         }
     }
 
@@ -68,13 +70,15 @@ public record AliyunProviderSettings(String clientKeyId, String kmsInstanceId) i
         if (settings.containsKey(name)) {
             String value = settings.get(name);
             if (value == null) {
-                throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + name + "': must be a string");
+                throw new CallerFaultException(
+                        ErrorCode.INVALID_ID, "field 'provider_settings." + name + "': must be a string");
             }
             return value;
         }
         if (fallback == null) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field 'provider_settings." + name
-                    + "': missing, and this service has no default for it");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field 'provider_settings." + name + "': missing, and this service has no default for it");
         }
         return fallback;
     }

@@ -25,28 +25,33 @@ import java.util.stream.Stream;
  */
 final class CredentialSources {
 
-    private CredentialSources() {
-    }
+    private CredentialSources() {}
 
     /**
      * @param emulatorFolder the embedded emulator's folder, when it runs
      * @return the store, or empty when nothing at all is configured
      */
     static Optional<CredentialStore> choose(AliyunKmsConfig config, Optional<Path> emulatorFolder) {
-        boolean anyValue = Stream.of(config.clientKeyJson(), config.password(), config.caPem()).anyMatch(Optional::isPresent);
-        boolean anyFile = Stream.of(config.clientKeyFile(), config.passwordFile(), config.caFile()).anyMatch(Optional::isPresent);
+        boolean anyValue = Stream.of(config.clientKeyJson(), config.password(), config.caPem())
+                .anyMatch(Optional::isPresent);
+        boolean anyFile = Stream.of(config.clientKeyFile(), config.passwordFile(), config.caFile())
+                .anyMatch(Optional::isPresent);
         if (anyValue && anyFile) {
             throw invalid("set the credentials either as values (aliyun.kms.client-key-json, password, ca-pem) "
                     + "or as files (aliyun.kms.client-key-file, password-file, ca-file), not both");
         }
         if (anyValue) {
-            return Optional.of(new ExplicitCredentialStore(instanceId(config),
-                    Source.value("aliyun.kms.client-key-json", required(config.clientKeyJson(), "aliyun.kms.client-key-json")),
+            return Optional.of(new ExplicitCredentialStore(
+                    instanceId(config),
+                    Source.value(
+                            "aliyun.kms.client-key-json",
+                            required(config.clientKeyJson(), "aliyun.kms.client-key-json")),
                     Source.value("aliyun.kms.password", required(config.password(), "aliyun.kms.password")),
                     Source.value("aliyun.kms.ca-pem", required(config.caPem(), "aliyun.kms.ca-pem"))));
         }
         if (anyFile) {
-            return Optional.of(new ExplicitCredentialStore(instanceId(config),
+            return Optional.of(new ExplicitCredentialStore(
+                    instanceId(config),
                     Source.file(required(config.clientKeyFile(), "aliyun.kms.client-key-file")),
                     Source.file(required(config.passwordFile(), "aliyun.kms.password-file")),
                     Source.file(required(config.caFile(), "aliyun.kms.ca-file"))));
@@ -57,7 +62,9 @@ final class CredentialSources {
     /** The credential folder: the configured one, or the legacy one when only that exists. */
     static Optional<Path> folder(AliyunKmsConfig config) {
         Optional<Path> configured = config.credentialDir();
-        if (configured.isPresent() && !Files.isDirectory(configured.get()) && config.legacyCredentialDir().isPresent()
+        if (configured.isPresent()
+                && !Files.isDirectory(configured.get())
+                && config.legacyCredentialDir().isPresent()
                 && Files.isDirectory(config.legacyCredentialDir().get())) {
             return config.legacyCredentialDir();
         }
@@ -69,7 +76,8 @@ final class CredentialSources {
     }
 
     private static <T> T required(Optional<T> value, String name) {
-        return value.orElseThrow(() -> invalid(name + " is not set (the client key, its password and the CA go together)"));
+        return value.orElseThrow(
+                () -> invalid(name + " is not set (the client key, its password and the CA go together)"));
     }
 
     private static ServiceFaultException invalid(String message) {

@@ -1,10 +1,9 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.openapi.RamCredentials;
-import dev.sealer.kms.aliyun.openapi.RamCredentialSource;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.kms.aliyun.AliyunKmsConfig;
+import dev.sealer.kms.aliyun.openapi.RamCredentialSource;
+import dev.sealer.kms.aliyun.openapi.RamCredentials;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,10 +58,12 @@ public class FunctionComputeRole implements RamCredentialSource {
 
     void captureHeaders(@Observes Filters filters) {
         if (enabled()) {
-            filters.register(context -> {
-                capture(context.request());
-                context.next();
-            }, FILTER_PRIORITY);
+            filters.register(
+                    context -> {
+                        capture(context.request());
+                        context.next();
+                    },
+                    FILTER_PRIORITY);
         }
     }
 
@@ -72,7 +73,9 @@ public class FunctionComputeRole implements RamCredentialSource {
         String token = request.getHeader(HEADER_SECURITY_TOKEN);
         if (usable(id) && usable(secret) && usable(token)) {
             RamCredentials current = fromHeaders.get();
-            if (current == null || !current.accessKeyId().equals(id) || !current.accessKeySecret().equals(secret)
+            if (current == null
+                    || !current.accessKeyId().equals(id)
+                    || !current.accessKeySecret().equals(secret)
                     || !current.securityToken().equals(token)) {
                 fromHeaders.set(new RamCredentials(id, secret, token, null));
             }
@@ -91,8 +94,10 @@ public class FunctionComputeRole implements RamCredentialSource {
             String token = environment.apply(ENV_SECURITY_TOKEN);
             return new RamCredentials(id, secret, token, null);
         }
-        throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "Function Compute gave this function no role credentials "
-                + "(configure a role for the function); the ecs_ram_role client type needs them");
+        throw new ServiceFaultException(
+                ErrorCode.NOT_CONFIGURED,
+                "Function Compute gave this function no role credentials "
+                        + "(configure a role for the function); the ecs_ram_role client type needs them");
     }
 
     /** FC's region of the function, when FC set it. */

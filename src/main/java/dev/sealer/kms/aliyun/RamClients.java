@@ -1,5 +1,4 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
@@ -7,8 +6,8 @@ import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.kms.aliyun.openapi.EcsRamRoleFile;
-import dev.sealer.kms.aliyun.FunctionComputeRole;
 import dev.sealer.kms.aliyun.openapi.InstanceMetadataCredentials;
 import dev.sealer.kms.aliyun.openapi.OpenApiClientFactory;
 import dev.sealer.kms.aliyun.openapi.OpenApiKmsClient;
@@ -51,20 +50,38 @@ final class RamClients implements AutoCloseable {
     private final Optional<EcsRamRoleFile> ecsRamRoleFile;
     private final Optional<StsTokenFiles> tokenFiles;
 
-    RamClients(AliyunKmsConfig config, Optional<LocalKmsInstance> local, Optional<Path> credentialFolder,
-            FunctionComputeRole functionCompute, KmsCallObserver observer, Clock clock) {
+    RamClients(
+            AliyunKmsConfig config,
+            Optional<LocalKmsInstance> local,
+            Optional<Path> credentialFolder,
+            FunctionComputeRole functionCompute,
+            KmsCallObserver observer,
+            Clock clock) {
         this.config = config;
         this.local = local;
         this.credentialFolder = credentialFolder;
         this.functionCompute = functionCompute;
-        this.factory = new OpenApiClientFactory(new OpenApiClientFactory.Settings(config.connectTimeout(), config.readTimeout(),
-                new RetryLoop.Policy(config.retry().maxAttempts(), config.retry().initialBackoff(), config.retry().maxBackoff(),
-                        config.callTimeout())), trustStore(), observer, clock);
-        URI metadataEndpoint = config.ecsMetadataEndpoint().map(URI::create)
+        this.factory = new OpenApiClientFactory(
+                new OpenApiClientFactory.Settings(
+                        config.connectTimeout(),
+                        config.readTimeout(),
+                        new RetryLoop.Policy(
+                                config.retry().maxAttempts(),
+                                config.retry().initialBackoff(),
+                                config.retry().maxBackoff(),
+                                config.callTimeout())),
+                trustStore(),
+                observer,
+                clock);
+        URI metadataEndpoint = config.ecsMetadataEndpoint()
+                .map(URI::create)
                 .or(() -> local.map(LocalKmsInstance::metadataEndpoint))
                 .orElse(URI.create("http://100.100.100.200"));
-        this.metadata = new InstanceMetadataCredentials(metadataEndpoint, config.ecsMetadataTimeout(),
-                config.roleCredentials().refreshBeforeExpiry(), clock);
+        this.metadata = new InstanceMetadataCredentials(
+                metadataEndpoint,
+                config.ecsMetadataTimeout(),
+                config.roleCredentials().refreshBeforeExpiry(),
+                clock);
         this.ecsRamRoleFile = credentialFolder.map(EcsRamRoleFile::new);
         this.tokenFiles = config.stsTokenDir().or(() -> credentialFolder).map(StsTokenFiles::new);
     }
@@ -74,34 +91,46 @@ final class RamClients implements AutoCloseable {
      * target only when a vault secret is read.
      */
     KmsClient client(Supplier<AliyunClientSettings> settings) {
-        return new VaultOnlyClient(() -> settings.get() instanceof AliyunClientSettings.StsToken sts ? stsToken(sts) : ecsRamRole());
+        return new VaultOnlyClient(
+                () -> settings.get() instanceof AliyunClientSettings.StsToken sts ? stsToken(sts) : ecsRamRole());
     }
 
     /** What the provider reports about RAM credentials at start (no secret, no path). */
     String describe() {
-        return "role credentials from " + (functionCompute.enabled() ? "Function Compute" : "the instance metadata service")
-                + ", OpenAPI endpoint " + config.openapi().endpoint().map(e -> "overridden")
+        return "role credentials from "
+                + (functionCompute.enabled() ? "Function Compute" : "the instance metadata service")
+                + ", OpenAPI endpoint "
+                + config.openapi()
+                        .endpoint()
+                        .map(e -> "overridden")
                         .or(() -> local.map(l -> "of the emulator"))
-                        .orElse(config.openapi().vpcEndpoint() ? "kms-vpc.<region>.aliyuncs.com" : "kms.<region>.aliyuncs.com");
+                        .orElse(
+                                config.openapi().vpcEndpoint()
+                                        ? "kms-vpc.<region>.aliyuncs.com"
+                                        : "kms.<region>.aliyuncs.com");
     }
 
     private OpenApiKmsClient stsToken(AliyunClientSettings.StsToken settings) {
-        StsTokenFiles files = tokenFiles.orElseThrow(() -> notConfigured(
-                "the sts_token client type needs a token folder (aliyun.kms.sts-token-dir or aliyun.kms.credential-dir)"));
+        StsTokenFiles files = tokenFiles.orElseThrow(
+                () -> notConfigured(
+                        "the sts_token client type needs a token folder (aliyun.kms.sts-token-dir or aliyun.kms.credential-dir)"));
         return factory.client(endpoint(settings.regionId()), settings.regionId(), files.source(settings.tokenPath()));
     }
 
     private OpenApiKmsClient ecsRamRole() {
         if (functionCompute.enabled()) {
-            String region = ecsRamRoleFile.filter(EcsRamRoleFile::exists).map(file -> file.read(false).regionId())
+            String region = ecsRamRoleFile
+                    .filter(EcsRamRoleFile::exists)
+                    .map(file -> file.read(false).regionId())
                     .or(functionCompute::region)
                     .filter(AliyunRegions::isValid)
                     .orElseThrow(() -> notConfigured("the ecs_ram_role client type on Function Compute needs a region: "
                             + "region_id in ecsRamRole.json, or FC_REGION"));
             return factory.client(endpoint(region), region, functionCompute);
         }
-        EcsRamRoleFile file = ecsRamRoleFile.orElseThrow(() -> notConfigured(
-                "the ecs_ram_role client type needs a credential folder holding ecsRamRole.json (aliyun.kms.credential-dir)"));
+        EcsRamRoleFile file = ecsRamRoleFile.orElseThrow(
+                () -> notConfigured(
+                        "the ecs_ram_role client type needs a credential folder holding ecsRamRole.json (aliyun.kms.credential-dir)"));
         EcsRamRoleFile.EcsRamRole role = file.read(true);
         return factory.client(endpoint(role.regionId()), role.regionId(), metadata.forRole(role.roleName()));
     }
@@ -117,19 +146,26 @@ final class RamClients implements AutoCloseable {
      */
     static URI endpoint(AliyunKmsConfig.OpenApi openapi, Optional<URI> emulator, String regionId) {
         AliyunRegions.require("region_id", regionId);
-        return openapi.endpoint().map(URI::create).or(() -> emulator)
-                .orElseGet(() -> URI.create("https://" + (openapi.vpcEndpoint() ? "kms-vpc." : "kms.") + regionId + ".aliyuncs.com"));
+        return openapi.endpoint()
+                .map(URI::create)
+                .or(() -> emulator)
+                .orElseGet(() -> URI.create(
+                        "https://" + (openapi.vpcEndpoint() ? "kms-vpc." : "kms.") + regionId + ".aliyuncs.com"));
     }
 
     private Optional<KeyStore> trustStore() {
-        Optional<Path> caFile = config.openapi().caFile()
-                .or(() -> config.openapi().endpoint().isPresent() ? Optional.empty() : local.map(LocalKmsInstance::caFile));
+        Optional<Path> caFile = config.openapi()
+                .caFile()
+                .or(() -> config.openapi().endpoint().isPresent()
+                        ? Optional.empty()
+                        : local.map(LocalKmsInstance::caFile));
         return caFile.map(RamClients::anchors);
     }
 
     private static KeyStore anchors(Path pemFile) {
         try {
-            List<X509Certificate> certificates = CredentialFiles.parseCertificates(Files.readAllBytes(pemFile), "aliyun.kms.openapi.ca-file");
+            List<X509Certificate> certificates =
+                    CredentialFiles.parseCertificates(Files.readAllBytes(pemFile), "aliyun.kms.openapi.ca-file");
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             for (int i = 0; i < certificates.size(); i++) {
@@ -137,8 +173,11 @@ final class RamClients implements AutoCloseable {
             }
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ServiceFaultException(ErrorCode.NOT_CONFIGURED, "the CA file of the KMS OpenAPI cannot be read",
-                    "file " + pemFile + ": " + e.getMessage(), e);
+            throw new ServiceFaultException(
+                    ErrorCode.NOT_CONFIGURED,
+                    "the CA file of the KMS OpenAPI cannot be read",
+                    "file " + pemFile + ": " + e.getMessage(),
+                    e);
         }
     }
 

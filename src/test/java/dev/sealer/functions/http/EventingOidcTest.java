@@ -51,7 +51,8 @@ class EventingOidcTest {
 
     static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
     static final String AUDIENCE = "aliyun-kms-sealer";
-    static final String SUBJECT = "system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger";
+    static final String SUBJECT =
+            "system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger";
 
     static RSAKey issuerKey;
     static RSAKey otherKey;
@@ -78,12 +79,17 @@ class EventingOidcTest {
 
     static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(SUBJECT)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600)));
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject(SUBJECT)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(3600)));
     }
 
     static String sign(RSAKey key, JWTClaimsSet claims) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
@@ -93,8 +99,13 @@ class EventingOidcTest {
     }
 
     private static EventingOidc oidc(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER,
-                "sealer.auth.oidc.audience", AUDIENCE));
+        Map<String, String> all = new HashMap<>(Map.of(
+                "sealer.auth.oidc.enabled",
+                "true",
+                "sealer.auth.oidc.issuer",
+                ISSUER,
+                "sealer.auth.oidc.audience",
+                AUDIENCE));
         all.putAll(properties);
         EventingOidc oidc = new EventingOidc();
         oidc.config = ApplicationConfig.build("test", all).getConfigMapping(SealerConfig.class);
@@ -103,7 +114,8 @@ class EventingOidcTest {
     }
 
     private static EventingOidc withJwksValue() {
-        return oidc(Map.of("sealer.auth.oidc.jwks", jwks(issuerKey, ecIssuerKey), "sealer.auth.oidc.subjects", SUBJECT));
+        return oidc(
+                Map.of("sealer.auth.oidc.jwks", jwks(issuerKey, ecIssuerKey), "sealer.auth.oidc.subjects", SUBJECT));
     }
 
     private static boolean accepted(EventingOidc oidc, String token) throws Exception {
@@ -115,9 +127,18 @@ class EventingOidcTest {
         EventingOidc oidc = withJwksValue();
         assertThat(accepted(oidc, sign(issuerKey, claims().build()))).isTrue();
         // a second audience beside ours does not matter (aud is a list)
-        assertThat(accepted(oidc, sign(issuerKey, claims().audience(List.of("other", AUDIENCE)).build()))).isTrue();
+        assertThat(accepted(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().audience(List.of("other", AUDIENCE)).build())))
+                .isTrue();
         // ES256 issuers (some clusters sign service-account tokens with EC keys)
-        SignedJWT ec = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ecIssuerKey.getKeyID()).build(), claims().build());
+        SignedJWT ec = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .keyID(ecIssuerKey.getKeyID())
+                        .build(),
+                claims().build());
         ec.sign(new ECDSASigner(ecIssuerKey));
         assertThat(accepted(oidc, ec.serialize())).isTrue();
     }
@@ -125,25 +146,49 @@ class EventingOidcTest {
     @Test
     void wrongAudience_isRefused() throws Exception {
         EventingOidc oidc = withJwksValue();
-        assertThat(accepted(oidc, sign(issuerKey, claims().audience("eventing.knative.dev/broker/sealer/default").build()))).isFalse();
-        assertThat(accepted(oidc, sign(issuerKey, claims().audience((String) null).build()))).isFalse();
+        assertThat(accepted(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().audience("eventing.knative.dev/broker/sealer/default")
+                                        .build())))
+                .isFalse();
+        assertThat(accepted(
+                        oidc, sign(issuerKey, claims().audience((String) null).build())))
+                .isFalse();
     }
 
     @Test
     void wrongIssuer_isRefused() throws Exception {
         EventingOidc oidc = withJwksValue();
-        assertThat(accepted(oidc, sign(issuerKey, claims().issuer("https://evil.example").build()))).isFalse();
-        assertThat(accepted(oidc, sign(issuerKey, claims().issuer(null).build()))).isFalse();
+        assertThat(accepted(
+                        oidc,
+                        sign(issuerKey, claims().issuer("https://evil.example").build())))
+                .isFalse();
+        assertThat(accepted(oidc, sign(issuerKey, claims().issuer(null).build())))
+                .isFalse();
     }
 
     @Test
     void expiredOrTimeless_isRefused() throws Exception {
         EventingOidc oidc = withJwksValue();
         Instant past = Instant.now().minusSeconds(3600);
-        assertThat(accepted(oidc, sign(issuerKey, claims().issueTime(Date.from(past.minusSeconds(60)))
-                .expirationTime(Date.from(past)).build()))).isFalse();
-        assertThat(accepted(oidc, sign(issuerKey, claims().expirationTime(null).build()))).isFalse();
-        assertThat(accepted(oidc, sign(issuerKey, claims().notBeforeTime(Date.from(Instant.now().plusSeconds(3600))).build())))
+        assertThat(accepted(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().issueTime(Date.from(past.minusSeconds(60)))
+                                        .expirationTime(Date.from(past))
+                                        .build())))
+                .isFalse();
+        assertThat(accepted(oidc, sign(issuerKey, claims().expirationTime(null).build())))
+                .isFalse();
+        assertThat(accepted(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().notBeforeTime(Date.from(Instant.now().plusSeconds(3600)))
+                                        .build())))
                 .isFalse();
     }
 
@@ -155,7 +200,8 @@ class EventingOidcTest {
         assertThat(accepted(oidc, none)).isFalse();
         // the same, with a signature part glued on from a valid token
         String valid = sign(issuerKey, claims().build());
-        assertThat(accepted(oidc, none + valid.substring(valid.lastIndexOf('.') + 1))).isFalse();
+        assertThat(accepted(oidc, none + valid.substring(valid.lastIndexOf('.') + 1)))
+                .isFalse();
     }
 
     @Test
@@ -163,11 +209,18 @@ class EventingOidcTest {
         EventingOidc oidc = withJwksValue();
         String valid = sign(issuerKey, claims().build());
         String[] parts = valid.split("\\.");
-        String otherPayload = sign(issuerKey, claims().subject("system:serviceaccount:evil:any").build()).split("\\.")[1];
-        assertThat(accepted(oidc, parts[0] + "." + otherPayload + "." + parts[2])).isFalse();
+        String otherPayload = sign(
+                        issuerKey,
+                        claims().subject("system:serviceaccount:evil:any").build())
+                .split("\\.")[1];
+        assertThat(accepted(oidc, parts[0] + "." + otherPayload + "." + parts[2]))
+                .isFalse();
         byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
         signature[10] ^= 1;
-        assertThat(accepted(oidc, parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature)))
+        assertThat(accepted(
+                        oidc,
+                        parts[0] + "." + parts[1] + "."
+                                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature)))
                 .isFalse();
         assertThat(accepted(oidc, parts[0] + "." + parts[1])).isFalse();
         assertThat(accepted(oidc, "not-a-jwt")).isFalse();
@@ -177,7 +230,11 @@ class EventingOidcTest {
     @Test
     void hmacWithThePublicKeyAsSecret_isRefused() throws Exception {
         EventingOidc oidc = withJwksValue();
-        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(issuerKey.getKeyID()).build(), claims().build());
+        SignedJWT forged = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(issuerKey.getKeyID())
+                        .build(),
+                claims().build());
         forged.sign(new MACSigner(issuerKey.toRSAPublicKey().getEncoded()));
         assertThat(accepted(oidc, forged.serialize())).isFalse();
     }
@@ -186,7 +243,13 @@ class EventingOidcTest {
     void tokenOfAnotherKey_orSubjectNotAllowed_isRefused() throws Exception {
         EventingOidc oidc = withJwksValue();
         assertThat(accepted(oidc, sign(otherKey, claims().build()))).isFalse();
-        assertThat(accepted(oidc, sign(issuerKey, claims().subject("system:serviceaccount:sealer:default").build()))).isFalse();
+        assertThat(accepted(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().subject("system:serviceaccount:sealer:default")
+                                        .build())))
+                .isFalse();
     }
 
     @Test
@@ -199,7 +262,11 @@ class EventingOidcTest {
 
         Path rotated = dir.resolve("jwks.json.new");
         Files.writeString(rotated, jwks(issuerKey, otherKey));
-        Files.move(rotated, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                rotated,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         assertThat(accepted(oidc, sign(otherKey, claims().build()))).isTrue();
     }
 
@@ -219,9 +286,13 @@ class EventingOidcTest {
         server.start();
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, "pod-sa-token-for-jwks\n");
-        EventingOidc oidc = oidc(Map.of("sealer.auth.oidc.jwks-url",
+        EventingOidc oidc = oidc(Map.of(
+                "sealer.auth.oidc.jwks-url",
                 "http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks",
-                "sealer.auth.oidc.jwks-url-token-file", tokenFile.toString(), "sealer.auth.oidc.jwks-min-refresh", "0s"));
+                "sealer.auth.oidc.jwks-url-token-file",
+                tokenFile.toString(),
+                "sealer.auth.oidc.jwks-min-refresh",
+                "0s"));
 
         assertThat(accepted(oidc, sign(issuerKey, claims().build()))).isTrue();
         assertThat(authorizations).isNotEmpty().allMatch(a -> a.equals("Bearer pod-sa-token-for-jwks"));
@@ -239,29 +310,72 @@ class EventingOidcTest {
 
     @Test
     void jwksUrl_unreachable_refusesTokensButStarts() throws Exception {
-        EventingOidc oidc = oidc(Map.of("sealer.auth.oidc.jwks-url", "http://127.0.0.1:1/openid/v1/jwks",
-                "sealer.auth.oidc.jwks-timeout", "2s"));
+        EventingOidc oidc = oidc(Map.of(
+                "sealer.auth.oidc.jwks-url",
+                "http://127.0.0.1:1/openid/v1/jwks",
+                "sealer.auth.oidc.jwks-timeout",
+                "2s"));
         assertThat(accepted(oidc, sign(issuerKey, claims().build()))).isFalse();
     }
 
     @Test
     void configuration_withoutIssuerAudienceOrExactlyOneKeySource_stopsTheStart() {
-        assertRefused(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER,
-                "sealer.auth.oidc.jwks", jwks(issuerKey)), "audience");
-        assertRefused(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.audience", AUDIENCE,
-                "sealer.auth.oidc.jwks", jwks(issuerKey)), "issuer");
-        assertRefused(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER,
-                "sealer.auth.oidc.audience", AUDIENCE), "exactly one");
-        assertRefused(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER,
-                "sealer.auth.oidc.audience", AUDIENCE, "sealer.auth.oidc.jwks", "{\"keys\":[]}"), "no key");
-        assertRefused(Map.of("sealer.auth.oidc.enabled", "true", "sealer.auth.oidc.issuer", ISSUER,
-                "sealer.auth.oidc.audience", AUDIENCE, "sealer.auth.oidc.jwks-file", dir.resolve("absent").toString()), "jwks-file");
+        assertRefused(
+                Map.of(
+                        "sealer.auth.oidc.enabled",
+                        "true",
+                        "sealer.auth.oidc.issuer",
+                        ISSUER,
+                        "sealer.auth.oidc.jwks",
+                        jwks(issuerKey)),
+                "audience");
+        assertRefused(
+                Map.of(
+                        "sealer.auth.oidc.enabled",
+                        "true",
+                        "sealer.auth.oidc.audience",
+                        AUDIENCE,
+                        "sealer.auth.oidc.jwks",
+                        jwks(issuerKey)),
+                "issuer");
+        assertRefused(
+                Map.of(
+                        "sealer.auth.oidc.enabled",
+                        "true",
+                        "sealer.auth.oidc.issuer",
+                        ISSUER,
+                        "sealer.auth.oidc.audience",
+                        AUDIENCE),
+                "exactly one");
+        assertRefused(
+                Map.of(
+                        "sealer.auth.oidc.enabled",
+                        "true",
+                        "sealer.auth.oidc.issuer",
+                        ISSUER,
+                        "sealer.auth.oidc.audience",
+                        AUDIENCE,
+                        "sealer.auth.oidc.jwks",
+                        "{\"keys\":[]}"),
+                "no key");
+        assertRefused(
+                Map.of(
+                        "sealer.auth.oidc.enabled",
+                        "true",
+                        "sealer.auth.oidc.issuer",
+                        ISSUER,
+                        "sealer.auth.oidc.audience",
+                        AUDIENCE,
+                        "sealer.auth.oidc.jwks-file",
+                        dir.resolve("absent").toString()),
+                "jwks-file");
     }
 
     private static void assertRefused(Map<String, String> properties, String message) {
         EventingOidc oidc = new EventingOidc();
         oidc.config = ApplicationConfig.build("test", properties).getConfigMapping(SealerConfig.class);
-        assertThatThrownBy(oidc::checkConfiguration).isInstanceOf(SealerException.class)
+        assertThatThrownBy(oidc::checkConfiguration)
+                .isInstanceOf(SealerException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((SealerException) e).errorCode()).isEqualTo(ErrorCode.NOT_CONFIGURED));
     }

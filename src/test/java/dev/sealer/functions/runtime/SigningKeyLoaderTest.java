@@ -25,19 +25,34 @@ class SigningKeyLoaderTest {
     Path dir;
 
     private SealedSecretConfig.Signing signing(Map<String, String> properties) {
-        return ApplicationConfig.build("prod", properties).getConfigMapping(SealedSecretConfig.class).signing();
+        return ApplicationConfig.build("prod", properties)
+                .getConfigMapping(SealedSecretConfig.class)
+                .signing();
     }
 
     @Test
     void absentFile_declaredOptional_startsUnsealOnly() {
-        assertThat(SigningKeyLoader.load(signing(Map.of("sealed-secret.signing.jwk-file", dir.resolve("absent.jwk").toString(),
-                "sealed-secret.signing.kid", "k", "sealed-secret.signing.optional", "true")), KidResolver.files(dir))).isEmpty();
+        assertThat(SigningKeyLoader.load(
+                        signing(Map.of(
+                                "sealed-secret.signing.jwk-file",
+                                dir.resolve("absent.jwk").toString(),
+                                "sealed-secret.signing.kid",
+                                "k",
+                                "sealed-secret.signing.optional",
+                                "true")),
+                        KidResolver.files(dir)))
+                .isEmpty();
     }
 
     @Test
     void absentFile_notDeclaredOptional_stopsTheStart() {
-        assertThatThrownBy(() -> SigningKeyLoader.load(signing(Map.of("sealed-secret.signing.jwk-file",
-                dir.resolve("absent.jwk").toString(), "sealed-secret.signing.kid", "k")), KidResolver.files(dir)))
+        assertThatThrownBy(() -> SigningKeyLoader.load(
+                        signing(Map.of(
+                                "sealed-secret.signing.jwk-file",
+                                dir.resolve("absent.jwk").toString(),
+                                "sealed-secret.signing.kid",
+                                "k")),
+                        KidResolver.files(dir)))
                 .isInstanceOf(SealerException.class)
                 .satisfies(e -> assertThat(((SealerException) e).errorCode()).isEqualTo(ErrorCode.NOT_CONFIGURED));
     }
@@ -46,7 +61,15 @@ class SigningKeyLoaderTest {
     void presentFile_declaredOptional_isLoaded() throws Exception {
         Path file = dir.resolve("signing.jwk");
         Files.writeString(file, TestSigner.random("k").key().toJSONString());
-        assertThat(SigningKeyLoader.load(signing(Map.of("sealed-secret.signing.jwk-file", file.toString(),
-                "sealed-secret.signing.kid", "k", "sealed-secret.signing.optional", "true")), KidResolver.files(dir))).isPresent();
+        assertThat(SigningKeyLoader.load(
+                        signing(Map.of(
+                                "sealed-secret.signing.jwk-file",
+                                file.toString(),
+                                "sealed-secret.signing.kid",
+                                "k",
+                                "sealed-secret.signing.optional",
+                                "true")),
+                        KidResolver.files(dir)))
+                .isPresent();
     }
 }

@@ -1,5 +1,4 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -7,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.kms.KmsProvider.SealedKind;
+import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.testsupport.ApplicationConfig;
 import java.net.URI;
 import java.util.HashMap;
@@ -19,20 +19,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The provider settings of the three client types, as the CDH reads them, and the OpenAPI endpoints they lead to. */
 class AliyunClientSettingsTest {
 
-    private static final AliyunProviderSettings.Defaults DEFAULTS = new AliyunProviderSettings.Defaults("KAAP.default", "kst-default");
+    private static final AliyunProviderSettings.Defaults DEFAULTS =
+            new AliyunProviderSettings.Defaults("KAAP.default", "kst-default");
 
     @Test
     void sealRequest_ecsRamRole_writesOnlyTheClientType() {
-        assertThat(AliyunClientSettings.fromSealRequest(SealedKind.VAULT, Map.of("client_type", "ecs_ram_role"), DEFAULTS).toMap())
+        assertThat(AliyunClientSettings.fromSealRequest(
+                                SealedKind.VAULT, Map.of("client_type", "ecs_ram_role"), DEFAULTS)
+                        .toMap())
                 .containsExactlyEntriesOf(Map.of("client_type", "ecs_ram_role"));
     }
 
     @Test
     void sealRequest_stsToken_writesTokenPathRegionAndClientType() {
-        Map<String, String> written = AliyunClientSettings.fromSealRequest(SealedKind.VAULT,
-                Map.of("client_type", "sts_token", "token_path", "/run/sts/token", "region_id", "cn-beijing"), DEFAULTS).toMap();
-        assertThat(written).containsExactly(Map.entry("token_path", "/run/sts/token"), Map.entry("region_id", "cn-beijing"),
-                Map.entry("client_type", "sts_token"));
+        Map<String, String> written = AliyunClientSettings.fromSealRequest(
+                        SealedKind.VAULT,
+                        Map.of("client_type", "sts_token", "token_path", "/run/sts/token", "region_id", "cn-beijing"),
+                        DEFAULTS)
+                .toMap();
+        assertThat(written)
+                .containsExactly(
+                        Map.entry("token_path", "/run/sts/token"),
+                        Map.entry("region_id", "cn-beijing"),
+                        Map.entry("client_type", "sts_token"));
     }
 
     @Test
@@ -53,11 +62,22 @@ class AliyunClientSettingsTest {
 
     @Test
     void sealRequest_memberOfAnotherClientType_isRefused() {
-        assertThat(code(() -> AliyunClientSettings.fromSealRequest(SealedKind.VAULT,
-                Map.of("client_type", "ecs_ram_role", "region_id", "cn-hangzhou"), DEFAULTS))).isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(code(() -> AliyunClientSettings.fromSealRequest(SealedKind.VAULT,
-                Map.of("client_type", "sts_token", "token_path", "/t", "region_id", "cn-hangzhou", "client_key_id", "KAAP.x"),
-                DEFAULTS))).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(code(() -> AliyunClientSettings.fromSealRequest(
+                        SealedKind.VAULT, Map.of("client_type", "ecs_ram_role", "region_id", "cn-hangzhou"), DEFAULTS)))
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(code(() -> AliyunClientSettings.fromSealRequest(
+                        SealedKind.VAULT,
+                        Map.of(
+                                "client_type",
+                                "sts_token",
+                                "token_path",
+                                "/t",
+                                "region_id",
+                                "cn-hangzhou",
+                                "client_key_id",
+                                "KAAP.x"),
+                        DEFAULTS)))
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     @Test
@@ -68,16 +88,31 @@ class AliyunClientSettingsTest {
                 .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
         Map<String, String> notAString = new HashMap<>(Map.of("token_path", "/t", "region_id", "cn-hangzhou"));
         notAString.put("client_type", null);
-        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(notAString, DEFAULTS))).isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
+        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(notAString, DEFAULTS)))
+                .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "CN-HANGZHOU", "evil.example.com", "cn-hangzhou.attacker.net/x", "cn", "cn-hangzhou\u0000", "a-b-c-d-e-f"})
+    @ValueSource(
+            strings = {
+                "",
+                "CN-HANGZHOU",
+                "evil.example.com",
+                "cn-hangzhou.attacker.net/x",
+                "cn",
+                "cn-hangzhou\u0000",
+                "a-b-c-d-e-f"
+            })
     void stsToken_badRegion_isInvalidId(String region) {
-        CallerFaultException e = catchThrowableOfType(CallerFaultException.class, () -> AliyunClientSettings.fromSealedSecret(
-                Map.of("client_type", "sts_token", "token_path", "/t", "region_id", region), DEFAULTS));
+        CallerFaultException e = catchThrowableOfType(
+                CallerFaultException.class,
+                () -> AliyunClientSettings.fromSealedSecret(
+                        Map.of("client_type", "sts_token", "token_path", "/t", "region_id", region), DEFAULTS));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_ID);
-        assertThat(e.getMessage()).contains("region_id").doesNotContain("attacker").doesNotContain("evil");
+        assertThat(e.getMessage())
+                .contains("region_id")
+                .doesNotContain("attacker")
+                .doesNotContain("evil");
     }
 
     @ParameterizedTest
@@ -88,28 +123,37 @@ class AliyunClientSettingsTest {
 
     @Test
     void stsToken_missingOrNonStringMembers_areInvalidId() {
-        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(Map.of("client_type", "sts_token", "region_id", "cn-hangzhou"),
-                DEFAULTS))).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(
+                        Map.of("client_type", "sts_token", "region_id", "cn-hangzhou"), DEFAULTS)))
+                .isEqualTo(ErrorCode.INVALID_ID);
         Map<String, String> settings = new HashMap<>(Map.of("client_type", "sts_token", "region_id", "cn-hangzhou"));
         settings.put("token_path", null);
-        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(settings, DEFAULTS))).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(code(() -> AliyunClientSettings.fromSealedSecret(settings, DEFAULTS)))
+                .isEqualTo(ErrorCode.INVALID_ID);
     }
 
     @Test
     void openApiEndpoint_isPublicVpcOrOverridden() {
         assertThat(RamClients.endpoint(openapi(Map.of()), Optional.empty(), "cn-beijing"))
                 .isEqualTo(URI.create("https://kms.cn-beijing.aliyuncs.com"));
-        assertThat(RamClients.endpoint(openapi(Map.of("aliyun.kms.openapi.vpc-endpoint", "true")), Optional.empty(), "cn-beijing"))
+        assertThat(RamClients.endpoint(
+                        openapi(Map.of("aliyun.kms.openapi.vpc-endpoint", "true")), Optional.empty(), "cn-beijing"))
                 .isEqualTo(URI.create("https://kms-vpc.cn-beijing.aliyuncs.com"));
-        assertThat(RamClients.endpoint(openapi(Map.of("aliyun.kms.openapi.endpoint", "https://kms.example:8443")),
-                Optional.of(URI.create("https://localhost:1")), "cn-beijing")).isEqualTo(URI.create("https://kms.example:8443"));
+        assertThat(RamClients.endpoint(
+                        openapi(Map.of("aliyun.kms.openapi.endpoint", "https://kms.example:8443")),
+                        Optional.of(URI.create("https://localhost:1")),
+                        "cn-beijing"))
+                .isEqualTo(URI.create("https://kms.example:8443"));
         assertThat(RamClients.endpoint(openapi(Map.of()), Optional.of(URI.create("https://localhost:1")), "cn-beijing"))
                 .isEqualTo(URI.create("https://localhost:1"));
-        assertThat(code(() -> RamClients.endpoint(openapi(Map.of()), Optional.empty(), "x.evil"))).isEqualTo(ErrorCode.INVALID_ID);
+        assertThat(code(() -> RamClients.endpoint(openapi(Map.of()), Optional.empty(), "x.evil")))
+                .isEqualTo(ErrorCode.INVALID_ID);
     }
 
     private static AliyunKmsConfig.OpenApi openapi(Map<String, String> properties) {
-        return ApplicationConfig.build("prod", properties).getConfigMapping(AliyunKmsConfig.class).openapi();
+        return ApplicationConfig.build("prod", properties)
+                .getConfigMapping(AliyunKmsConfig.class)
+                .openapi();
     }
 
     private static ErrorCode code(Runnable call) {

@@ -18,8 +18,15 @@ class FunctionComputeRoleEnvironmentTest {
     @Test
     void environment_givesTheRolesCredentialsAndRegion() {
         FunctionComputeRole role = new FunctionComputeRole();
-        Map<String, String> environment = Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "STS.fc", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                "fc-secret-0123", "ALIBABA_CLOUD_SECURITY_TOKEN", "fc-token-0123", "FC_REGION", "cn-shanghai");
+        Map<String, String> environment = Map.of(
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                "STS.fc",
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                "fc-secret-0123",
+                "ALIBABA_CLOUD_SECURITY_TOKEN",
+                "fc-token-0123",
+                "FC_REGION",
+                "cn-shanghai");
         role.environment(environment::get);
 
         RamCredentials credentials = role.credentials();

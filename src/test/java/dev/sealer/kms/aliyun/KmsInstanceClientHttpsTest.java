@@ -1,5 +1,4 @@
 package dev.sealer.kms.aliyun;
-import dev.sealer.kms.aliyun.common.AliyunVault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,6 +10,7 @@ import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.KmsRefusedException;
 import dev.sealer.kms.WrappedKey;
+import dev.sealer.kms.aliyun.common.AliyunVault;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -73,7 +73,8 @@ class KmsInstanceClientHttpsTest {
         WrappedKey wrapped = client().encrypt(provider.defaultKeyId(), DATA_KEY);
 
         assertThat(wrapped.ciphertext()).isNotEmpty().isNotEqualTo(DATA_KEY);
-        assertThat(Base64.getDecoder().decode(wrapped.annotations().get(KmsInstanceClient.ANNOTATION_IV))).hasSize(12);
+        assertThat(Base64.getDecoder().decode(wrapped.annotations().get(KmsInstanceClient.ANNOTATION_IV)))
+                .hasSize(12);
         assertThat(client().decrypt(provider.defaultKeyId(), wrapped.ciphertext(), wrapped.annotations()))
                 .isEqualTo(DATA_KEY);
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(1);
@@ -93,7 +94,8 @@ class KmsInstanceClientHttpsTest {
     void encryptThenDecrypt_aliasKey_returnsThePlaintext() {
         WrappedKey wrapped = client().encrypt("alias/test-alias", DATA_KEY);
 
-        assertThat(client().decrypt("alias/test-alias", wrapped.ciphertext(), wrapped.annotations())).isEqualTo(DATA_KEY);
+        assertThat(client().decrypt("alias/test-alias", wrapped.ciphertext(), wrapped.annotations()))
+                .isEqualTo(DATA_KEY);
     }
 
     @Test
@@ -101,7 +103,8 @@ class KmsInstanceClientHttpsTest {
         String arn = "acs:kms:cn-hangzhou:1234567890:key/key-emulator-0002";
         WrappedKey wrapped = client().encrypt(arn, DATA_KEY);
 
-        assertThat(client().decrypt("key-emulator-0002", wrapped.ciphertext(), wrapped.annotations())).isEqualTo(DATA_KEY);
+        assertThat(client().decrypt("key-emulator-0002", wrapped.ciphertext(), wrapped.annotations()))
+                .isEqualTo(DATA_KEY);
     }
 
     @Test
@@ -112,8 +115,10 @@ class KmsInstanceClientHttpsTest {
 
     @Test
     void getSecret_byArn_returnsItsValue() {
-        assertThat(new String(client().getSecret("acs:kms:cn-hangzhou:1234567890:secret/db-password", Map.of()),
-                StandardCharsets.UTF_8)).isEqualTo("vault-secret-value");
+        assertThat(new String(
+                        client().getSecret("acs:kms:cn-hangzhou:1234567890:secret/db-password", Map.of()),
+                        StandardCharsets.UTF_8))
+                .isEqualTo("vault-secret-value");
     }
 
     @Test
@@ -125,8 +130,8 @@ class KmsInstanceClientHttpsTest {
 
     @Test
     void getSecret_unknownSecret_isACallerFaultWithTheKmsCodeAndRequestId() {
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
-                () -> client().getSecret("no-such-secret", Map.of()));
+        KmsRefusedException refused =
+                catchThrowableOfType(KmsRefusedException.class, () -> client().getSecret("no-such-secret", Map.of()));
 
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.KMS_SECRET_NOT_FOUND);
         assertThat(refused.errorCode().httpStatus()).isEqualTo(400);
@@ -137,7 +142,8 @@ class KmsInstanceClientHttpsTest {
 
     @Test
     void getSecret_unknownVersionStage_isSecretNotFound() {
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
+        KmsRefusedException refused = catchThrowableOfType(
+                KmsRefusedException.class,
                 () -> client().getSecret("db-password", Map.of(AliyunVault.ANNOTATION_VERSION_STAGE, "ACSPrevious")));
 
         assertThat(refused.kmsErrorCode()).isEqualTo("Forbidden.ResourceNotFound");
@@ -145,13 +151,15 @@ class KmsInstanceClientHttpsTest {
 
     @Test
     void encrypt_unknownKeyId_isKeyNotFoundAndNotRetried() {
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
-                () -> client().encrypt("key-does-not-exist", DATA_KEY));
+        KmsRefusedException refused =
+                catchThrowableOfType(KmsRefusedException.class, () -> client().encrypt("key-does-not-exist", DATA_KEY));
 
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.KMS_KEY_NOT_FOUND);
         assertThat(refused.kmsErrorCode()).isEqualTo("Forbidden.KeyNotFound");
         assertThat(refused.kmsRequestId()).isNotBlank();
-        assertThat(refused.logMessage()).as("the log keeps the KMS's own message").contains("The specified Key is not found");
+        assertThat(refused.logMessage())
+                .as("the log keeps the KMS's own message")
+                .contains("The specified Key is not found");
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(1);
     }
 
@@ -159,7 +167,8 @@ class KmsInstanceClientHttpsTest {
     void decrypt_blobOfAnotherKey_isInvalidParameterAndNotRetried() {
         WrappedKey wrapped = client().encrypt("key-emulator-0001", DATA_KEY);
 
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
+        KmsRefusedException refused = catchThrowableOfType(
+                KmsRefusedException.class,
                 () -> client().decrypt("key-emulator-0002", wrapped.ciphertext(), wrapped.annotations()));
 
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.KMS_INVALID_PARAMETER);
@@ -176,8 +185,8 @@ class KmsInstanceClientHttpsTest {
         Map<String, String> wrongIv = new HashMap<>(wrapped.annotations());
         wrongIv.put(KmsInstanceClient.ANNOTATION_IV, Base64.getEncoder().encodeToString(iv));
 
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
-                () -> client().decrypt("key-emulator-0001", wrapped.ciphertext(), wrongIv));
+        KmsRefusedException refused = catchThrowableOfType(
+                KmsRefusedException.class, () -> client().decrypt("key-emulator-0001", wrapped.ciphertext(), wrongIv));
 
         assertThat(refused.kmsErrorCode()).isEqualTo("InvalidParameter");
     }
@@ -188,8 +197,8 @@ class KmsInstanceClientHttpsTest {
         byte[] blob = wrapped.ciphertext();
         blob[blob.length - 1] ^= 1;
 
-        KmsRefusedException refused = catchThrowableOfType(KmsRefusedException.class,
-                () -> client().decrypt("key-emulator-0001", blob, wrapped.annotations()));
+        KmsRefusedException refused = catchThrowableOfType(
+                KmsRefusedException.class, () -> client().decrypt("key-emulator-0001", blob, wrapped.annotations()));
 
         assertThat(refused.kmsErrorCode()).isEqualTo("InvalidParameter");
     }
@@ -198,8 +207,8 @@ class KmsInstanceClientHttpsTest {
     void call_alwaysThrottled_failsAsKmsErrorAfterExactlyMaxAttempts() {
         emulator.faults().set(Duration.ZERO, 1.0, 0, 0);
 
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class,
-                () -> client().encrypt("key-emulator-0001", DATA_KEY));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client().encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(failure.kmsErrorCode()).isEqualTo("Rejected.Throttling");
@@ -211,8 +220,8 @@ class KmsInstanceClientHttpsTest {
     void call_always503_failsAsKmsErrorAfterExactlyMaxAttempts() {
         emulator.faults().set(Duration.ZERO, 0, 1.0, 0);
 
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class,
-                () -> client().getSecret("db-password", Map.of()));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client().getSecret("db-password", Map.of()));
 
         assertThat(failure.kmsErrorCode()).isEqualTo("ServiceUnavailableTemporary");
         assertThat(emulator.faults().requests("GetSecretValue")).isEqualTo(3);
@@ -222,13 +231,17 @@ class KmsInstanceClientHttpsTest {
     void call_connectionAlwaysDropped_isKmsUnavailableAfterExactlyMaxAttempts() {
         emulator.faults().set(Duration.ZERO, 0, 0, 1.0);
 
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class,
-                () -> client().encrypt("key-emulator-0001", DATA_KEY));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client().encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.KMS_UNAVAILABLE);
         assertThat(failure.kmsErrorCode()).isNull();
-        assertThat(failure.getMessage()).as("callers see no endpoint").doesNotContain(emulator.endpoint().getHost() + ":");
-        assertThat(failure.logMessage()).as("the log names it").contains(emulator.endpoint().toString());
+        assertThat(failure.getMessage())
+                .as("callers see no endpoint")
+                .doesNotContain(emulator.endpoint().getHost() + ":");
+        assertThat(failure.logMessage())
+                .as("the log names it")
+                .contains(emulator.endpoint().toString());
         assertThat(failure.getCause()).as("the cause is kept").isNotNull();
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(3);
     }
@@ -251,6 +264,7 @@ class KmsInstanceClientHttpsTest {
 
         WrappedKey wrapped = client().encrypt("key-emulator-0001", DATA_KEY);
 
-        assertThat(client().decrypt("key-emulator-0001", wrapped.ciphertext(), wrapped.annotations())).isEqualTo(DATA_KEY);
+        assertThat(client().decrypt("key-emulator-0001", wrapped.ciphertext(), wrapped.annotations()))
+                .isEqualTo(DATA_KEY);
     }
 }

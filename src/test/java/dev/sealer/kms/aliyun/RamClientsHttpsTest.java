@@ -58,11 +58,17 @@ class RamClientsHttpsTest {
 
     @Test
     void stsToken_readsTheVaultSecret_withOneOpenApiRequest() throws IOException {
-        KmsClient client = stsClient(tokenFile("sts-ok", remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
-        assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8)).isEqualTo(SECRET_VALUE);
-        assertThat(new String(client.getSecret(SECRET_NAME, Map.of("version_stage", "ACSCurrent", "version_id", "v1")),
-                StandardCharsets.UTF_8)).isEqualTo(SECRET_VALUE);
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(2);
+        KmsClient client = stsClient(tokenFile(
+                "sts-ok",
+                remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
+        assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8))
+                .isEqualTo(SECRET_VALUE);
+        assertThat(new String(
+                        client.getSecret(SECRET_NAME, Map.of("version_stage", "ACSCurrent", "version_id", "v1")),
+                        StandardCharsets.UTF_8))
+                .isEqualTo(SECRET_VALUE);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(2);
         assertThat(emulator.faults().requests("GetSecretValue")).isZero();
     }
 
@@ -71,49 +77,64 @@ class RamClientsHttpsTest {
         remembered(emulator.roles().roleCredentials());
         KmsClient client = provider.client(Map.of("client_type", "ecs_ram_role"));
         for (int i = 0; i < 3; i++) {
-            assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8)).isEqualTo(SECRET_VALUE);
+            assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8))
+                    .isEqualTo(SECRET_VALUE);
         }
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(3);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(3);
         assertThat(emulator.faults().requests(EmulatorFaults.METADATA)).isLessThanOrEqualTo(1);
     }
 
     @Test
     void throttlingAndServerFaults_areRetried_withAFreshSignature() throws IOException {
-        KmsClient client = stsClient(tokenFile("sts-retry", remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
+        KmsClient client = stsClient(tokenFile(
+                "sts-retry",
+                remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
         emulator.faults().script(Action.THROTTLE, Action.FAIL);
-        assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8)).isEqualTo(SECRET_VALUE);
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(3);
+        assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8))
+                .isEqualTo(SECRET_VALUE);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(3);
     }
 
     @Test
     void unknownSecret_isACallerFault_withTheKmsCodeAndRequestId() throws IOException {
-        KmsClient client = stsClient(tokenFile("sts-404", remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
-        KmsRefusedException e = catchThrowableOfType(KmsRefusedException.class, () -> client.getSecret("no-such-secret", Map.of()));
+        KmsClient client = stsClient(tokenFile(
+                "sts-404",
+                remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
+        KmsRefusedException e =
+                catchThrowableOfType(KmsRefusedException.class, () -> client.getSecret("no-such-secret", Map.of()));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.KMS_SECRET_NOT_FOUND);
         assertThat(e.kmsErrorCode()).isEqualTo("Forbidden.ResourceNotFound");
         assertThat(e.kmsRequestId()).isNotBlank();
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isEqualTo(1);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .isEqualTo(1);
     }
 
     @Test
     void wrongAccessKeySecret_isSignatureDoesNotMatch_andNoMessageQuotesTheCredentials() throws IOException {
         EmulatorRoles.Issued issued = remembered(emulator.roles().issue(Duration.ofHours(1)));
         String wrongSecret = SecretRecorder.remember("WrongSecretOfTheTest0123");
-        KmsClient client = stsClient(tokenFile("sts-wrong", issued.accessKeyId() + ":" + wrongSecret + ":" + issued.securityToken()));
+        KmsClient client = stsClient(
+                tokenFile("sts-wrong", issued.accessKeyId() + ":" + wrongSecret + ":" + issued.securityToken()));
 
-        KmsFailureException e = catchThrowableOfType(KmsFailureException.class, () -> client.getSecret(SECRET_NAME, Map.of()));
+        KmsFailureException e =
+                catchThrowableOfType(KmsFailureException.class, () -> client.getSecret(SECRET_NAME, Map.of()));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(e.kmsErrorCode()).isEqualTo("SignatureDoesNotMatch");
         assertThat(e.getMessage()).contains("wrong AccessKeySecret");
         assertNoCredentialIn(e, issued, wrongSecret);
         assertThat(e.logMessage()).contains("string to sign withheld");
-        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).as("never retried").isEqualTo(1);
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .as("never retried")
+                .isEqualTo(1);
     }
 
     @Test
     void expiredToken_isInvalidSecurityTokenExpired() throws IOException {
         EmulatorRoles.Issued expired = remembered(emulator.roles().issue(Duration.ofMinutes(-1)));
-        KmsFailureException e = catchThrowableOfType(KmsFailureException.class,
+        KmsFailureException e = catchThrowableOfType(
+                KmsFailureException.class,
                 () -> stsClient(tokenFile("sts-expired", expired.tokenFile())).getSecret(SECRET_NAME, Map.of()));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(e.kmsErrorCode()).isEqualTo("InvalidSecurityToken.Expired");
@@ -122,21 +143,31 @@ class RamClientsHttpsTest {
 
     @Test
     void unknownAccessKeyId_isInvalidAccessKeyIdNotFound() throws IOException {
-        KmsFailureException e = catchThrowableOfType(KmsFailureException.class,
-                () -> stsClient(tokenFile("sts-unknown", "STS.unknown:" + SecretRecorder.remember("UnknownSecret0123") + ":token"))
+        KmsFailureException e = catchThrowableOfType(
+                KmsFailureException.class,
+                () -> stsClient(tokenFile(
+                                "sts-unknown",
+                                "STS.unknown:" + SecretRecorder.remember("UnknownSecret0123") + ":token"))
                         .getSecret(SECRET_NAME, Map.of()));
         assertThat(e.kmsErrorCode()).isEqualTo("InvalidAccessKeyId.NotFound");
     }
 
     @Test
     void envelopes_areRefusedWithoutTouchingAnyFile() {
-        KmsClient sts = provider.client(Map.of("client_type", "sts_token", "token_path", "does-not-exist", "region_id", "cn-hangzhou"));
+        KmsClient sts = provider.client(
+                Map.of("client_type", "sts_token", "token_path", "does-not-exist", "region_id", "cn-hangzhou"));
         KmsClient ecs = provider.client(Map.of("client_type", "ecs_ram_role"));
         for (KmsClient client : new KmsClient[] {sts, ecs}) {
-            assertThat(catchThrowableOfType(SealerException.class, () -> client.decrypt("key-emulator-0001", new byte[32],
-                    Map.of("iv", "AAAAAAAAAAAAAAAA"))).errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
-            assertThat(catchThrowableOfType(SealerException.class, () -> client.encrypt("key-emulator-0001", new byte[32]))
-                    .errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
+            assertThat(catchThrowableOfType(
+                                    SealerException.class,
+                                    () -> client.decrypt(
+                                            "key-emulator-0001", new byte[32], Map.of("iv", "AAAAAAAAAAAAAAAA")))
+                            .errorCode())
+                    .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
+            assertThat(catchThrowableOfType(
+                                    SealerException.class, () -> client.encrypt("key-emulator-0001", new byte[32]))
+                            .errorCode())
+                    .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
         }
         assertThat(emulator.faults().requests()).isZero();
     }
@@ -147,27 +178,38 @@ class RamClientsHttpsTest {
         Path roleFile = emulator.credentialDir().resolve("ecsRamRole.json");
         String original = Files.readString(roleFile);
         try {
-            Files.writeString(roleFile, "{\"ecs_ram_role_name\": \"RoleNeverFetched\", \"region_id\": \"cn-hangzhou\"}");
-            Files.setLastModifiedTime(roleFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+            Files.writeString(
+                    roleFile, "{\"ecs_ram_role_name\": \"RoleNeverFetched\", \"region_id\": \"cn-hangzhou\"}");
+            Files.setLastModifiedTime(
+                    roleFile,
+                    java.nio.file.attribute.FileTime.from(
+                            java.time.Instant.now().plusSeconds(5)));
             emulator.faults().script(Action.DROP);
-            SealerException e = catchThrowableOfType(SealerException.class,
+            SealerException e = catchThrowableOfType(
+                    SealerException.class,
                     () -> provider.client(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_UNAVAILABLE);
             assertThat(e.getMessage()).contains("metadata service").doesNotContain("RoleNeverFetched");
-            assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE)).isZero();
+            assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                    .isZero();
 
             // ... and a role the metadata service does not know is a configuration fault
-            SealerException unknown = catchThrowableOfType(SealerException.class,
+            SealerException unknown = catchThrowableOfType(
+                    SealerException.class,
                     () -> provider.client(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
             assertThat(unknown.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         } finally {
             Files.writeString(roleFile, original);
-            Files.setLastModifiedTime(roleFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(10)));
+            Files.setLastModifiedTime(
+                    roleFile,
+                    java.nio.file.attribute.FileTime.from(
+                            java.time.Instant.now().plusSeconds(10)));
         }
     }
 
     private KmsClient stsClient(Path tokenFile) {
-        return provider.client(Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou"));
+        return provider.client(
+                Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou"));
     }
 
     private Path tokenFile(String name, String content) throws IOException {
@@ -187,9 +229,15 @@ class RamClientsHttpsTest {
     }
 
     private static void assertNoCredentialIn(SealerException e, EmulatorRoles.Issued issued, String secret) {
-        String everything = e.getMessage() + " " + e.logMessage() + " " + (e instanceof KmsErrorAnswer a ? a.kmsErrorCode() : "");
-        for (String value : new String[] {secret, issued.securityToken(), RpcSigner.percentEncode(issued.securityToken()),
-                RpcSigner.percentEncode(RpcSigner.percentEncode(issued.securityToken())), issued.securityToken().substring(4, 40)}) {
+        String everything =
+                e.getMessage() + " " + e.logMessage() + " " + (e instanceof KmsErrorAnswer a ? a.kmsErrorCode() : "");
+        for (String value : new String[] {
+            secret,
+            issued.securityToken(),
+            RpcSigner.percentEncode(issued.securityToken()),
+            RpcSigner.percentEncode(RpcSigner.percentEncode(issued.securityToken())),
+            issued.securityToken().substring(4, 40)
+        }) {
             assertThat(everything).doesNotContain(value);
         }
     }

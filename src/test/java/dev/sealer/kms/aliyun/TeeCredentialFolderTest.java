@@ -36,19 +36,24 @@ class TeeCredentialFolderTest {
 
     @Test
     void tee_honoursTheCdhsVariable() {
-        assertThat(tee(Map.of("ALIYUN_IN_GUEST_KEY_PATH", "/opt/cdh-keys")).credentialDir()).contains(Path.of("/opt/cdh-keys"));
+        assertThat(tee(Map.of("ALIYUN_IN_GUEST_KEY_PATH", "/opt/cdh-keys")).credentialDir())
+                .contains(Path.of("/opt/cdh-keys"));
     }
 
     @Test
     void ourOwnVariable_stillWinsOverTheProfile() {
-        assertThat(tee(Map.of("aliyun.kms.credential-dir", "/explicit")).credentialDir()).contains(Path.of("/explicit"));
+        assertThat(tee(Map.of("aliyun.kms.credential-dir", "/explicit")).credentialDir())
+                .contains(Path.of("/explicit"));
     }
 
     @Test
     void onlyTheLegacyFolderExists_itIsUsed() throws Exception {
         Path legacy = Files.createDirectories(temp.resolve("old"));
-        AliyunKmsConfig config = tee(Map.of("aliyun.kms.credential-dir", temp.resolve("new").toString(),
-                "aliyun.kms.legacy-credential-dir", legacy.toString()));
+        AliyunKmsConfig config = tee(Map.of(
+                "aliyun.kms.credential-dir",
+                temp.resolve("new").toString(),
+                "aliyun.kms.legacy-credential-dir",
+                legacy.toString()));
 
         assertThat(CredentialSources.folder(config)).contains(legacy);
     }
@@ -57,23 +62,30 @@ class TeeCredentialFolderTest {
     void bothFoldersExist_theNewOneWins() throws Exception {
         Path current = Files.createDirectories(temp.resolve("new"));
         Files.createDirectories(temp.resolve("old"));
-        AliyunKmsConfig config = tee(Map.of("aliyun.kms.credential-dir", current.toString(),
-                "aliyun.kms.legacy-credential-dir", temp.resolve("old").toString()));
+        AliyunKmsConfig config = tee(Map.of(
+                "aliyun.kms.credential-dir",
+                current.toString(),
+                "aliyun.kms.legacy-credential-dir",
+                temp.resolve("old").toString()));
 
         assertThat(CredentialSources.folder(config)).contains(current);
     }
 
     @Test
     void neitherFolderExists_theNewOneIsReported() {
-        AliyunKmsConfig config = tee(Map.of("aliyun.kms.credential-dir", temp.resolve("new").toString(),
-                "aliyun.kms.legacy-credential-dir", temp.resolve("old").toString()));
+        AliyunKmsConfig config = tee(Map.of(
+                "aliyun.kms.credential-dir",
+                temp.resolve("new").toString(),
+                "aliyun.kms.legacy-credential-dir",
+                temp.resolve("old").toString()));
 
         assertThat(CredentialSources.folder(config)).contains(temp.resolve("new"));
     }
 
     @Test
     void tee_resolvesUriKidsThroughTheGuestResourceApi() {
-        assertThat(ApplicationConfig.build("tee", Map.of()).getValue("sealed-secret.verification.kbs-resource-url", String.class))
+        assertThat(ApplicationConfig.build("tee", Map.of())
+                        .getValue("sealed-secret.verification.kbs-resource-url", String.class))
                 .isEqualTo("http://127.0.0.1:8006/cdh/resource");
     }
 }

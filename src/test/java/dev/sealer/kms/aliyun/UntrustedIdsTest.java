@@ -32,24 +32,35 @@ class UntrustedIdsTest {
 
     @Test
     void manyDistinctUnknownIds_leaveNoLiveObjectsBehind() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient(); // one pooled connection, like a real client
+        java.net.http.HttpClient http =
+                java.net.http.HttpClient.newHttpClient(); // one pooled connection, like a real client
         for (int i = 0; i < 300; i++) {
             String body = "{\"text\":\"x\",\"provider_settings\":{\"client_key_id\":\"KAAP.made-up-" + i
                     + "\",\"kms_instance_id\":\"kst-made-up-" + i + "\"}}";
-            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(root.resolve("/seal"))
-                    .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+            java.net.http.HttpResponse<String> response = http.send(
+                    java.net.http.HttpRequest.newBuilder(root.resolve("/seal"))
+                            .header("content-type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
         }
         for (int i = 0; i < JUNK_IDS; i++) {
-            SealerException refused = catchThrowableOfType(SealerException.class, () -> provider.client(
-                    Map.of("client_key_id", "KAAP.junk-" + Math.random(), "kms_instance_id", "kst-junk-" + Math.random())));
+            SealerException refused = catchThrowableOfType(
+                    SealerException.class,
+                    () -> provider.client(Map.of(
+                            "client_key_id",
+                            "KAAP.junk-" + Math.random(),
+                            "kms_instance_id",
+                            "kst-junk-" + Math.random())));
             assertThat(refused.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_NOT_FOUND);
         }
 
         Map<String, Long> live = LiveObjects.count("dev.sealer.");
 
         assertThat(live).isNotEmpty();
-        assertThat(live).allSatisfy((type, count) -> assertThat(count).as("live %s", type).isLessThan(BOUND));
+        assertThat(live)
+                .allSatisfy(
+                        (type, count) -> assertThat(count).as("live %s", type).isLessThan(BOUND));
     }
 }

@@ -46,7 +46,9 @@ public final class AliyunKmsAnswers {
             Map.entry("IncompleteSignature", "the request signature is incomplete"),
             Map.entry("InvalidSecurityToken.Expired", "the STS SecurityToken has expired"),
             Map.entry("InvalidSecurityToken.Malformed", "the STS SecurityToken is malformed"),
-            Map.entry("InvalidSecurityToken.MismatchWithAccessKey", "the STS SecurityToken does not belong to the AccessKeyId"),
+            Map.entry(
+                    "InvalidSecurityToken.MismatchWithAccessKey",
+                    "the STS SecurityToken does not belong to the AccessKeyId"),
             Map.entry("MissingSecurityToken", "the STS SecurityToken is missing"),
             Map.entry("InvalidTimeStamp.Expired", "the request time is too far from the KMS's clock"),
             Map.entry("InvalidTimeStamp.Format", "the request time is not in the expected format"),
@@ -56,11 +58,17 @@ public final class AliyunKmsAnswers {
             Map.entry("RequestTimeTooSkewed", "the request time is too far from the KMS's clock"));
 
     /** Answers that may heal by themselves (besides any 5xx and 429). */
-    private static final Set<String> RETRYABLE = Set.of("Rejected.Throttling", "Throttling", "Throttling.User",
-            "Throttling.Api", "ServiceUnavailableTemporary", "ServiceUnavailable", "InternalFailure", "InternalError");
+    private static final Set<String> RETRYABLE = Set.of(
+            "Rejected.Throttling",
+            "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
+            "ServiceUnavailableTemporary",
+            "ServiceUnavailable",
+            "InternalFailure",
+            "InternalError");
 
-    private AliyunKmsAnswers() {
-    }
+    private AliyunKmsAnswers() {}
 
     /** Throttling and server faults may heal by themselves; nothing else does. */
     public static boolean isRetryable(KmsErrorResponse answer) {
@@ -72,16 +80,25 @@ public final class AliyunKmsAnswers {
      * @param where the endpoint, for the log detail only
      */
     public static SealerException toException(String api, KmsErrorResponse answer, String where) {
-        String detail = "KMS " + api + " at " + where + " answered HTTP " + answer.httpStatus() + " " + answer.kmsErrorCode()
-                + (answer.kmsErrorMessage().isEmpty() ? "" : ": " + answer.kmsErrorMessage());
+        String detail = "KMS " + api + " at " + where + " answered HTTP " + answer.httpStatus() + " "
+                + answer.kmsErrorCode() + (answer.kmsErrorMessage().isEmpty() ? "" : ": " + answer.kmsErrorMessage());
         ErrorCode callerFault = CALLER_FAULTS.get(answer.kmsErrorCode());
         if (callerFault != null && answer.httpStatus() < 500) {
-            return new KmsRefusedException(callerFault, "the KMS refused " + api + ": " + answer.kmsErrorCode()
-                    + " (" + describe(callerFault) + ")", answer.kmsErrorCode(), answer.requestId(), detail);
+            return new KmsRefusedException(
+                    callerFault,
+                    "the KMS refused " + api + ": " + answer.kmsErrorCode() + " (" + describe(callerFault) + ")",
+                    answer.kmsErrorCode(),
+                    answer.requestId(),
+                    detail);
         }
         String hint = CREDENTIAL_REFUSALS.get(answer.kmsErrorCode());
-        return new KmsFailureException(ErrorCode.KMS_ERROR, "the KMS refused " + api + ": " + answer.kmsErrorCode()
-                + (hint == null ? "" : " (" + hint + ")"), answer.kmsErrorCode(), answer.requestId(), detail, null);
+        return new KmsFailureException(
+                ErrorCode.KMS_ERROR,
+                "the KMS refused " + api + ": " + answer.kmsErrorCode() + (hint == null ? "" : " (" + hint + ")"),
+                answer.kmsErrorCode(),
+                answer.requestId(),
+                detail,
+                null);
     }
 
     private static String describe(ErrorCode code) {

@@ -14,19 +14,23 @@ public final class AliyunRegions {
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2,8}(-[a-z0-9]{1,24}){1,4}");
 
-    private AliyunRegions() {
-    }
+    private AliyunRegions() {}
 
     public static boolean isValid(String regionId) {
-        return regionId != null && regionId.length() <= 64 && REGION.matcher(regionId).matches();
+        return regionId != null
+                && regionId.length() <= 64
+                && REGION.matcher(regionId).matches();
     }
 
     /** @throws CallerFaultException {@code INVALID_ID} naming the field, when the region id is not one */
     public static String require(String field, String regionId) {
         if (!isValid(regionId)) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + field + "': "
-                    + (regionId == null || regionId.isEmpty() ? "missing"
-                            : "must be an Alibaba Cloud region id such as cn-hangzhou (lower-case letters, digits and '-')"));
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field '" + field + "': "
+                            + (regionId == null || regionId.isEmpty()
+                                    ? "missing"
+                                    : "must be an Alibaba Cloud region id such as cn-hangzhou (lower-case letters, digits and '-')"));
         }
         return regionId;
     }

@@ -1,8 +1,8 @@
 package dev.sealer.kms.aliyun.common;
 
-import dev.sealer.Texts;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.Texts;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.RetryLoop;
 import io.vertx.core.VertxException;
@@ -25,8 +25,7 @@ import javax.net.ssl.SSLException;
  */
 public final class KmsTransportFailures {
 
-    private KmsTransportFailures() {
-    }
+    private KmsTransportFailures() {}
 
     /**
      * @param badAnswer recognises a body that does not parse as the expected answer (not retried)
@@ -39,7 +38,9 @@ public final class KmsTransportFailures {
         if (tlsFailure(cause) != null || badAnswer.test(cause)) {
             return false; // a TLS trust or handshake failure, or a malformed answer, does not heal by itself
         }
-        return cause instanceof IOException || cause instanceof VertxException || cause instanceof TimeoutException
+        return cause instanceof IOException
+                || cause instanceof VertxException
+                || cause instanceof TimeoutException
                 || cause instanceof io.smallrye.mutiny.TimeoutException;
     }
 
@@ -47,8 +48,13 @@ public final class KmsTransportFailures {
      * @param answerKind what the answer should have been, for the message (e.g. "protobuf message")
      * @param callTimeout the bound of the whole call, for the timeout message
      */
-    public static SealerException translate(String apiName, RuntimeException failure, URI endpoint, Duration callTimeout,
-            Predicate<Throwable> badAnswer, String answerKind) {
+    public static SealerException translate(
+            String apiName,
+            RuntimeException failure,
+            URI endpoint,
+            Duration callTimeout,
+            Predicate<Throwable> badAnswer,
+            String answerKind) {
         Throwable cause = unwrap(failure);
         String where = "KMS " + apiName + " at " + endpoint;
         if (cause instanceof SealerException sealer) {
@@ -57,24 +63,37 @@ public final class KmsTransportFailures {
         if (cause instanceof KmsErrorResponse answer) {
             return AliyunKmsAnswers.toException(apiName, answer, endpoint.toString());
         }
-        if (cause instanceof RetryLoop.DeadlineExceeded || cause instanceof TimeoutException
+        if (cause instanceof RetryLoop.DeadlineExceeded
+                || cause instanceof TimeoutException
                 || cause instanceof io.smallrye.mutiny.TimeoutException) {
-            return new KmsFailureException(ErrorCode.KMS_TIMEOUT, "the KMS did not answer " + apiName + " in time ("
-                    + callTimeout.toMillis() + " ms for the whole call)", where, failure);
+            return new KmsFailureException(
+                    ErrorCode.KMS_TIMEOUT,
+                    "the KMS did not answer " + apiName + " in time (" + callTimeout.toMillis()
+                            + " ms for the whole call)",
+                    where,
+                    failure);
         }
         SSLException tls = tlsFailure(cause);
         if (tls != null) {
-            return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE,
+            return new KmsFailureException(
+                    ErrorCode.KMS_UNAVAILABLE,
                     "the TLS handshake with the KMS failed (check the CA file and the endpoint host)",
-                    where + ": " + rootMessage(tls), failure);
+                    where + ": " + rootMessage(tls),
+                    failure);
         }
         if (badAnswer.test(cause)) {
             // no cause attached: a parser's message may quote the body
-            return new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE,
-                    "the KMS answered " + apiName + " with a body that is not the expected " + answerKind, where, null);
+            return new KmsFailureException(
+                    ErrorCode.KMS_BAD_RESPONSE,
+                    "the KMS answered " + apiName + " with a body that is not the expected " + answerKind,
+                    where,
+                    null);
         }
-        return new KmsFailureException(ErrorCode.KMS_UNAVAILABLE, "the KMS is unreachable ("
-                + cause.getClass().getSimpleName() + ")", where + ": " + cause.getMessage(), failure);
+        return new KmsFailureException(
+                ErrorCode.KMS_UNAVAILABLE,
+                "the KMS is unreachable (" + cause.getClass().getSimpleName() + ")",
+                where + ": " + cause.getMessage(),
+                failure);
     }
 
     /** The TLS failure anywhere in the cause chain (a TLS alert may arrive wrapped in an IOException). */
@@ -100,8 +119,12 @@ public final class KmsTransportFailures {
 
     /** Strips the wrappers that the REST client, Mutiny's blocking await and the retry loop put around the real failure. */
     public static Throwable unwrap(Throwable failure) {
-        return Texts.unwrap(failure, current -> current instanceof ProcessingException || current instanceof CompletionException
-                || current instanceof WebApplicationException || current instanceof RetryLoop.InterruptedRetry
-                || current.getClass() == RuntimeException.class);
+        return Texts.unwrap(
+                failure,
+                current -> current instanceof ProcessingException
+                        || current instanceof CompletionException
+                        || current instanceof WebApplicationException
+                        || current instanceof RetryLoop.InterruptedRetry
+                        || current.getClass() == RuntimeException.class);
     }
 }

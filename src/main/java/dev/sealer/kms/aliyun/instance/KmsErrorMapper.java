@@ -21,7 +21,8 @@ final class KmsErrorMapper implements ResponseExceptionMapper<KmsErrorResponse> 
         try {
             Error error = ProtobufProvider.parse(Error.class, body);
             if (!error.getErrorCode().isEmpty()) {
-                return new KmsErrorResponse(status, error.getErrorCode(), error.getErrorMessage(), error.getRequestId());
+                return new KmsErrorResponse(
+                        status, error.getErrorCode(), error.getErrorMessage(), error.getRequestId());
             }
         } catch (InvalidProtocolBufferException e) {
             // not protobuf: answered below from the status alone

@@ -43,8 +43,8 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
     public static final String ANNOTATION_IV = "iv";
     private static final int GCM_IV_BYTES = 12;
     /** What the KMS may answer the connection probe once it has authenticated the request. */
-    private static final Set<String> EXPECTED_PROBE_ANSWERS = Set.of("MissingParameter", "InvalidParameter",
-            "Forbidden.ResourceNotFound");
+    private static final Set<String> EXPECTED_PROBE_ANSWERS =
+            Set.of("MissingParameter", "InvalidParameter", "Forbidden.ResourceNotFound");
 
     private final KmsInstanceApi api;
     private final URI endpoint;
@@ -67,11 +67,19 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
                 .build();
         EncryptResponse response = call("Encrypt", () -> api.encrypt(request));
         if (response.getCiphertextBlob().isEmpty() || response.getIv().size() != GCM_IV_BYTES) {
-            throw new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE, "the KMS answered Encrypt without a ciphertext or a "
-                    + GCM_IV_BYTES + "-byte IV", null, response.getRequestId(), "KMS at " + endpoint, null);
+            throw new KmsFailureException(
+                    ErrorCode.KMS_BAD_RESPONSE,
+                    "the KMS answered Encrypt without a ciphertext or a " + GCM_IV_BYTES + "-byte IV",
+                    null,
+                    response.getRequestId(),
+                    "KMS at " + endpoint,
+                    null);
         }
-        return new WrappedKey(response.getCiphertextBlob().toByteArray(),
-                Map.of(ANNOTATION_IV, StrictBase64.encodeStandard(response.getIv().toByteArray())));
+        return new WrappedKey(
+                response.getCiphertextBlob().toByteArray(),
+                Map.of(
+                        ANNOTATION_IV,
+                        StrictBase64.encodeStandard(response.getIv().toByteArray())));
     }
 
     @Override
@@ -95,7 +103,9 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
                 .setVersionId(reference.versionId())
                 .setFetchExtendedConfig(true)
                 .build();
-        return call("GetSecretValue", () -> api.getSecretValue(request)).getSecretData().getBytes(StandardCharsets.UTF_8);
+        return call("GetSecretValue", () -> api.getSecretValue(request))
+                .getSecretData()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -112,8 +122,11 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
             return null;
         } catch (SealerException e) {
             // (Set.of rejects null: a failure without a KMS answer has no error code)
-            return e instanceof KmsErrorAnswer answer && answer.kmsErrorCode() != null
-                    && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode()) ? null : e;
+            return e instanceof KmsErrorAnswer answer
+                            && answer.kmsErrorCode() != null
+                            && EXPECTED_PROBE_ANSWERS.contains(answer.kmsErrorCode())
+                    ? null
+                    : e;
         }
     }
 
@@ -128,7 +141,8 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
         }
         byte[] bytes = StrictBase64.decodeStandard("annotations.iv", iv);
         if (bytes.length != GCM_IV_BYTES) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET,
+            throw new CallerFaultException(
+                    ErrorCode.MALFORMED_SEALED_SECRET,
                     "field 'annotations.iv': must be " + GCM_IV_BYTES + " bytes, found " + bytes.length);
         }
         return bytes;
@@ -139,7 +153,8 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
         long start = System.nanoTime();
         String outcome = ErrorCode.INTERNAL_ERROR.code();
         try {
-            T result = retries.run(remaining -> operation.get().await().atMost(remaining), KmsInstanceClient::isRetryable);
+            T result =
+                    retries.run(remaining -> operation.get().await().atMost(remaining), KmsInstanceClient::isRetryable);
             outcome = "success";
             return result;
         } catch (RuntimeException e) {
@@ -156,8 +171,13 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
     }
 
     private SealerException translate(String apiName, RuntimeException failure) {
-        return KmsTransportFailures.translate(apiName, failure, endpoint, retries.policy().callTimeout(),
-                KmsInstanceClient::isBadAnswer, "protobuf message");
+        return KmsTransportFailures.translate(
+                apiName,
+                failure,
+                endpoint,
+                retries.policy().callTimeout(),
+                KmsInstanceClient::isBadAnswer,
+                "protobuf message");
     }
 
     private static boolean isBadAnswer(Throwable cause) {

@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class KmsInstanceClientFactory {
 
     /** Per-attempt timeouts and the retry policy (which bounds the whole call). */
-    public record Settings(Duration connectTimeout, Duration readTimeout, RetryLoop.Policy retry) {
-    }
+    public record Settings(Duration connectTimeout, Duration readTimeout, RetryLoop.Policy retry) {}
 
     private final Settings settings;
     private final KmsCallObserver observer;

@@ -45,7 +45,8 @@ public final class KmsInstanceClients implements AutoCloseable {
      * A cached client, the credential version it was built from, when that was last checked, and a
      * newer version that failed to load (with the problem), if any.
      */
-    private record Entry(Object version, KmsInstanceClient client, long checkedAt, Object brokenVersion, String problem) {
+    private record Entry(
+            Object version, KmsInstanceClient client, long checkedAt, Object brokenVersion, String problem) {
 
         Entry checked(long now) {
             return new Entry(version, client, now, brokenVersion, problem);
@@ -67,8 +68,13 @@ public final class KmsInstanceClients implements AutoCloseable {
     private final Ticker ticker;
     private final Cache<Key, Entry> cache;
 
-    public KmsInstanceClients(CredentialStore store, KmsInstanceClientFactory factory, Function<String, URI> endpointFor,
-            Duration checkInterval, int maxClients, Ticker ticker) {
+    public KmsInstanceClients(
+            CredentialStore store,
+            KmsInstanceClientFactory factory,
+            Function<String, URI> endpointFor,
+            Duration checkInterval,
+            int maxClients,
+            Ticker ticker) {
         this.store = Objects.requireNonNull(store);
         this.factory = factory;
         this.endpointFor = endpointFor;
@@ -104,7 +110,10 @@ public final class KmsInstanceClients implements AutoCloseable {
 
     /** Problems with cached clients' credentials, for the readiness check. Empty when all is well. */
     public List<String> problems() {
-        return cache.asMap().values().stream().map(Entry::problem).filter(Objects::nonNull).toList();
+        return cache.asMap().values().stream()
+                .map(Entry::problem)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** How many pairs are cached (for tests and metrics). */
@@ -116,7 +125,8 @@ public final class KmsInstanceClients implements AutoCloseable {
     private Entry create(Key key) {
         Object version = store.version(key.instanceId(), key.clientKeyId());
         KmsCredentials credentials = store.load(key.instanceId(), key.clientKeyId());
-        return new Entry(version, factory.build(credentials, endpointFor.apply(key.instanceId())), ticker.read(), null, null);
+        return new Entry(
+                version, factory.build(credentials, endpointFor.apply(key.instanceId())), ticker.read(), null, null);
     }
 
     private Entry recheck(Key key, Entry current) {
@@ -131,14 +141,17 @@ public final class KmsInstanceClients implements AutoCloseable {
         }
         try {
             KmsCredentials credentials = store.load(key.instanceId(), key.clientKeyId());
-            Entry rebuilt = new Entry(version, factory.build(credentials, endpointFor.apply(key.instanceId())), now, null, null);
+            Entry rebuilt = new Entry(
+                    version, factory.build(credentials, endpointFor.apply(key.instanceId())), now, null, null);
             LOG.infof("credentials of %s changed: client rebuilt", key);
             retire(current.client);
             return rebuilt;
         } catch (SealerException e) {
-            String problem = "the credentials of a cached KMS client changed but do not load (" + e.errorCode().code()
-                    + "); the previous ones still serve";
-            LOG.warnf("credentials of %s changed but do not load: %s; still serving with the previous ones", key, e.logMessage());
+            String problem = "the credentials of a cached KMS client changed but do not load ("
+                    + e.errorCode().code() + "); the previous ones still serve";
+            LOG.warnf(
+                    "credentials of %s changed but do not load: %s; still serving with the previous ones",
+                    key, e.logMessage());
             return current.broken(version, problem, now);
         }
     }

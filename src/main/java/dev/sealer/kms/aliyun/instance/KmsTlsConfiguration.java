@@ -35,8 +35,9 @@ final class KmsTlsConfiguration extends BaseTlsConfiguration {
             char[] password = randomPassword();
             keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
-            keyStore.setKeyEntry("client-key", credentials.clientKey().privateKey(), password,
-                    new X509Certificate[] {credentials.clientKey().certificate()});
+            keyStore.setKeyEntry("client-key", credentials.clientKey().privateKey(), password, new X509Certificate[] {
+                credentials.clientKey().certificate()
+            });
             keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keyStore, password);
 
@@ -49,7 +50,8 @@ final class KmsTlsConfiguration extends BaseTlsConfiguration {
             trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trustStore);
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build TLS material for KMS instance " + credentials.instanceId(), e);
+            throw new IllegalStateException(
+                    "cannot build TLS material for KMS instance " + credentials.instanceId(), e);
         }
     }
 

@@ -30,8 +30,14 @@ public final class ProtobufProvider implements MessageBodyReader<Message>, Messa
     }
 
     @Override
-    public Message readFrom(Class<Message> type, Type genericType, Annotation[] annotations, MediaType mediaType,
-            MultivaluedMap<String, String> httpHeaders, InputStream entityStream) throws IOException {
+    public Message readFrom(
+            Class<Message> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, String> httpHeaders,
+            InputStream entityStream)
+            throws IOException {
         // InvalidProtocolBufferException is an IOException: the client reports it as a bad answer.
         return (Message) parser(type).parseFrom(entityStream);
     }
@@ -42,8 +48,15 @@ public final class ProtobufProvider implements MessageBodyReader<Message>, Messa
     }
 
     @Override
-    public void writeTo(Message message, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
-            MultivaluedMap<String, Object> httpHeaders, OutputStream entityStream) throws IOException {
+    public void writeTo(
+            Message message,
+            Class<?> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, Object> httpHeaders,
+            OutputStream entityStream)
+            throws IOException {
         message.writeTo(entityStream);
     }
 

@@ -35,22 +35,24 @@ public final class RequestSigner {
     public static final String HEADER_SIGNATURE_METHOD = "x-kms-signaturemethod";
     /** Sic: three c's. This misspelling is the real header name. */
     public static final String HEADER_ACCESS_KEY_ID = "x-kms-acccesskeyid";
+
     public static final String HEADER_CONTENT_SHA256 = "content-sha256";
     public static final String USER_AGENT = "aliyun-kms-sealer/0.1 (dkms-gcs-0.2)";
 
     private static final String KMS_HEADER_PREFIX = "x-kms-";
     private static final String BEARER = "Bearer ";
-    private static final DateTimeFormatter DATE = DateTimeFormatter
-            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
-    private RequestSigner() {
-    }
+    private RequestSigner() {}
 
     /**
      * Every header of an authenticated request except {@code host} and {@code content-length},
      * which the HTTP client sets from the connection and the body.
      */
-    public static Map<String, String> headers(String apiName, String accessKeyId, byte[] body, Instant now, PrivateKey key) {
+    public static Map<String, String> headers(
+            String apiName, String accessKeyId, byte[] body, Instant now, PrivateKey key) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("accept", CONTENT_TYPE);
         headers.put("content-type", CONTENT_TYPE);
@@ -61,7 +63,8 @@ public final class RequestSigner {
         headers.put(HEADER_API_NAME, apiName);
         headers.put(HEADER_SIGNATURE_METHOD, SIGNATURE_METHOD);
         headers.put(HEADER_ACCESS_KEY_ID, accessKeyId);
-        String toSign = stringToSign("POST", headers.get(HEADER_CONTENT_SHA256), CONTENT_TYPE, headers.get("date"), headers);
+        String toSign =
+                stringToSign("POST", headers.get(HEADER_CONTENT_SHA256), CONTENT_TYPE, headers.get("date"), headers);
         headers.put("authorization", BEARER + sign(toSign, key));
         return headers;
     }
@@ -69,7 +72,9 @@ public final class RequestSigner {
     /** Upper-case hex SHA-256 of the body. */
     public static String contentSha256(byte[] body) {
         try {
-            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            return HexFormat.of()
+                    .withUpperCase()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -86,8 +91,7 @@ public final class RequestSigner {
         return text;
     }
 
-    private record FormattedDate(long epochSecond, String text) {
-    }
+    private record FormattedDate(long epochSecond, String text) {}
 
     private static volatile FormattedDate lastDate = new FormattedDate(Long.MIN_VALUE, "");
 
@@ -99,8 +103,8 @@ public final class RequestSigner {
     /**
      * @param headers all request headers; only {@code x-kms-*} ones (any case) are taken
      */
-    public static String stringToSign(String method, String contentSha256, String contentType, String date,
-            Map<String, String> headers) {
+    public static String stringToSign(
+            String method, String contentSha256, String contentType, String date, Map<String, String> headers) {
         TreeMap<String, String> kmsHeaders = new TreeMap<>();
         headers.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -109,11 +113,16 @@ public final class RequestSigner {
             }
         });
         StringBuilder text = new StringBuilder(256)
-                .append(method).append('\n')
-                .append(contentSha256).append('\n')
-                .append(contentType).append('\n')
-                .append(date).append('\n');
-        kmsHeaders.forEach((name, value) -> text.append(name).append(':').append(value).append('\n'));
+                .append(method)
+                .append('\n')
+                .append(contentSha256)
+                .append('\n')
+                .append(contentType)
+                .append('\n')
+                .append(date)
+                .append('\n');
+        kmsHeaders.forEach(
+                (name, value) -> text.append(name).append(':').append(value).append('\n'));
         return text.append('/').toString();
     }
 
@@ -139,7 +148,8 @@ public final class RequestSigner {
             return false;
         }
         try {
-            byte[] signatureBytes = Base64.getDecoder().decode(authorization.substring(BEARER.length()).trim());
+            byte[] signatureBytes = Base64.getDecoder()
+                    .decode(authorization.substring(BEARER.length()).trim());
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initVerify(key);
             signature.update(stringToSign.getBytes(StandardCharsets.UTF_8));

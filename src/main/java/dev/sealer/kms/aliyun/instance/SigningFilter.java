@@ -32,8 +32,8 @@ final class SigningFilter implements ClientRequestFilter {
             throw new IllegalStateException("KMS requests carry a protobuf message");
         }
         String apiName = request.getHeaderString(RequestSigner.HEADER_API_NAME);
-        Map<String, String> headers = RequestSigner.headers(apiName, clientKey.id(), message.toByteArray(),
-                clock.instant(), clientKey.privateKey());
+        Map<String, String> headers = RequestSigner.headers(
+                apiName, clientKey.id(), message.toByteArray(), clock.instant(), clientKey.privateKey());
         headers.forEach((name, value) -> request.getHeaders().putSingle(name, value));
     }
 }

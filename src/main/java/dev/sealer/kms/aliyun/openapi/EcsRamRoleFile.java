@@ -1,11 +1,11 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
+import dev.sealer.Json;
 import dev.sealer.SafeIds;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.kms.aliyun.common.AliyunRegions;
@@ -28,11 +28,9 @@ public final class EcsRamRoleFile {
     private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The role and the region of one {@code ecsRamRole.json}; the role may be absent where the platform names it. */
-    public record EcsRamRole(String roleName, String regionId) {
-    }
+    public record EcsRamRole(String roleName, String regionId) {}
 
-    private record Parsed(String stamp, EcsRamRole role) {
-    }
+    private record Parsed(String stamp, EcsRamRole role) {}
 
     private final Path file;
     private volatile Parsed last = new Parsed(FileStamp.ABSENT, null);
@@ -51,8 +49,12 @@ public final class EcsRamRoleFile {
     public EcsRamRole read(boolean roleRequired) {
         String stamp = FileStamp.of(file);
         if (stamp.equals(FileStamp.ABSENT)) {
-            throw new CallerFaultException(ErrorCode.CREDENTIALS_NOT_FOUND, "the ecs_ram_role client type needs "
-                    + FILE_NAME + " in the credential folder, and this service has none", "missing " + file, null);
+            throw new CallerFaultException(
+                    ErrorCode.CREDENTIALS_NOT_FOUND,
+                    "the ecs_ram_role client type needs " + FILE_NAME
+                            + " in the credential folder, and this service has none",
+                    "missing " + file,
+                    null);
         }
         Parsed current = last;
         if (!current.stamp().equals(stamp)) {
@@ -90,7 +92,7 @@ public final class EcsRamRoleFile {
     }
 
     private ServiceFaultException invalid(String what) {
-        return new ServiceFaultException(ErrorCode.CREDENTIALS_INVALID, FILE_NAME + " in the credential folder " + what,
-                "file " + file, null);
+        return new ServiceFaultException(
+                ErrorCode.CREDENTIALS_INVALID, FILE_NAME + " in the credential folder " + what, "file " + file, null);
     }
 }

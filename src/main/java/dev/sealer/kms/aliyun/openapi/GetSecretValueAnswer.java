@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * is secret: {@link #toString()} leaves it out.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record GetSecretValueAnswer(@JsonProperty("SecretData") String secretData,
-        @JsonProperty("SecretDataType") String secretDataType, @JsonProperty("VersionId") String versionId,
+public record GetSecretValueAnswer(
+        @JsonProperty("SecretData") String secretData,
+        @JsonProperty("SecretDataType") String secretDataType,
+        @JsonProperty("VersionId") String versionId,
         @JsonProperty("RequestId") String requestId) {
 
     @Override

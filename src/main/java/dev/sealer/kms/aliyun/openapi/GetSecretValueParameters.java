@@ -21,15 +21,14 @@ public final class GetSecretValueParameters {
     public static final String ACTION = "GetSecretValue";
     public static final String VERSION = "2016-01-20";
 
-    private GetSecretValueParameters() {
-    }
+    private GetSecretValueParameters() {}
 
     /**
      * @param nonce unique per request (the service refuses a nonce it has seen)
      * @return the parameters in a stable order, {@code Signature} last
      */
-    public static Map<String, String> signed(RamCredentials credentials, String regionId, AliyunVault.Reference secret,
-            Instant now, String nonce) {
+    public static Map<String, String> signed(
+            RamCredentials credentials, String regionId, AliyunVault.Reference secret, Instant now, String nonce) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("Action", ACTION);
         parameters.put("Version", VERSION);

@@ -1,11 +1,11 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sealer.ErrorCode;
+import dev.sealer.Json;
 import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
@@ -43,7 +43,8 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
     private final Duration refreshBeforeExpiry;
     private final Clock clock;
     private final EcsMetadataApi api;
-    private final Cache<String, RamCredentials> cache = Caffeine.newBuilder().maximumSize(8).build();
+    private final Cache<String, RamCredentials> cache =
+            Caffeine.newBuilder().maximumSize(8).build();
 
     public InstanceMetadataCredentials(URI endpoint, Duration timeout, Duration refreshBeforeExpiry, Clock clock) {
         this.endpoint = endpoint;
@@ -78,8 +79,11 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
             try {
                 return fetch(role);
             } catch (SealerException e) {
-                if (current != null && current.expiration() != null && clock.instant().isBefore(current.expiration())) {
-                    LOG.warnf("the RAM credentials of role %s could not be refreshed (%s: %s); the cached ones serve until %s",
+                if (current != null
+                        && current.expiration() != null
+                        && clock.instant().isBefore(current.expiration())) {
+                    LOG.warnf(
+                            "the RAM credentials of role %s could not be refreshed (%s: %s); the cached ones serve until %s",
                             role, e.errorCode().code(), e.logMessage(), current.expiration());
                     return current;
                 }
@@ -100,14 +104,18 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
             response = api.credentials(role).await().atMost(timeout.plusMillis(250));
         } catch (RuntimeException e) {
             boolean slow = e instanceof io.smallrye.mutiny.TimeoutException || hasCause(e, TimeoutException.class);
-            throw unavailable(slow ? "did not answer in time (" + timeout.toMillis() + " ms)" : "could not be reached",
+            throw unavailable(
+                    slow ? "did not answer in time (" + timeout.toMillis() + " ms)" : "could not be reached",
                     where + ": " + e.getClass().getSimpleName());
         }
         try (response) {
             if (response.getStatus() == 404) {
-                throw new ServiceFaultException(ErrorCode.CREDENTIALS_INVALID, "the instance metadata service has no "
-                        + "credentials for the RAM role named in ecsRamRole.json (is the role attached to the instance?)",
-                        where, null);
+                throw new ServiceFaultException(
+                        ErrorCode.CREDENTIALS_INVALID,
+                        "the instance metadata service has no "
+                                + "credentials for the RAM role named in ecsRamRole.json (is the role attached to the instance?)",
+                        where,
+                        null);
             }
             if (response.getStatus() != 200) {
                 throw unavailable("answered HTTP " + response.getStatus(), where);
@@ -126,8 +134,11 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
         } catch (IOException e) {
             throw unavailable("answered something that is not JSON", where); // the parser's message may quote it
         }
-        if (json == null || (json.has("Code") && !"Success".equals(json.path("Code").asText()))) {
-            throw unavailable("answered without credentials (Code " + (json == null ? "-" : json.path("Code").asText()) + ")",
+        if (json == null
+                || (json.has("Code") && !"Success".equals(json.path("Code").asText()))) {
+            throw unavailable(
+                    "answered without credentials (Code "
+                            + (json == null ? "-" : json.path("Code").asText()) + ")",
                     where);
         }
         String id = json.path("AccessKeyId").asText("");
@@ -138,7 +149,9 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
         }
         Instant expiration = null;
         try {
-            expiration = json.hasNonNull("Expiration") ? Instant.parse(json.get("Expiration").asText()) : null;
+            expiration = json.hasNonNull("Expiration")
+                    ? Instant.parse(json.get("Expiration").asText())
+                    : null;
         } catch (DateTimeParseException e) {
             // no usable expiry: the credentials are used for this call only
         }
@@ -155,8 +168,11 @@ public final class InstanceMetadataCredentials implements AutoCloseable {
     }
 
     private static ServiceFaultException unavailable(String what, String detail) {
-        return new ServiceFaultException(ErrorCode.CREDENTIALS_UNAVAILABLE, "the instance metadata service " + what
-                + ": no RAM credentials for the ecs_ram_role client type", detail, null);
+        return new ServiceFaultException(
+                ErrorCode.CREDENTIALS_UNAVAILABLE,
+                "the instance metadata service " + what + ": no RAM credentials for the ecs_ram_role client type",
+                detail,
+                null);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyReader;
@@ -26,8 +26,14 @@ public final class JsonAnswerReader implements MessageBodyReader<GetSecretValueA
     }
 
     @Override
-    public GetSecretValueAnswer readFrom(Class<GetSecretValueAnswer> type, Type genericType, Annotation[] annotations,
-            MediaType mediaType, MultivaluedMap<String, String> httpHeaders, InputStream entityStream) throws IOException {
+    public GetSecretValueAnswer readFrom(
+            Class<GetSecretValueAnswer> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, String> httpHeaders,
+            InputStream entityStream)
+            throws IOException {
         return JSON.readValue(entityStream, GetSecretValueAnswer.class);
     }
 }

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class OpenApiClientFactory implements AutoCloseable {
 
     /** Per-attempt timeouts and the retry policy (which bounds the whole call). */
-    public record Settings(Duration connectTimeout, Duration readTimeout, RetryLoop.Policy retry) {
-    }
+    public record Settings(Duration connectTimeout, Duration readTimeout, RetryLoop.Policy retry) {}
 
     private static final int MAX_ENDPOINTS = 16;
 
@@ -39,7 +38,8 @@ public final class OpenApiClientFactory implements AutoCloseable {
      * @param trustStore the only anchors to trust; empty for the JVM's defaults
      * @param clock dates the requests
      */
-    public OpenApiClientFactory(Settings settings, Optional<KeyStore> trustStore, KmsCallObserver observer, Clock clock) {
+    public OpenApiClientFactory(
+            Settings settings, Optional<KeyStore> trustStore, KmsCallObserver observer, Clock clock) {
         this.settings = settings;
         this.trustStore = trustStore;
         this.observer = observer;
@@ -57,8 +57,14 @@ public final class OpenApiClientFactory implements AutoCloseable {
 
     /** A client of {@code endpoint} for region {@code regionId} with these credentials; cheap. */
     public OpenApiKmsClient client(URI endpoint, String regionId, RamCredentialSource credentials) {
-        return new OpenApiKmsClient(apis.get(endpoint, this::build), endpoint, regionId, credentials,
-                new RetryLoop(settings.retry()), observer, clock);
+        return new OpenApiKmsClient(
+                apis.get(endpoint, this::build),
+                endpoint,
+                regionId,
+                credentials,
+                new RetryLoop(settings.retry()),
+                observer,
+                clock);
     }
 
     private KmsOpenApi build(URI endpoint) {

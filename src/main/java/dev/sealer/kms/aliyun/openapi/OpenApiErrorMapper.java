@@ -1,8 +1,8 @@
 package dev.sealer.kms.aliyun.openapi;
 
-import dev.sealer.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealer.Json;
 import dev.sealer.kms.aliyun.common.KmsErrorResponse;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -29,7 +29,10 @@ final class OpenApiErrorMapper implements ResponseExceptionMapper<KmsErrorRespon
             try {
                 JsonNode error = JSON.readTree(body);
                 if (error != null && error.path("Code").isTextual()) {
-                    return new KmsErrorResponse(status, error.path("Code").textValue(), scrub(error.path("Message").asText("")),
+                    return new KmsErrorResponse(
+                            status,
+                            error.path("Code").textValue(),
+                            scrub(error.path("Message").asText("")),
                             error.path("RequestId").asText(""));
                 }
             } catch (IOException e) {

@@ -50,8 +50,14 @@ public final class OpenApiKmsClient implements KmsClient {
      * @param api the REST client of {@code endpoint}, shared by every client of that endpoint (not closed here)
      * @param clock dates the requests (the KMS refuses a timestamp far from its own clock)
      */
-    public OpenApiKmsClient(KmsOpenApi api, URI endpoint, String regionId, RamCredentialSource credentials, RetryLoop retries,
-            KmsCallObserver observer, Clock clock) {
+    public OpenApiKmsClient(
+            KmsOpenApi api,
+            URI endpoint,
+            String regionId,
+            RamCredentialSource credentials,
+            RetryLoop retries,
+            KmsCallObserver observer,
+            Clock clock) {
         this.api = api;
         this.endpoint = endpoint;
         this.regionId = regionId;
@@ -73,8 +79,10 @@ public final class OpenApiKmsClient implements KmsClient {
 
     /** The CDH's rule: RAM credentials open vault secrets only; envelopes need a client key. */
     public static CallerFaultException envelopeRefused() {
-        return new CallerFaultException(ErrorCode.UNSUPPORTED_CLIENT_TYPE, "field 'provider_settings.client_type': "
-                + "ecs_ram_role and sts_token read vault secrets only; an envelope secret needs client_key (as in the CDH)");
+        return new CallerFaultException(
+                ErrorCode.UNSUPPORTED_CLIENT_TYPE,
+                "field 'provider_settings.client_type': "
+                        + "ecs_ram_role and sts_token read vault secrets only; an envelope secret needs client_key (as in the CDH)");
     }
 
     @Override
@@ -84,19 +92,33 @@ public final class OpenApiKmsClient implements KmsClient {
         String outcome = ErrorCode.INTERNAL_ERROR.code();
         try {
             RamCredentials current = credentials.credentials();
-            GetSecretValueAnswer answer = retries.run(remaining -> api.getSecretValue(form(
-                    GetSecretValueParameters.signed(current, regionId, reference, clock.instant(), nonce())))
-                    .await().atMost(remaining), OpenApiKmsClient::isRetryable);
+            GetSecretValueAnswer answer = retries.run(
+                    remaining -> api.getSecretValue(form(GetSecretValueParameters.signed(
+                                    current, regionId, reference, clock.instant(), nonce())))
+                            .await()
+                            .atMost(remaining),
+                    OpenApiKmsClient::isRetryable);
             if (answer.secretData() == null) {
-                throw new KmsFailureException(ErrorCode.KMS_BAD_RESPONSE, "the KMS answered GetSecretValue without SecretData",
-                        null, answer.requestId(), "KMS OpenAPI at " + endpoint, null);
+                throw new KmsFailureException(
+                        ErrorCode.KMS_BAD_RESPONSE,
+                        "the KMS answered GetSecretValue without SecretData",
+                        null,
+                        answer.requestId(),
+                        "KMS OpenAPI at " + endpoint,
+                        null);
             }
             outcome = "success";
             return answer.secretData().getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
-            SealerException translated = e instanceof SealerException sealer ? sealer
-                    : KmsTransportFailures.translate(API, e, endpoint, retries.policy().callTimeout(),
-                            OpenApiKmsClient::isBadAnswer, "JSON answer");
+            SealerException translated = e instanceof SealerException sealer
+                    ? sealer
+                    : KmsTransportFailures.translate(
+                            API,
+                            e,
+                            endpoint,
+                            retries.policy().callTimeout(),
+                            OpenApiKmsClient::isBadAnswer,
+                            "JSON answer");
             outcome = translated.errorCode().code();
             throw translated;
         } finally {

@@ -34,12 +34,11 @@ public final class RpcSigner {
     public static final String SIGNATURE_METHOD = "HMAC-SHA1";
     public static final String SIGNATURE_VERSION = "1.0";
     public static final String SIGNATURE = "Signature";
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private RpcSigner() {
-    }
+    private RpcSigner() {}
 
     /** The {@code Timestamp} parameter: ISO 8601 in UTC to the second, e.g. {@code 2026-11-28T19:20:53Z}. */
     public static String timestamp(Instant instant) {
@@ -52,7 +51,12 @@ public final class RpcSigner {
         StringBuilder out = new StringBuilder(bytes.length + 16);
         for (byte b : bytes) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
                     || c == '~') {
                 out.append((char) c);
             } else {
@@ -103,7 +107,8 @@ public final class RpcSigner {
 
     /** Compares a received signature with the expected one in constant time; false for null. */
     public static boolean matches(String received, String expected) {
-        return received != null && MessageDigest.isEqual(received.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+        return received != null
+                && MessageDigest.isEqual(
+                        received.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -41,8 +41,9 @@ public final class StsTokenFiles {
             throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + FIELD + "': missing");
         }
         if (tokenPath.length() > MAX_PATH || !tokenPath.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
-            throw new CallerFaultException(ErrorCode.INVALID_ID, "field '" + FIELD + "': must be a path of at most "
-                    + MAX_PATH + " printable characters");
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field '" + FIELD + "': must be a path of at most " + MAX_PATH + " printable characters");
         }
         return tokenPath;
     }
@@ -64,15 +65,24 @@ public final class StsTokenFiles {
             if (!Files.isRegularFile(real) || Files.size(real) > MAX_BYTES) {
                 throw invalid("is not a file of at most " + MAX_BYTES + " bytes", file);
             }
-            content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(real))).toString();
+            content = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(real)))
+                    .toString();
         } catch (NoSuchFileException e) {
-            throw new CallerFaultException(ErrorCode.CREDENTIALS_NOT_FOUND,
-                    "the sts_token file named by " + FIELD + " does not exist", "missing " + file, null);
+            throw new CallerFaultException(
+                    ErrorCode.CREDENTIALS_NOT_FOUND,
+                    "the sts_token file named by " + FIELD + " does not exist",
+                    "missing " + file,
+                    null);
         } catch (CharacterCodingException e) {
             throw invalid("is not UTF-8 text", file);
         } catch (IOException e) {
-            throw new ServiceFaultException(ErrorCode.CREDENTIALS_INVALID, "the sts_token file named by " + FIELD
-                    + " cannot be read", "file " + file + ": " + e.getClass().getSimpleName(), null);
+            throw new ServiceFaultException(
+                    ErrorCode.CREDENTIALS_INVALID,
+                    "the sts_token file named by " + FIELD + " cannot be read",
+                    "file " + file + ": " + e.getClass().getSimpleName(),
+                    null);
         }
         return parse(content, file);
     }
@@ -92,12 +102,16 @@ public final class StsTokenFiles {
     }
 
     private CallerFaultException outside(String tokenPath) {
-        return new CallerFaultException(ErrorCode.INVALID_ID, "field '" + FIELD
-                + "': must name a file inside this service's token folder", "token_path " + tokenPath + " is outside " + folder, null);
+        return new CallerFaultException(
+                ErrorCode.INVALID_ID,
+                "field '" + FIELD + "': must name a file inside this service's token folder",
+                "token_path " + tokenPath + " is outside " + folder,
+                null);
     }
 
     private static RamCredentials parse(String content, Path file) {
-        String text = content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+        String text = content.endsWith("\r\n")
+                ? content.substring(0, content.length() - 2)
                 : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
         String[] parts = text.split(":", -1);
         if (parts.length != 3) {
@@ -115,7 +129,10 @@ public final class StsTokenFiles {
     }
 
     private static ServiceFaultException invalid(String what, Path file) {
-        return new ServiceFaultException(ErrorCode.CREDENTIALS_INVALID, "the sts_token file named by " + FIELD + " " + what,
-                "file " + file, null);
+        return new ServiceFaultException(
+                ErrorCode.CREDENTIALS_INVALID,
+                "the sts_token file named by " + FIELD + " " + what,
+                "file " + file,
+                null);
     }
 }

@@ -49,7 +49,12 @@ class ClientKeyAuthenticationHttpsTest {
 
     private KmsInstanceClient clientWithNewKey(String clientKeyId) throws IOException {
         EmulatorPki.Issued key = EmulatorPki.clientKey(emulator.instanceId());
-        CredentialWriter.writeClientKey(directory, clientKeyId, key.key(), key.certificate(), "a password".toCharArray(),
+        CredentialWriter.writeClientKey(
+                directory,
+                clientKeyId,
+                key.key(),
+                key.certificate(),
+                "a password".toCharArray(),
                 CredentialWriter.PasswordFormat.BARE);
         String caFile = CredentialFiles.caFileName(emulator.instanceId());
         Files.copy(emulator.credentialDir().resolve(caFile), directory.resolve(caFile));
@@ -61,11 +66,13 @@ class ClientKeyAuthenticationHttpsTest {
     void call_signedByAnUnknownClientKey_isRefusedUnauthorized() throws IOException {
         KmsInstanceClient stranger = clientWithNewKey("KAAP.client-key-the-kms-never-saw");
 
-        KmsFailureException refused = catchThrowableOfType(KmsFailureException.class,
-                () -> stranger.encrypt("key-emulator-0001", DATA_KEY));
+        KmsFailureException refused =
+                catchThrowableOfType(KmsFailureException.class, () -> stranger.encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(refused).as("a KMS answer, not a transport failure").isNotNull();
-        assertThat(refused.errorCode()).as("the service's credentials, not the caller's fault").isEqualTo(ErrorCode.KMS_ERROR);
+        assertThat(refused.errorCode())
+                .as("the service's credentials, not the caller's fault")
+                .isEqualTo(ErrorCode.KMS_ERROR);
         assertThat(refused.kmsErrorCode()).isEqualTo("Unauthorized");
         assertThat(refused.kmsRequestId()).isNotBlank();
     }
@@ -74,8 +81,8 @@ class ClientKeyAuthenticationHttpsTest {
     void call_signedByAnotherPrivateKeyUnderAKnownId_isRefusedSignatureNotMatch() throws IOException {
         KmsInstanceClient impostor = clientWithNewKey(emulator.clientKeyId());
 
-        KmsFailureException refused = catchThrowableOfType(KmsFailureException.class,
-                () -> impostor.encrypt("key-emulator-0001", DATA_KEY));
+        KmsFailureException refused =
+                catchThrowableOfType(KmsFailureException.class, () -> impostor.encrypt("key-emulator-0001", DATA_KEY));
 
         assertThat(refused).as("a KMS answer, not a transport failure").isNotNull();
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.KMS_ERROR);

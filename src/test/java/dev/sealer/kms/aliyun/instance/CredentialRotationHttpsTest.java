@@ -63,9 +63,15 @@ class CredentialRotationHttpsTest {
     @BeforeEach
     void copyEmulatorCredentials() throws IOException {
         if (rotated == null) {
-            rotated = new EmulatorServer(EmulatorServer.Settings.forTests(rotatedDirectory, emulator.instanceId(),
-                    emulator.clientKeyId(), List.of("key-emulator-0001"), Map.of("db-password", "rotated-value")),
-                    new EmulatorFaults()).start();
+            rotated = new EmulatorServer(
+                            EmulatorServer.Settings.forTests(
+                                    rotatedDirectory,
+                                    emulator.instanceId(),
+                                    emulator.clientKeyId(),
+                                    List.of("key-emulator-0001"),
+                                    Map.of("db-password", "rotated-value")),
+                            new EmulatorFaults())
+                    .start();
         }
         installCredentials(emulator.credentialDir());
         endpoint.set(emulator.endpoint());
@@ -87,8 +93,10 @@ class CredentialRotationHttpsTest {
 
     /** Replaces the three credential files of the client directory by those of {@code source}, each atomically. */
     private void installCredentials(Path source) throws IOException {
-        for (String name : List.of(CredentialFiles.clientKeyFileName(emulator.clientKeyId()),
-                CredentialFiles.passwordFileName(emulator.clientKeyId()), CredentialFiles.caFileName(emulator.instanceId()))) {
+        for (String name : List.of(
+                CredentialFiles.clientKeyFileName(emulator.clientKeyId()),
+                CredentialFiles.passwordFileName(emulator.clientKeyId()),
+                CredentialFiles.caFileName(emulator.instanceId()))) {
             replace(name, Files.readAllBytes(source.resolve(name)));
         }
     }
@@ -96,7 +104,11 @@ class CredentialRotationHttpsTest {
     private void replace(String name, byte[] content) throws IOException {
         Path temporary = Files.createTempFile(clientDirectory, ".new-", ".tmp");
         Files.write(temporary, content);
-        Files.move(temporary, clientDirectory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                temporary,
+                clientDirectory.resolve(name),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String secret(KmsInstanceClient client) {
@@ -143,7 +155,8 @@ class CredentialRotationHttpsTest {
     @Test
     void get_brokenNewCredentials_keepThePreviousClientServingAndReportIt() throws Exception {
         KmsInstanceClient before = clients.get(settings);
-        replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
+        replace(
+                CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
         waitPastCheckInterval();
 
@@ -151,7 +164,9 @@ class CredentialRotationHttpsTest {
 
         assertThat(after).isSameAs(before);
         assertThat(secret(after)).isEqualTo("vault-secret-value");
-        assertThat(clients.problems()).singleElement().asString()
+        assertThat(clients.problems())
+                .singleElement()
+                .asString()
                 .contains("credentials_invalid")
                 .contains("still serve")
                 .as("readiness shows it to anyone: no ids, no secret")
@@ -163,7 +178,8 @@ class CredentialRotationHttpsTest {
     @Test
     void get_brokenCredentialsRepaired_rebuildsAndClearsTheProblem() throws Exception {
         KmsInstanceClient before = clients.get(settings);
-        replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
+        replace(
+                CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
         waitPastCheckInterval();
         clients.get(settings);
@@ -199,7 +215,8 @@ class CredentialRotationHttpsTest {
 
     @Test
     void get_brokenCredentialsWithoutPreviousClient_isCredentialsInvalid() throws Exception {
-        replace(CredentialFiles.passwordFileName(emulator.clientKeyId()),
+        replace(
+                CredentialFiles.passwordFileName(emulator.clientKeyId()),
                 "not-the-password\n".getBytes(StandardCharsets.UTF_8));
 
         SealerException failure = catchThrowableOfType(SealerException.class, () -> clients.get(settings));

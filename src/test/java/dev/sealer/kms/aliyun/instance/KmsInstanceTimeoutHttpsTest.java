@@ -46,9 +46,13 @@ class KmsInstanceTimeoutHttpsTest {
     private KmsInstanceClient client(Duration readTimeout, Duration callTimeout, int maxAttempts) {
         KmsCredentials credentials = new DirectoryCredentialStore(emulator.credentialDir())
                 .load(emulator.instanceId(), emulator.clientKeyId());
-        KmsInstanceClientFactory factory = new KmsInstanceClientFactory(new KmsInstanceClientFactory.Settings(
-                Duration.ofSeconds(5), readTimeout, new RetryLoop.Policy(maxAttempts, Duration.ofMillis(10),
-                        Duration.ofMillis(20), callTimeout)), KmsCallObserver.NONE, Clock.systemUTC());
+        KmsInstanceClientFactory factory = new KmsInstanceClientFactory(
+                new KmsInstanceClientFactory.Settings(
+                        Duration.ofSeconds(5),
+                        readTimeout,
+                        new RetryLoop.Policy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(20), callTimeout)),
+                KmsCallObserver.NONE,
+                Clock.systemUTC());
         KmsInstanceClient client = factory.build(credentials, emulator.endpoint());
         built.add(client);
         client.encrypt("key-emulator-0001", DATA_KEY); // connected and handshaken before the latency starts
@@ -58,8 +62,8 @@ class KmsInstanceTimeoutHttpsTest {
 
     private static KmsFailureException failedCall(KmsInstanceClient client) {
         long start = System.nanoTime();
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class,
-                () -> client.encrypt("key-emulator-0001", DATA_KEY));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client.encrypt("key-emulator-0001", DATA_KEY));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no hang").isLessThan(HANG);
         assertThat(failure).isNotNull();
         return failure;
@@ -73,7 +77,9 @@ class KmsInstanceTimeoutHttpsTest {
         KmsFailureException failure = failedCall(client);
 
         assertThat(failure.errorCode()).as(failure.logMessage()).isEqualTo(ErrorCode.KMS_TIMEOUT);
-        assertThat(emulator.faults().requests("Encrypt")).as("each attempt timed out, then the next was sent").isEqualTo(3);
+        assertThat(emulator.faults().requests("Encrypt"))
+                .as("each attempt timed out, then the next was sent")
+                .isEqualTo(3);
     }
 
     @Test
@@ -85,7 +91,9 @@ class KmsInstanceTimeoutHttpsTest {
 
         assertThat(failure.errorCode()).as(failure.logMessage()).isEqualTo(ErrorCode.KMS_TIMEOUT);
         assertThat(failure.getMessage()).contains("500 ms");
-        assertThat(emulator.faults().requests("Encrypt")).as("no time was left for a second attempt").isEqualTo(1);
+        assertThat(emulator.faults().requests("Encrypt"))
+                .as("no time was left for a second attempt")
+                .isEqualTo(1);
     }
 
     @Test

@@ -50,6 +50,7 @@ class KmsTlsHttpsTest {
     private static EmulatorServer other;
     /** The same state as {@link #other}, on 127.0.0.2; null where that address cannot be bound. */
     private static EmulatorServer otherOnUnnamedAddress;
+
     private static String unnamedAddressProblem;
 
     @Inject
@@ -59,13 +60,23 @@ class KmsTlsHttpsTest {
 
     @BeforeAll
     static void startOtherEmulator() {
-        EmulatorServer.Settings settings = EmulatorServer.Settings.forTests(otherDirectory, OTHER_INSTANCE, OTHER_CLIENT_KEY,
-                List.of("key-other-0001"), Map.of());
+        EmulatorServer.Settings settings = EmulatorServer.Settings.forTests(
+                otherDirectory, OTHER_INSTANCE, OTHER_CLIENT_KEY, List.of("key-other-0001"), Map.of());
         other = new EmulatorServer(settings, otherCounter).start();
         try {
-            otherOnUnnamedAddress = new EmulatorServer(new EmulatorServer.Settings(settings.directory(), settings.stateFile(),
-                    "127.0.0.2", 0, settings.instanceId(), settings.clientKeyId(), settings.keys(), settings.secrets(),
-                    settings.maxClockSkew()), new EmulatorFaults()).start();
+            otherOnUnnamedAddress = new EmulatorServer(
+                            new EmulatorServer.Settings(
+                                    settings.directory(),
+                                    settings.stateFile(),
+                                    "127.0.0.2",
+                                    0,
+                                    settings.instanceId(),
+                                    settings.clientKeyId(),
+                                    settings.keys(),
+                                    settings.secrets(),
+                                    settings.maxClockSkew()),
+                            new EmulatorFaults())
+                    .start();
         } catch (IllegalStateException e) {
             unnamedAddressProblem = e.getMessage();
         }
@@ -101,14 +112,17 @@ class KmsTlsHttpsTest {
 
     @Test
     void call_serverCertificateNotChainingToTheCaFile_isKmsUnavailableMentioningTls() {
-        KmsInstanceClient client = client(emulator.credentialDir(), emulator.instanceId(), emulator.clientKeyId(),
-                other.endpoint());
+        KmsInstanceClient client =
+                client(emulator.credentialDir(), emulator.instanceId(), emulator.clientKeyId(), other.endpoint());
 
         otherCounter.resetCounts();
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class, () -> client.encrypt("key-other-0001", DATA_KEY));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client.encrypt("key-other-0001", DATA_KEY));
 
         assertThat(failure).isNotNull();
-        assertThat(otherCounter.requests()).as("refused at the handshake, and a TLS failure is not retried").isZero();
+        assertThat(otherCounter.requests())
+                .as("refused at the handshake, and a TLS failure is not retried")
+                .isZero();
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.KMS_UNAVAILABLE);
         assertThat(failure.getMessage()).contains("TLS");
         assertThat(failure.logMessage()).contains(other.endpoint().toString());
@@ -116,27 +130,30 @@ class KmsTlsHttpsTest {
 
     @Test
     void call_hostNotInTheServerCertificate_isKmsUnavailableMentioningTls() throws Exception {
-        Assumptions.assumeTrue(otherOnUnnamedAddress != null,
-                () -> "127.0.0.2 cannot be bound here: " + unnamedAddressProblem);
+        Assumptions.assumeTrue(
+                otherOnUnnamedAddress != null, () -> "127.0.0.2 cannot be bound here: " + unnamedAddressProblem);
         URI unnamed = otherOnUnnamedAddress.endpoint();
         assertThat(unnamed.getHost()).isEqualTo("127.0.0.2");
         KmsInstanceClient client = client(otherDirectory, OTHER_INSTANCE, OTHER_CLIENT_KEY, unnamed);
 
-        KmsFailureException failure = catchThrowableOfType(KmsFailureException.class, () -> client.encrypt("key-other-0001", DATA_KEY));
+        KmsFailureException failure =
+                catchThrowableOfType(KmsFailureException.class, () -> client.encrypt("key-other-0001", DATA_KEY));
 
         assertThat(failure).isNotNull();
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.KMS_UNAVAILABLE);
         assertThat(failure.getMessage()).contains("TLS");
         assertThat(failure.logMessage()).contains("127.0.0.2");
         // The chain itself is trusted there: only the host name check can have refused it.
-        assertThat(handshakeWithoutHostCheck(unnamed, otherDirectory.resolve(CredentialFiles.caFileName(OTHER_INSTANCE))))
+        assertThat(handshakeWithoutHostCheck(
+                        unnamed, otherDirectory.resolve(CredentialFiles.caFileName(OTHER_INSTANCE))))
                 .isEqualTo(other.settings().instanceId() + ".cryptoservice.kms.aliyuncs.com");
     }
 
     /** A bare TLS handshake trusting the CA file, without host name verification; returns the server certificate's CN. */
     private static String handshakeWithoutHostCheck(URI endpoint, Path caFile) throws Exception {
         SSLContext context = TestTls.trusting(caFile);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket(endpoint.getHost(), endpoint.getPort())) {
             socket.startHandshake();
             X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             return server.getSubjectX500Principal().getName().replace("CN=", "");

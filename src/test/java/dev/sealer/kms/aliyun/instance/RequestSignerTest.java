@@ -43,10 +43,11 @@ class RequestSignerTest {
     @BeforeAll
     static void loadClientKeyThroughCredentialFiles() {
         var fixture = TestClientKeys.shared();
-        byte[] pkcs12 = CredentialWriter.legacyPkcs12(fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray());
+        byte[] pkcs12 = CredentialWriter.legacyPkcs12(
+                fixture.keyPair().getPrivate(), fixture.certificate(), PASSWORD.toCharArray());
         clientKeyJson = TestClientKeys.clientKeyJson(CLIENT_KEY_ID, pkcs12);
-        clientKey = CredentialFiles.parseClientKey(clientKeyJson.clone(), (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8),
-                CLIENT_KEY_ID, "test");
+        clientKey = CredentialFiles.parseClientKey(
+                clientKeyJson.clone(), (PASSWORD + "\n").getBytes(StandardCharsets.UTF_8), CLIENT_KEY_ID, "test");
     }
 
     // ---- date ----------------------------------------------------------------------------------
@@ -58,19 +59,23 @@ class RequestSignerTest {
 
     @Test
     void formatDate_dayAndTimeBelowTen_areZeroPadded() {
-        assertThat(RequestSigner.formatDate(Instant.parse("2026-03-03T04:05:06Z"))).isEqualTo("Tue, 03 Mar 2026 04:05:06 GMT");
-        assertThat(RequestSigner.formatDate(Instant.parse("2027-01-01T00:00:00Z"))).isEqualTo("Fri, 01 Jan 2027 00:00:00 GMT");
+        assertThat(RequestSigner.formatDate(Instant.parse("2026-03-03T04:05:06Z")))
+                .isEqualTo("Tue, 03 Mar 2026 04:05:06 GMT");
+        assertThat(RequestSigner.formatDate(Instant.parse("2027-01-01T00:00:00Z")))
+                .isEqualTo("Fri, 01 Jan 2027 00:00:00 GMT");
     }
 
     @Test
     void formatDate_fractionalSeconds_areDropped() {
-        assertThat(RequestSigner.formatDate(Instant.parse("2026-11-28T19:20:53.999Z"))).isEqualTo(FIXED_DATE);
+        assertThat(RequestSigner.formatDate(Instant.parse("2026-11-28T19:20:53.999Z")))
+                .isEqualTo(FIXED_DATE);
     }
 
     @Test
     void parseDate_formattedDate_roundTrips() {
         assertThat(RequestSigner.parseDate(FIXED_DATE)).isEqualTo(FIXED);
-        assertThat(RequestSigner.parseDate("Tue, 3 Mar 2026 04:05:06 GMT")).isEqualTo(Instant.parse("2026-03-03T04:05:06Z"));
+        assertThat(RequestSigner.parseDate("Tue, 3 Mar 2026 04:05:06 GMT"))
+                .isEqualTo(Instant.parse("2026-03-03T04:05:06Z"));
     }
 
     // ---- content hash ----------------------------------------------------------------------------
@@ -87,12 +92,24 @@ class RequestSignerTest {
 
     @Test
     void headers_fixedDateAndBody_areExactlyTheSdkHeaders() throws Exception {
-        Map<String, String> headers = RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
 
-        assertThat(headers).containsOnlyKeys("accept", "content-type", "content-sha256", "date", "user-agent",
-                "x-kms-apiversion", "x-kms-apiname", "x-kms-signaturemethod", "x-kms-acccesskeyid", "authorization");
+        assertThat(headers)
+                .containsOnlyKeys(
+                        "accept",
+                        "content-type",
+                        "content-sha256",
+                        "date",
+                        "user-agent",
+                        "x-kms-apiversion",
+                        "x-kms-apiname",
+                        "x-kms-signaturemethod",
+                        "x-kms-acccesskeyid",
+                        "authorization");
         assertThat(headers.keySet()).allSatisfy(name -> assertThat(name).isLowerCase());
-        assertThat(headers).containsEntry("accept", "application/x-protobuf")
+        assertThat(headers)
+                .containsEntry("accept", "application/x-protobuf")
                 .containsEntry("content-type", "application/x-protobuf")
                 .containsEntry("content-sha256", independentSha256(BODY))
                 .containsEntry("date", "Sat, 28 Nov 2026 19:20:53 GMT")
@@ -106,40 +123,47 @@ class RequestSignerTest {
 
     @Test
     void stringToSign_fixedDateAndBody_isTheHandWrittenLayout() throws Exception {
-        Map<String, String> headers = RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
         String hash = independentSha256(BODY);
 
-        String toSign = RequestSigner.stringToSign("POST", headers.get("content-sha256"), "application/x-protobuf",
-                headers.get("date"), headers);
+        String toSign = RequestSigner.stringToSign(
+                "POST", headers.get("content-sha256"), "application/x-protobuf", headers.get("date"), headers);
 
-        assertThat(toSign).isEqualTo("POST\n"
-                + hash + "\n"
-                + "application/x-protobuf\n"
-                + "Sat, 28 Nov 2026 19:20:53 GMT\n"
-                + "x-kms-acccesskeyid:KAAP.0c1d2e3f-test-fake-id\n"
-                + "x-kms-apiname:Encrypt\n"
-                + "x-kms-apiversion:dkms-gcs-0.2\n"
-                + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
-                + "/");
+        assertThat(toSign)
+                .isEqualTo("POST\n"
+                        + hash + "\n"
+                        + "application/x-protobuf\n"
+                        + "Sat, 28 Nov 2026 19:20:53 GMT\n"
+                        + "x-kms-acccesskeyid:KAAP.0c1d2e3f-test-fake-id\n"
+                        + "x-kms-apiname:Encrypt\n"
+                        + "x-kms-apiversion:dkms-gcs-0.2\n"
+                        + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
+                        + "/");
     }
 
     @Test
     void stringToSign_dayBelowTenAndEmptyBody_isTheHandWrittenLayout() {
-        Map<String, String> headers = RequestSigner.headers("GetSecretValue", CLIENT_KEY_ID, new byte[0],
-                Instant.parse("2026-03-03T04:05:06Z"), clientKey.privateKey());
+        Map<String, String> headers = RequestSigner.headers(
+                "GetSecretValue",
+                CLIENT_KEY_ID,
+                new byte[0],
+                Instant.parse("2026-03-03T04:05:06Z"),
+                clientKey.privateKey());
 
-        String toSign = RequestSigner.stringToSign("POST", headers.get("content-sha256"), "application/x-protobuf",
-                headers.get("date"), headers);
+        String toSign = RequestSigner.stringToSign(
+                "POST", headers.get("content-sha256"), "application/x-protobuf", headers.get("date"), headers);
 
-        assertThat(toSign).isEqualTo("POST\n"
-                + "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\n"
-                + "application/x-protobuf\n"
-                + "Tue, 03 Mar 2026 04:05:06 GMT\n"
-                + "x-kms-acccesskeyid:KAAP.0c1d2e3f-test-fake-id\n"
-                + "x-kms-apiname:GetSecretValue\n"
-                + "x-kms-apiversion:dkms-gcs-0.2\n"
-                + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
-                + "/");
+        assertThat(toSign)
+                .isEqualTo("POST\n"
+                        + "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855\n"
+                        + "application/x-protobuf\n"
+                        + "Tue, 03 Mar 2026 04:05:06 GMT\n"
+                        + "x-kms-acccesskeyid:KAAP.0c1d2e3f-test-fake-id\n"
+                        + "x-kms-apiname:GetSecretValue\n"
+                        + "x-kms-apiversion:dkms-gcs-0.2\n"
+                        + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
+                        + "/");
     }
 
     @Test
@@ -156,22 +180,25 @@ class RequestSignerTest {
 
         String toSign = RequestSigner.stringToSign("POST", "HASH", "application/x-protobuf", "DATE", headers);
 
-        assertThat(toSign).isEqualTo("POST\nHASH\napplication/x-protobuf\nDATE\n"
-                + "x-kms-acccesskeyid:KAAP.x\n"
-                + "x-kms-apiname:Decrypt\n"
-                + "x-kms-apiversion:dkms-gcs-0.2\n"
-                + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
-                + "/");
+        assertThat(toSign)
+                .isEqualTo("POST\nHASH\napplication/x-protobuf\nDATE\n"
+                        + "x-kms-acccesskeyid:KAAP.x\n"
+                        + "x-kms-apiname:Decrypt\n"
+                        + "x-kms-apiversion:dkms-gcs-0.2\n"
+                        + "x-kms-signaturemethod:RSA_PKCS1_SHA_256\n"
+                        + "/");
     }
 
     @Test
     void stringToSign_noKmsHeaders_endsWithResourceOnly() {
-        assertThat(RequestSigner.stringToSign("POST", "H", "T", "D", Map.of("accept", "x"))).isEqualTo("POST\nH\nT\nD\n/");
+        assertThat(RequestSigner.stringToSign("POST", "H", "T", "D", Map.of("accept", "x")))
+                .isEqualTo("POST\nH\nT\nD\n/");
     }
 
     @Test
     void stringToSign_sameAsOfficialSdk() throws Exception {
-        Map<String, String> headers = RequestSigner.headers("Decrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers("Decrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
         Map<String, String> sdkHeaders = new LinkedHashMap<>(headers);
         sdkHeaders.remove("authorization");
         sdkHeaders.put("host", "kst-test.cryptoservice.kms.aliyuncs.com");
@@ -179,17 +206,20 @@ class RequestSignerTest {
 
         String sdk = com.aliyun.dkms.gcs.openapi.util.Client.getStringToSign("POST", "/", sdkHeaders, null);
 
-        assertThat(RequestSigner.stringToSign("POST", headers.get("content-sha256"), "application/x-protobuf",
-                headers.get("date"), headers)).isEqualTo(sdk);
+        assertThat(RequestSigner.stringToSign(
+                        "POST", headers.get("content-sha256"), "application/x-protobuf", headers.get("date"), headers))
+                .isEqualTo(sdk);
     }
 
     // ---- signature ---------------------------------------------------------------------------------
 
     @Test
     void authorization_verifiesWithTheCertificatePublicKey() throws Exception {
-        Map<String, String> headers = RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
         String toSign = handWrittenStringToSign("Encrypt", independentSha256(BODY), FIXED_DATE);
-        byte[] signature = Base64.getDecoder().decode(headers.get("authorization").substring("Bearer ".length()));
+        byte[] signature =
+                Base64.getDecoder().decode(headers.get("authorization").substring("Bearer ".length()));
 
         Signature verifier = Signature.getInstance("SHA256withRSA");
         verifier.initVerify(clientKey.certificate().getPublicKey());
@@ -197,19 +227,28 @@ class RequestSignerTest {
 
         assertThat(verifier.verify(signature)).isTrue();
         assertThat(signature).hasSize(256);
-        assertThat(RequestSigner.verify(toSign, headers.get("authorization"), clientKey.certificate().getPublicKey())).isTrue();
+        assertThat(RequestSigner.verify(
+                        toSign,
+                        headers.get("authorization"),
+                        clientKey.certificate().getPublicKey()))
+                .isTrue();
     }
 
     @Test
     void authorization_sameAsOfficialSdkSigner() throws Exception {
-        Map<String, String> headers = RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
-        var sdkCredential = new com.aliyun.dkms.gcs.openapi.credential.Client(new com.aliyun.dkms.gcs.openapi.credential.models.Config()
-                .setType("rsa_key_pair").setClientKeyContent(new String(clientKeyJson, StandardCharsets.UTF_8)).setPassword(PASSWORD));
+        Map<String, String> headers =
+                RequestSigner.headers("Encrypt", CLIENT_KEY_ID, BODY, FIXED, clientKey.privateKey());
+        var sdkCredential = new com.aliyun.dkms.gcs.openapi.credential.Client(
+                new com.aliyun.dkms.gcs.openapi.credential.models.Config()
+                        .setType("rsa_key_pair")
+                        .setClientKeyContent(new String(clientKeyJson, StandardCharsets.UTF_8))
+                        .setPassword(PASSWORD));
 
         // PKCS#1 v1.5 signatures are deterministic: same key, same string, same bytes
         assertThat(sdkCredential.getAccessKeyId()).isEqualTo(CLIENT_KEY_ID);
         assertThat(headers.get("authorization"))
-                .isEqualTo(sdkCredential.getSignature(handWrittenStringToSign("Encrypt", independentSha256(BODY), FIXED_DATE)));
+                .isEqualTo(sdkCredential.getSignature(
+                        handWrittenStringToSign("Encrypt", independentSha256(BODY), FIXED_DATE)));
     }
 
     @Test
@@ -219,17 +258,22 @@ class RequestSignerTest {
         PublicKey publicKey = clientKey.certificate().getPublicKey();
 
         assertThat(RequestSigner.verify(toSign, authorization, publicKey)).isTrue();
-        assertThat(RequestSigner.verify(toSign.replace("Encrypt", "Decrypt"), authorization, publicKey)).isFalse();
-        assertThat(RequestSigner.verify(toSign + "\n", authorization, publicKey)).isFalse();
-        assertThat(RequestSigner.verify(toSign.replace("19:20:53", "19:20:54"), authorization, publicKey)).isFalse();
-        assertThat(RequestSigner.verify(toSign.toLowerCase(), authorization, publicKey)).isFalse();
+        assertThat(RequestSigner.verify(toSign.replace("Encrypt", "Decrypt"), authorization, publicKey))
+                .isFalse();
+        assertThat(RequestSigner.verify(toSign + "\n", authorization, publicKey))
+                .isFalse();
+        assertThat(RequestSigner.verify(toSign.replace("19:20:53", "19:20:54"), authorization, publicKey))
+                .isFalse();
+        assertThat(RequestSigner.verify(toSign.toLowerCase(), authorization, publicKey))
+                .isFalse();
     }
 
     @Test
     void verify_otherKey_isRejected() {
         String toSign = handWrittenStringToSign("Encrypt", RequestSigner.contentSha256(BODY), FIXED_DATE);
         String authorization = "Bearer " + RequestSigner.sign(toSign, clientKey.privateKey());
-        PublicKey otherKey = TestClientKeys.selfSigned("kst-other-client").certificate().getPublicKey();
+        PublicKey otherKey =
+                TestClientKeys.selfSigned("kst-other-client").certificate().getPublicKey();
 
         assertThat(RequestSigner.verify(toSign, authorization, otherKey)).isFalse();
     }
@@ -243,27 +287,42 @@ class RequestSignerTest {
         for (int bit : List.of(0, 7, 1000, signature.length * 8 - 1)) {
             byte[] flipped = signature.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            assertThat(RequestSigner.verify(toSign, "Bearer " + Base64.getEncoder().encodeToString(flipped), publicKey))
-                    .as("bit %d flipped", bit).isFalse();
+            assertThat(RequestSigner.verify(
+                            toSign, "Bearer " + Base64.getEncoder().encodeToString(flipped), publicKey))
+                    .as("bit %d flipped", bit)
+                    .isFalse();
         }
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"Bearer", "Bearer ", "Bearer !!!not base64!!!", "Bearer AAAA", "Basic dXNlcjpwYXNz",
-            "Bearer\u0000", "ACS3-RSA-SHA256 AAAA"})
+    @ValueSource(
+            strings = {
+                "Bearer",
+                "Bearer ",
+                "Bearer !!!not base64!!!",
+                "Bearer AAAA",
+                "Basic dXNlcjpwYXNz",
+                "Bearer\u0000",
+                "ACS3-RSA-SHA256 AAAA"
+            })
     void verify_garbageAuthorization_isRejected(String authorization) {
         String toSign = handWrittenStringToSign("Encrypt", RequestSigner.contentSha256(BODY), FIXED_DATE);
 
-        assertThat(RequestSigner.verify(toSign, authorization, clientKey.certificate().getPublicKey())).isFalse();
+        assertThat(RequestSigner.verify(
+                        toSign, authorization, clientKey.certificate().getPublicKey()))
+                .isFalse();
     }
 
     @Test
     void verify_signatureWithoutBearerPrefix_isRejected() {
         String toSign = handWrittenStringToSign("Encrypt", RequestSigner.contentSha256(BODY), FIXED_DATE);
 
-        assertThat(RequestSigner.verify(toSign, RequestSigner.sign(toSign, clientKey.privateKey()),
-                clientKey.certificate().getPublicKey())).isFalse();
+        assertThat(RequestSigner.verify(
+                        toSign,
+                        RequestSigner.sign(toSign, clientKey.privateKey()),
+                        clientKey.certificate().getPublicKey()))
+                .isFalse();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
@@ -279,7 +338,9 @@ class RequestSignerTest {
     }
 
     private static String independentSha256(byte[] body) throws Exception {
-        return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        return HexFormat.of()
+                .withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(body));
     }
 
     private static byte[] body() {

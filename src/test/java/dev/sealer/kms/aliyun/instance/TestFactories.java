@@ -16,13 +16,16 @@ import java.util.function.Function;
  */
 final class TestFactories {
 
-    private TestFactories() {
-    }
+    private TestFactories() {}
 
     static KmsInstanceClientFactory factory() {
-        return new KmsInstanceClientFactory(new KmsInstanceClientFactory.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5),
-                new RetryLoop.Policy(3, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(10))),
-                KmsCallObserver.NONE, Clock.systemUTC());
+        return new KmsInstanceClientFactory(
+                new KmsInstanceClientFactory.Settings(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        new RetryLoop.Policy(3, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(10))),
+                KmsCallObserver.NONE,
+                Clock.systemUTC());
     }
 
     static KmsInstanceClients clients(CredentialStore store, Function<String, URI> endpointFor) {

@@ -41,14 +41,26 @@ class EcsRamRoleFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[]", "{}", "{\"ecs_ram_role_name\": \"R\"}", "{\"region_id\": \"cn-beijing\"}",
-            "{\"ecs_ram_role_name\": \"R\", \"region_id\": \"evil.com/x\"}", "{\"ecs_ram_role_name\": \"../x\", \"region_id\": \"cn-beijing\"}",
-            "{\"ecs_ram_role_name\": 7, \"region_id\": \"cn-beijing\"}", "{\"ecs_ram_role_name\": \"R\", \"region_id\": 7}"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "[]",
+                "{}",
+                "{\"ecs_ram_role_name\": \"R\"}",
+                "{\"region_id\": \"cn-beijing\"}",
+                "{\"ecs_ram_role_name\": \"R\", \"region_id\": \"evil.com/x\"}",
+                "{\"ecs_ram_role_name\": \"../x\", \"region_id\": \"cn-beijing\"}",
+                "{\"ecs_ram_role_name\": 7, \"region_id\": \"cn-beijing\"}",
+                "{\"ecs_ram_role_name\": \"R\", \"region_id\": 7}"
+            })
     void malformedFile_isCredentialsInvalid(String content) throws IOException {
         write(content);
         SealerException e = catchThrowableOfType(SealerException.class, () -> new EcsRamRoleFile(folder).read(true));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
-        assertThat(e.getMessage()).contains("ecsRamRole.json").doesNotContain(folder.toString()).doesNotContain("evil");
+        assertThat(e.getMessage())
+                .contains("ecsRamRole.json")
+                .doesNotContain(folder.toString())
+                .doesNotContain("evil");
     }
 
     @Test

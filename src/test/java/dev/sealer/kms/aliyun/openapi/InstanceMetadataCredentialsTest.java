@@ -44,7 +44,8 @@ class InstanceMetadataCredentialsTest {
     @BeforeEach
     void start() {
         server = TestEmulators.startSeeded(directory, new EmulatorFaults(), clock);
-        metadata = new InstanceMetadataCredentials(server.metadataEndpoint(), Duration.ofSeconds(2), REFRESH_BEFORE_EXPIRY, clock);
+        metadata = new InstanceMetadataCredentials(
+                server.metadataEndpoint(), Duration.ofSeconds(2), REFRESH_BEFORE_EXPIRY, clock);
     }
 
     @AfterEach
@@ -91,8 +92,8 @@ class InstanceMetadataCredentialsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (InstanceMetadataCredentials down = new InstanceMetadataCredentials(URI.create("http://127.0.0.1:" + closedPort),
-                Duration.ofSeconds(2), REFRESH_BEFORE_EXPIRY, clock)) {
+        try (InstanceMetadataCredentials down = new InstanceMetadataCredentials(
+                URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2), REFRESH_BEFORE_EXPIRY, clock)) {
             SealerException e = catchThrowableOfType(SealerException.class, () -> down.credentials(ROLE));
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_UNAVAILABLE);
             assertThat(e.getMessage()).contains("could not be reached").doesNotContain("127.0.0.1");
@@ -102,8 +103,8 @@ class InstanceMetadataCredentialsTest {
     @Test
     void serviceTooSlow_isCredentialsUnavailable() {
         server.faults().set(Duration.ofSeconds(10), 0, 0, 0);
-        try (InstanceMetadataCredentials impatient = new InstanceMetadataCredentials(server.metadataEndpoint(),
-                Duration.ofMillis(300), REFRESH_BEFORE_EXPIRY, clock)) {
+        try (InstanceMetadataCredentials impatient = new InstanceMetadataCredentials(
+                server.metadataEndpoint(), Duration.ofMillis(300), REFRESH_BEFORE_EXPIRY, clock)) {
             SealerException e = catchThrowableOfType(SealerException.class, () -> impatient.credentials(ROLE));
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_UNAVAILABLE);
             assertThat(e.getMessage()).contains("did not answer in time");
@@ -113,7 +114,8 @@ class InstanceMetadataCredentialsTest {
     @Test
     void serverFault_isCredentialsUnavailable_andAnUnknownRole_isCredentialsInvalid() {
         server.faults().script(EmulatorFaults.Action.FAIL);
-        assertThat(catchThrowableOfType(SealerException.class, () -> metadata.credentials(ROLE)).errorCode())
+        assertThat(catchThrowableOfType(SealerException.class, () -> metadata.credentials(ROLE))
+                        .errorCode())
                 .isEqualTo(ErrorCode.CREDENTIALS_UNAVAILABLE);
         SealerException unknown = catchThrowableOfType(SealerException.class, () -> metadata.credentials("NoSuchRole"));
         assertThat(unknown.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
@@ -122,7 +124,8 @@ class InstanceMetadataCredentialsTest {
 
     @Test
     void roleNames_areCheckedBeforeTheyBuildAUrl() {
-        assertThat(catchThrowableOfType(SealerException.class, () -> metadata.forRole("../../latest")).errorCode())
+        assertThat(catchThrowableOfType(SealerException.class, () -> metadata.forRole("../../latest"))
+                        .errorCode())
                 .isEqualTo(ErrorCode.INVALID_ID);
     }
 
@@ -133,7 +136,9 @@ class InstanceMetadataCredentialsTest {
     private static RamCredentials remembered(RamCredentials credentials) {
         SecretRecorder.remember(credentials.accessKeySecret());
         SecretRecorder.remember(credentials.securityToken());
-        assertThat(credentials.toString()).doesNotContain(credentials.accessKeySecret()).doesNotContain(credentials.securityToken());
+        assertThat(credentials.toString())
+                .doesNotContain(credentials.accessKeySecret())
+                .doesNotContain(credentials.securityToken());
         return credentials;
     }
 }

@@ -32,19 +32,25 @@ class RpcSignerTest {
         parameters.put("Version", "2014-05-26");
         parameters.put("SignatureVersion", "1.0");
         String toSign = RpcSigner.stringToSign("GET", parameters);
-        assertThat(toSign).isEqualTo("GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML"
-                + "%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"
-                + "%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
+        assertThat(toSign)
+                .isEqualTo(
+                        "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML"
+                                + "%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"
+                                + "%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
         assertThat(RpcSigner.sign(toSign, "testsecret")).isEqualTo("OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"db-password", "app/prod/db password", "名前+=*~%7E@.", "acs:kms:cn-hangzhou:123:secret/a/b"})
     void getSecretValue_signatureEqualsTheOfficialSdks(String secretName) throws Exception {
-        RamCredentials credentials = new RamCredentials("STS.NUkS6mXv8zt7", "Secret/Key+With=Odd*Chars~",
-                "CAIS+token/with==padding&more", null);
-        Map<String, String> ours = GetSecretValueParameters.signed(credentials, "cn-hangzhou",
-                new AliyunVault.Reference(secretName, "ACSCurrent", ""), NOW, "3F2A9C0B7D1E4F5A8B6C2D0E9F1A3B4C");
+        RamCredentials credentials = new RamCredentials(
+                "STS.NUkS6mXv8zt7", "Secret/Key+With=Odd*Chars~", "CAIS+token/with==padding&more", null);
+        Map<String, String> ours = GetSecretValueParameters.signed(
+                credentials,
+                "cn-hangzhou",
+                new AliyunVault.Reference(secretName, "ACSCurrent", ""),
+                NOW,
+                "3F2A9C0B7D1E4F5A8B6C2D0E9F1A3B4C");
 
         Map<String, String> unsigned = new LinkedHashMap<>(ours);
         unsigned.remove(RpcSigner.SIGNATURE);
@@ -55,14 +61,21 @@ class RpcSignerTest {
     @Test
     void getSecretValue_parameters_areTheCdhsWithoutEmptyValues() {
         RamCredentials credentials = new RamCredentials("STS.id", "secret", "token", null);
-        Map<String, String> parameters = GetSecretValueParameters.signed(credentials, "cn-beijing",
-                new AliyunVault.Reference("db", "", ""), NOW, "nonce-1");
-        assertThat(parameters).containsEntry("Action", "GetSecretValue").containsEntry("Version", "2016-01-20")
-                .containsEntry("RegionId", "cn-beijing").containsEntry("SecretName", "db")
-                .containsEntry("FetchExtendedConfig", "true").containsEntry("Timestamp", "2026-11-28T19:20:53Z")
-                .containsEntry("SignatureMethod", "HMAC-SHA1").containsEntry("SignatureVersion", "1.0")
-                .containsEntry("SignatureNonce", "nonce-1").containsEntry("AccessKeyId", "STS.id")
-                .containsEntry("SecurityToken", "token").containsKey("Signature")
+        Map<String, String> parameters = GetSecretValueParameters.signed(
+                credentials, "cn-beijing", new AliyunVault.Reference("db", "", ""), NOW, "nonce-1");
+        assertThat(parameters)
+                .containsEntry("Action", "GetSecretValue")
+                .containsEntry("Version", "2016-01-20")
+                .containsEntry("RegionId", "cn-beijing")
+                .containsEntry("SecretName", "db")
+                .containsEntry("FetchExtendedConfig", "true")
+                .containsEntry("Timestamp", "2026-11-28T19:20:53Z")
+                .containsEntry("SignatureMethod", "HMAC-SHA1")
+                .containsEntry("SignatureVersion", "1.0")
+                .containsEntry("SignatureNonce", "nonce-1")
+                .containsEntry("AccessKeyId", "STS.id")
+                .containsEntry("SecurityToken", "token")
+                .containsKey("Signature")
                 .doesNotContainKeys("VersionStage", "VersionId");
         assertThat(parameters.values()).doesNotContain("");
     }

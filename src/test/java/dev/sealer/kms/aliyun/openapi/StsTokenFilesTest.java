@@ -41,14 +41,25 @@ class StsTokenFilesTest {
         assertThat(relative.accessKeySecret()).isEqualTo(SECRET);
         assertThat(relative.securityToken()).isEqualTo(TOKEN);
         assertThat(relative.toString()).doesNotContain(SECRET).doesNotContain(TOKEN);
-        assertThat(files.source(folder.resolve("sub/token").toString()).credentials().accessKeyId()).isEqualTo("STS.id");
+        assertThat(files.source(folder.resolve("sub/token").toString())
+                        .credentials()
+                        .accessKeyId())
+                .isEqualTo("STS.id");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"STS.id:" + SECRET, "STS.id:" + SECRET + ":" + TOKEN + ":extra", "just-one-part", "::", "id:secret:to ken"})
+    @ValueSource(
+            strings = {
+                "STS.id:" + SECRET,
+                "STS.id:" + SECRET + ":" + TOKEN + ":extra",
+                "just-one-part",
+                "::",
+                "id:secret:to ken"
+            })
     void otherContent_isCredentialsInvalid_withoutShowingIt(String content) throws IOException {
         write("token", content);
-        SealerException e = catchThrowableOfType(SealerException.class, () -> files.source("token").credentials());
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> files.source("token").credentials());
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         assertThat(e.logMessage()).doesNotContain(SECRET).doesNotContain(TOKEN).doesNotContain("extra");
         assertThat(e.getMessage()).doesNotContain(folder.toString());
@@ -58,13 +69,21 @@ class StsTokenFilesTest {
     void twoAndFourParts_sayHowManyPartsTheyHold() throws IOException {
         write("two", "a:b");
         write("four", "a:b:c:d");
-        assertThat(catchThrowableOfType(SealerException.class, () -> files.source("two").credentials()).getMessage()).contains("holds 2");
-        assertThat(catchThrowableOfType(SealerException.class, () -> files.source("four").credentials()).getMessage()).contains("holds 4");
+        assertThat(catchThrowableOfType(
+                                SealerException.class, () -> files.source("two").credentials())
+                        .getMessage())
+                .contains("holds 2");
+        assertThat(catchThrowableOfType(
+                                SealerException.class,
+                                () -> files.source("four").credentials())
+                        .getMessage())
+                .contains("holds 4");
     }
 
     @Test
     void missingFile_isCredentialsNotFound() {
-        SealerException e = catchThrowableOfType(SealerException.class, () -> files.source("nope").credentials());
+        SealerException e = catchThrowableOfType(
+                SealerException.class, () -> files.source("nope").credentials());
         assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_NOT_FOUND);
         assertThat(e.getMessage()).doesNotContain(folder.toString());
     }
@@ -72,8 +91,11 @@ class StsTokenFilesTest {
     @Test
     void pathsOutsideTheFolder_areInvalidId_evenWhenTheFileExists() throws IOException {
         Files.writeString(root.resolve("outside"), "a:b:c");
-        for (String path : new String[] {"../outside", root.resolve("outside").toString(), "sub/../../outside", ".", "/etc/passwd"}) {
-            SealerException e = catchThrowableOfType(SealerException.class, () -> files.source(path).credentials());
+        for (String path :
+                new String[] {"../outside", root.resolve("outside").toString(), "sub/../../outside", ".", "/etc/passwd"
+                }) {
+            SealerException e = catchThrowableOfType(
+                    SealerException.class, () -> files.source(path).credentials());
             assertThat(e.errorCode()).as(path).isEqualTo(ErrorCode.INVALID_ID);
             assertThat(e.getMessage()).as(path).contains("token_path").doesNotContain(root.toString());
         }
@@ -84,9 +106,15 @@ class StsTokenFilesTest {
         Files.writeString(root.resolve("outside"), "a:b:c");
         Files.createSymbolicLink(folder.resolve("link"), root.resolve("outside"));
         Files.createSymbolicLink(folder.resolve("dirlink"), root);
-        assertThat(catchThrowableOfType(SealerException.class, () -> files.source("link").credentials()).errorCode())
+        assertThat(catchThrowableOfType(
+                                SealerException.class,
+                                () -> files.source("link").credentials())
+                        .errorCode())
                 .isEqualTo(ErrorCode.INVALID_ID);
-        assertThat(catchThrowableOfType(SealerException.class, () -> files.source("dirlink/outside").credentials()).errorCode())
+        assertThat(catchThrowableOfType(
+                                SealerException.class,
+                                () -> files.source("dirlink/outside").credentials())
+                        .errorCode())
                 .isEqualTo(ErrorCode.INVALID_ID);
     }
 
@@ -100,14 +128,18 @@ class StsTokenFilesTest {
     @Test
     void malformedPaths_areRefusedBeforeAnyRead() {
         for (String path : new String[] {"", "a\u0000b", "a\nb", "x".repeat(1025)}) {
-            assertThat(catchThrowableOfType(SealerException.class, () -> files.source(path)).errorCode()).isEqualTo(ErrorCode.INVALID_ID);
+            assertThat(catchThrowableOfType(SealerException.class, () -> files.source(path))
+                            .errorCode())
+                    .isEqualTo(ErrorCode.INVALID_ID);
         }
     }
 
     @Test
     void hugeFile_isCredentialsInvalid() throws IOException {
         write("big", "a:b:" + "c".repeat(20_000));
-        assertThat(catchThrowableOfType(SealerException.class, () -> files.source("big").credentials()).errorCode())
+        assertThat(catchThrowableOfType(
+                                SealerException.class, () -> files.source("big").credentials())
+                        .errorCode())
                 .isEqualTo(ErrorCode.CREDENTIALS_INVALID);
     }
 
