@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun;
 
+import dev.sealer.kms.RetryLoop;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -70,6 +71,12 @@ public interface AliyunKmsConfig {
     Duration callTimeout();
 
     Retry retry();
+
+    /** The retry loop's policy of every Aliyun KMS client (instance and OpenAPI), from these settings. */
+    default RetryLoop.Policy retryPolicy() {
+        return new RetryLoop.Policy(
+                retry().maxAttempts(), retry().initialBackoff(), retry().maxBackoff(), callTimeout());
+    }
 
     /** How often cached clients check their credential files for a rotation. */
     @WithDefault("2s")

@@ -9,7 +9,6 @@ import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.ProviderHealth;
-import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.aliyun.common.AliyunVault;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
@@ -68,13 +67,7 @@ public class AliyunKmsProvider implements KmsProvider {
         Optional<CredentialStore> store = CredentialSources.choose(config, local.map(LocalKmsInstance::credentialDir));
         KmsInstanceClientFactory factory = new KmsInstanceClientFactory(
                 new KmsInstanceClientFactory.Settings(
-                        config.connectTimeout(),
-                        config.readTimeout(),
-                        new RetryLoop.Policy(
-                                config.retry().maxAttempts(),
-                                config.retry().initialBackoff(),
-                                config.retry().maxBackoff(),
-                                config.callTimeout())),
+                        config.connectTimeout(), config.readTimeout(), config.retryPolicy()),
                 observer.isResolvable() ? observer.get() : KmsCallObserver.NONE,
                 Clock.systemUTC());
         clients = store.map(s -> new KmsInstanceClients(

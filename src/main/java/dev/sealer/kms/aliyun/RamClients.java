@@ -5,7 +5,6 @@ import dev.sealer.ServiceFaultException;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.KmsClient;
-import dev.sealer.kms.RetryLoop;
 import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.kms.aliyun.openapi.EcsRamRoleFile;
 import dev.sealer.kms.aliyun.openapi.InstanceMetadataCredentials;
@@ -62,14 +61,7 @@ final class RamClients implements AutoCloseable {
         this.credentialFolder = credentialFolder;
         this.functionCompute = functionCompute;
         this.factory = new OpenApiClientFactory(
-                new OpenApiClientFactory.Settings(
-                        config.connectTimeout(),
-                        config.readTimeout(),
-                        new RetryLoop.Policy(
-                                config.retry().maxAttempts(),
-                                config.retry().initialBackoff(),
-                                config.retry().maxBackoff(),
-                                config.callTimeout())),
+                new OpenApiClientFactory.Settings(config.connectTimeout(), config.readTimeout(), config.retryPolicy()),
                 trustStore(),
                 observer,
                 clock);
