@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,7 +31,10 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
     private static final String PREFIX = "/cdh/resource/";
 
     private HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    /** Released when the server stops: until then a "slow" resource is never answered. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public Map<String, String> start() {
@@ -38,7 +43,7 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(executor);
         server.createContext("/cdh/resource/", this::resource);
         server.createContext(
                 "/hits/",
@@ -70,7 +75,7 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
             answer(exchange, 500, "[CDH] [ERROR]: Get Resource failed".getBytes(StandardCharsets.US_ASCII));
         } else if (path.startsWith("default/slow/")) {
             try {
-                Thread.sleep(10_000); // a peer that does not answer in time
+                stopped.await(); // a peer that does not answer: the caller's own timeout must end the wait
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -94,8 +99,10 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public void stop() {
+        stopped.countDown();
         if (server != null) {
             server.stop(0);
         }
+        executor.shutdown();
     }
 }
