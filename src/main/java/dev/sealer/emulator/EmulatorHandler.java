@@ -48,18 +48,6 @@ final class EmulatorHandler implements Handler<HttpServerRequest> {
     private static final String CURRENT_STAGE = "ACSCurrent";
     private static final String CURRENT_VERSION = "v1";
 
-    /** A refusal: the HTTP status and the protobuf Error fields. */
-    private static final class Refusal extends Exception {
-        final int status;
-        final String code;
-
-        Refusal(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
     private final Vertx vertx;
     private final EmulatorKeys keys;
     private final Map<String, String> secrets;

@@ -50,17 +50,6 @@ final class OpenApiEmulator {
             "SignatureNonce",
             "Timestamp");
 
-    private static final class Refusal extends Exception {
-        final int status;
-        final String code;
-
-        Refusal(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
-    }
-
     private final Map<String, String> secrets;
     private final EmulatorRoles roles;
     private final Duration maxClockSkew;
