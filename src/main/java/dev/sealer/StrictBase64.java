@@ -1,7 +1,6 @@
 package dev.sealer;
 
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /**
  * Base64 decoding that accepts exactly one form, as the sealed-secret format prescribes: the outer
@@ -15,48 +14,50 @@ import java.util.regex.Pattern;
  */
 public final class StrictBase64 {
 
-    private static final Pattern STANDARD =
-            Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
-    private static final Pattern URL_NO_PADDING = Pattern.compile("[A-Za-z0-9_-]*");
-
     private StrictBase64() {}
 
     /** Decodes standard base64 with padding; {@code field} names the field in the error. */
     public static byte[] decodeStandard(String field, String value) {
-        if (value == null || !STANDARD.matcher(value).matches()) {
+        String notStandard = "field '" + field + "': not standard base64 with padding";
+        byte[] bytes = decode(Base64.getDecoder(), value, ErrorCode.INVALID_BASE64, notStandard);
+        // The JDK decoder is lenient (padding optional, any unused bits): only the canonical form encodes back to the
+        // input.
+        String canonical = encodeStandard(bytes);
+        if (!canonical.equals(value)) {
             throw new CallerFaultException(
-                    ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new CallerFaultException(
-                    ErrorCode.INVALID_BASE64, "field '" + field + "': not standard base64 with padding");
-        }
-        if (!encodeStandard(bytes).equals(value)) {
-            throw new CallerFaultException(
-                    ErrorCode.INVALID_BASE64, "field '" + field + "': not canonical base64 (unused bits set)");
+                    ErrorCode.INVALID_BASE64,
+                    canonical.length() != value.length()
+                            ? notStandard
+                            : "field '" + field + "': not canonical base64 (unused bits set)");
         }
         return bytes;
     }
 
     /** Decodes base64url without padding (a JWS part); {@code part} names the part in the error. */
     public static byte[] decodeUrl(String part, String value) {
-        if (value == null || !URL_NO_PADDING.matcher(value).matches() || value.length() % 4 == 1) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new CallerFaultException(ErrorCode.MALFORMED_SEALED_SECRET, part + ": not base64url without padding");
-        }
-        if (!encodeUrl(bytes).equals(value)) {
+        String notUrl = part + ": not base64url without padding";
+        byte[] bytes = decode(Base64.getUrlDecoder(), value, ErrorCode.MALFORMED_SEALED_SECRET, notUrl);
+        String canonical = encodeUrl(bytes);
+        if (!canonical.equals(value)) {
             throw new CallerFaultException(
-                    ErrorCode.MALFORMED_SEALED_SECRET, part + ": not canonical base64url (unused bits set)");
+                    ErrorCode.MALFORMED_SEALED_SECRET,
+                    canonical.length() != value.length()
+                            ? notUrl
+                            : part + ": not canonical base64url (unused bits set)");
         }
         return bytes;
+    }
+
+    /** Decodes with the JDK's decoder, which rejects characters outside its alphabet and impossible lengths. */
+    private static byte[] decode(Base64.Decoder decoder, String value, ErrorCode code, String message) {
+        if (value == null) {
+            throw new CallerFaultException(code, message);
+        }
+        try {
+            return decoder.decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new CallerFaultException(code, message);
+        }
     }
 
     public static String encodeStandard(byte[] bytes) {
