@@ -3,8 +3,8 @@ package dev.sealer;
 import java.util.function.Predicate;
 
 /**
- * Small rules shared by every layer, each written once: how untrusted text is shown in a message, and
- * how the real failure is found under the wrappers frameworks put around it.
+ * Small rules shared by every layer, each written once: how untrusted text is shown in a message, how
+ * many bytes a text takes, and how the real failure is found under the wrappers frameworks put around it.
  */
 public final class Texts {
 
@@ -20,6 +20,33 @@ public final class Texts {
         }
         String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
         return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+    }
+
+    /**
+     * The number of bytes {@code value} takes in UTF-8, counted without encoding it: what a limit in
+     * bytes must count (a character takes 1 to 3 bytes, a surrogate pair 4; an unpaired surrogate is
+     * encoded as one replacement byte, as {@link String#getBytes} does).
+     */
+    public static long utf8Length(CharSequence value) {
+        long bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sealer.functions;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
+import dev.sealer.Texts;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.SealerMetrics;
 import dev.sealer.kms.KmsProviders;
@@ -158,8 +159,9 @@ public class SealerService {
             if (secret == null) {
                 throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
             }
+            // bytes, as the limit says: UTF-8 bytes of a text, decoded bytes of base64
             total += secret.text() != null
-                    ? secret.text().length()
+                    ? Texts.utf8Length(secret.text())
                     : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
         }
         if (total > bounds.maxTotalBytes().asLongValue()) {

@@ -180,6 +180,22 @@ class BatchAndResealTest {
     }
 
     @Test
+    void batch_limitCountsUtf8Bytes_notCharacters() {
+        // 2 x 100,000 CJK characters: 200,000 characters, but 600,000 bytes of UTF-8, over the 512 KiB limit
+        Map<String, Object> wide =
+                Map.of("A", Map.of("text", "\u4e2d".repeat(100_000)), "B", Map.of("text", "\u4e2d".repeat(100_000)));
+        post("/seal", Map.of("secrets", wide))
+                .then()
+                .statusCode(413)
+                .body("error", equalTo("payload_too_large"))
+                .body("message", containsString("batch limit of 524288 bytes"));
+        // the same characters as ASCII (200,000 bytes) are inside it
+        Map<String, Object> narrow =
+                Map.of("A", Map.of("text", "x".repeat(100_000)), "B", Map.of("text", "y".repeat(100_000)));
+        post("/seal", Map.of("secrets", narrow)).then().statusCode(200);
+    }
+
+    @Test
     void batch_manifestWithBadMetadata_isRefused() {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("secrets", Map.of("K", Map.of("text", "x")));
