@@ -1,5 +1,6 @@
 package dev.sealer.functions;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
@@ -10,7 +11,12 @@ import java.util.Map;
  * as a Kubernetes Secret manifest ({@code output} {@code kubernetes-secret} and {@code metadata}). The
  * secrets are secret; the rest is public: the KMS provider (default: the service's), its key and
  * settings, and for a vault secret the secret's name and annotations.
+ *
+ * <p>Field names are exact: Funqy binds request bodies with case-insensitive property names, under which
+ * {@code TEXT} would silently repeat {@code text}; a repeated member is refused (the mapper detects
+ * duplicates), and so is a name in another case (an unknown field).
  */
+@JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
 public record SealRequest(
         String plaintext,
         String text,
@@ -25,6 +31,7 @@ public record SealRequest(
         ManifestMetadata metadata) {
 
     /** One secret of a batch: exactly one of {@code plaintext} (std base64) and {@code text} (UTF-8). Secret. */
+    @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     public record SecretItem(String plaintext, String text) {
         @Override
         public String toString() {
@@ -33,6 +40,7 @@ public record SealRequest(
     }
 
     /** Where the Kubernetes Secret goes: its name, namespace and optional labels (public). */
+    @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     public record ManifestMetadata(String name, String namespace, Map<String, String> labels) {}
 
     @Override
