@@ -151,9 +151,10 @@ public class SealerService {
         }
         long total = 0;
         for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
-            if (!SecretManifest.DATA_KEY.matcher(item.getKey()).matches()) {
+            if (!SecretManifest.isDataKey(item.getKey())) {
                 throw invalid(
-                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
+                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.', and not '.', '..' "
+                                + "or start with '..' (a Kubernetes Secret data key)");
             }
             SealRequest.SecretItem secret = item.getValue();
             if (secret == null) {
