@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
- * CloudEvents, Function Compute): checks the shape of a request, then delegates to the CDI-free
+ * CloudEvents, Function Compute): checks that the call may run the function ({@link FunctionAccess}) and the
+ * shape of its request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
  * used. Plaintext buffers are wiped once encoded.
  */
@@ -40,16 +41,34 @@ public class SealerService {
     @Inject
     EventAnswers eventAnswers;
 
-    public SealResponse seal(SealRequest request) {
-        return metrics.timed("seal", () -> doSeal(request));
+    @Inject
+    FunctionAccess access;
+
+    /** seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. */
+    public SealResponse seal(SealRequest request, Invocation invocation) {
+        return metrics.timed("seal", () -> {
+            access.require(Operation.SEAL, invocation);
+            return doSeal(request);
+        });
     }
 
-    public UnsealResponse unseal(UnsealRequest request) {
-        return metrics.timed("unseal", () -> doUnseal(request));
+    /**
+     * unseal. Over plain HTTP and Function Compute the answer holds the secret. Over CloudEvents it is
+     * refused unless {@code sealer.events.unseal.enabled}, and then answered with the secret encrypted to
+     * the configured recipient only ({@link EventAnswers}): the answer event goes back to the Broker.
+     */
+    public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
+        return metrics.timed("unseal", () -> {
+            access.require(Operation.UNSEAL, invocation);
+            return invocation.entryPoint() == EntryPoint.CLOUD_EVENT
+                    ? doUnsealForEvent(request, invocation.eventId())
+                    : doUnseal(request);
+        });
     }
 
-    public SealResponse reseal(ResealRequest request) {
+    public SealResponse reseal(ResealRequest request, Invocation invocation) {
         return metrics.timed("reseal", () -> {
+            access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
             }
@@ -57,26 +76,20 @@ public class SealerService {
         });
     }
 
-    /**
-     * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
-     * the secret encrypted to the configured recipient only ({@link EventAnswers}).
-     */
-    public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
-        return metrics.timed("unseal", () -> {
-            if (!eventAnswers.enabled()) {
-                throw new CallerFaultException(
-                        ErrorCode.FORBIDDEN,
-                        "unseal is not served over CloudEvents here: its answer "
-                                + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
-                                + "recipient key");
-            }
-            byte[] secret = sealer.unseal(request == null ? null : request.sealed());
-            try {
-                return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-        });
+    private UnsealResponse doUnsealForEvent(UnsealRequest request, String eventId) {
+        if (!eventAnswers.enabled()) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "unseal is not served over CloudEvents here: its answer "
+                            + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                            + "recipient key");
+        }
+        byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+        try {
+            return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     private SealResponse doSeal(SealRequest request) {

@@ -4,6 +4,10 @@ import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.EntryPoint;
+import dev.sealer.functions.FunctionAccess;
+import dev.sealer.functions.Invocation;
+import dev.sealer.functions.Operation;
 import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.vertx.core.Context;
@@ -14,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
  *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
  *       the request is paused meanwhile, so that no body byte is read or lost;
+ *   <li>a plain HTTP path naming a function this deployment does not serve: 404 ({@link FunctionAccess},
+ *       which checks again where the function runs, whatever the route);
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
  *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and taken
@@ -49,6 +56,9 @@ public class EarlyGuard {
 
     @Inject
     SealerConfig config;
+
+    @Inject
+    FunctionAccess access;
 
     private final AtomicLong inFlightBodyBytes = new AtomicLong();
     private long maxBodyBytes;
@@ -92,6 +102,19 @@ public class EarlyGuard {
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
+        EntryPoint entryPoint = entryPointOf(context, path);
+        try {
+            if (entryPoint == EntryPoint.HTTP) {
+                // the function a plain HTTP path names, refused before its body is read when not served here
+                Optional<Operation> function = Operation.named(path.substring(1));
+                if (function.isPresent()) {
+                    access.require(function.get(), Invocation.http());
+                }
+            }
+        } catch (SealerException e) {
+            reject(context, e);
+            return;
+        }
         if (context.request().method() != HttpMethod.POST) {
             context.next();
             return;
@@ -123,6 +146,23 @@ public class EarlyGuard {
             return;
         }
         context.next();
+    }
+
+    /**
+     * The entry point a request takes, by the rule Funqy dispatches with: a CloudEvent when it has a
+     * {@code ce-id} header or the structured content type, whatever its path; Function Compute's
+     * {@code /invoke} where served; plain HTTP otherwise.
+     */
+    private EntryPoint entryPointOf(RoutingContext context, String path) {
+        if (path.equals("/invoke") && config.functionCompute().enabled()) {
+            return EntryPoint.FUNCTION_COMPUTE;
+        }
+        String contentType = context.request().getHeader("content-type");
+        if (context.request().headers().contains("ce-id")
+                || (contentType != null && contentType.startsWith(RequestGuard.STRUCTURED))) {
+            return EntryPoint.CLOUD_EVENT;
+        }
+        return EntryPoint.HTTP;
     }
 
     private void checkContentType(RoutingContext context, String path) {

@@ -189,8 +189,10 @@ public interface SealerConfig {
         boolean enabled();
 
         /**
-         * The function an {@code /invoke} runs ({@code seal} or {@code unseal}), set per FC function;
-         * without it, the {@code x-fc-function-handler} header decides.
+         * The one function this deployment serves ({@code seal}, {@code unseal} or {@code reseal}), set per
+         * FC function: {@code /invoke} runs it, and every other entry point (plain HTTP paths, CloudEvents)
+         * serves it only. Without it, every function is served and the {@code x-fc-function-handler} header
+         * says which one an {@code /invoke} runs.
          */
         Optional<String> function();
 
