@@ -12,9 +12,11 @@ import dev.sealer.functions.SealerService;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.WarmUp;
+import dev.sealer.kms.AuthenticatedInvocation;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -61,6 +63,9 @@ public class FunctionCompute {
     @Inject
     FunctionAccess access;
 
+    @Inject
+    Event<AuthenticatedInvocation> invocations;
+
     void routes(@Observes Router router) {
         if (!config.functionCompute().enabled()) {
             return;
@@ -82,9 +87,9 @@ public class FunctionCompute {
             Invocation invocation = Invocation.functionCompute();
             access.require(operation, invocation);
             Object result = switch (operation) {
-                case SEAL -> service.seal(read(context, SealRequest.class), invocation);
-                case UNSEAL -> service.unseal(read(context, UnsealRequest.class), invocation);
-                case RESEAL -> service.reseal(read(context, ResealRequest.class), invocation);
+                case SEAL -> service.seal(accepted(context, SealRequest.class), invocation);
+                case UNSEAL -> service.unseal(accepted(context, UnsealRequest.class), invocation);
+                case RESEAL -> service.reseal(accepted(context, ResealRequest.class), invocation);
             };
             context.response()
                     .setStatusCode(200)
@@ -110,6 +115,16 @@ public class FunctionCompute {
             LOG.warnf("FC initialize %s: %s", requestId, e.toString());
         }
         context.response().setStatusCode(200).putHeader("x-fc-status", "200").end();
+    }
+
+    /**
+     * The invocation's input; once it reads, the invocation is accepted (authenticated by EarlyGuard, its
+     * function served, its body valid), and only then may a provider take FC's role headers from it.
+     */
+    private <T> T accepted(RoutingContext context, Class<T> type) throws IOException {
+        T input = read(context, type);
+        invocations.fire(new AuthenticatedInvocation(context.request()::getHeader));
+        return input;
     }
 
     private <T> T read(RoutingContext context, Class<T> type) throws IOException {
