@@ -14,11 +14,16 @@ import org.jboss.logging.Logger;
 
 /**
  * Which function a call may run, checked where every function starts, whatever route led there (a
- * plain HTTP path, a query string, a CloudEvent's type, Function Compute's {@code /invoke}): a
- * deployment that names one function ({@code sealer.function-compute.function}, one per Function
- * Compute function) serves that function only, on every entry point, so that whoever may invoke the
- * seal function cannot unseal through it. Anything else is {@code 404 not_found}, as for a function
- * that does not exist.
+ * plain HTTP path, a query string, a CloudEvent's type, Function Compute's {@code /invoke}):
+ *
+ * <ol>
+ *   <li>a deployment that names one function ({@code sealer.function-compute.function}, one per Function
+ *       Compute function) serves that function only, on every entry point, so that whoever may invoke
+ *       the seal function cannot unseal through it: anything else is {@code 404 not_found}, as for a
+ *       function that does not exist;
+ *   <li>the caller's credentials must allow the function by the entry point the call came
+ *       ({@link TokenScope}): {@code 403 forbidden} otherwise.
+ * </ol>
  */
 @ApplicationScoped
 public class FunctionAccess {
@@ -51,9 +56,20 @@ public class FunctionAccess {
     }
 
     /**
-     * @throws CallerFaultException {@code NOT_FOUND} when this deployment does not serve {@code operation}
+     * @throws CallerFaultException {@code NOT_FOUND} when this deployment does not serve {@code operation},
+     *     {@code FORBIDDEN} when the caller's credentials do not allow it by this entry point
      */
     public void require(Operation operation, Invocation invocation) {
+        requireServed(operation);
+        if (!invocation.scope().permits(invocation.entryPoint(), operation)) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "these credentials do not allow '" + operation + "' over " + invocation.entryPoint());
+        }
+    }
+
+    /** @throws CallerFaultException {@code NOT_FOUND} when this deployment does not serve {@code operation} */
+    public void requireServed(Operation operation) {
         Optional<Operation> only = served();
         if (only.isPresent() && only.get() != operation) {
             throw new CallerFaultException(

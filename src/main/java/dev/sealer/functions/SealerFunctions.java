@@ -3,6 +3,8 @@ package dev.sealer.functions;
 import io.quarkus.funqy.Context;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEvent;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 
 /**
@@ -15,6 +17,10 @@ public class SealerFunctions {
 
     @Inject
     SealerService service;
+
+    /** The HTTP request Funqy is serving (it sets it before calling a function). */
+    @Inject
+    CurrentVertxRequest request;
 
     @Funq
     public SealResponse seal(SealRequest request, @Context CloudEvent<?> event) {
@@ -31,8 +37,12 @@ public class SealerFunctions {
         return service.reseal(request, invocation(event));
     }
 
-    /** Funqy passes the event when a CloudEvent brought the call, and null over plain HTTP. */
-    private static Invocation invocation(CloudEvent<?> event) {
-        return event == null ? Invocation.http() : Invocation.cloudEvent(event.id());
+    /**
+     * Funqy passes the event when a CloudEvent brought the call, and null over plain HTTP; the request
+     * carries what its credentials allow.
+     */
+    private Invocation invocation(CloudEvent<?> event) {
+        RoutingContext context = request.getCurrent();
+        return event == null ? Invocation.http(context) : Invocation.cloudEvent(context, event.id());
     }
 }

@@ -66,11 +66,24 @@ public class SealerService {
         });
     }
 
+    /**
+     * reseal. Over CloudEvents it keeps the secret's KMS key and provider settings: an event may renew a
+     * secret's data key and signature, but not move it under another key (one that other clients may be
+     * allowed to decrypt with), since whoever can put an event on the Broker, or holds a Trigger's token,
+     * is not trusted like the API token's holder. Moving a secret takes {@code POST /reseal}.
+     */
     public SealResponse reseal(ResealRequest request, Invocation invocation) {
         return metrics.timed("reseal", () -> {
             access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
+            }
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT
+                    && (request.keyId() != null || request.providerSettings() != null)) {
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "over CloudEvents, reseal keeps the secret's KMS key and provider settings: 'key_id' and "
+                                + "'provider_settings' are for POST /reseal");
             }
             return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
         });

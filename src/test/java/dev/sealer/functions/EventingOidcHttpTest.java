@@ -49,6 +49,12 @@ class EventingOidcHttpTest {
     static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
     static final String AUDIENCE = "aliyun-kms-sealer";
     static final Path STATE = Path.of("target/test-state/oidc");
+    /** The seal Trigger's service account (deploy/knative/triggers.yaml). */
+    static final String SEAL_TRIGGER =
+            "system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger";
+    /** A Trigger whose events reseal. */
+    static final String RESEAL_TRIGGER =
+            "system:serviceaccount:sealer:aliyun-kms-sealer-reseal-oidc-eventing.knative.dev-trigger";
 
     public static class WithOidc implements QuarkusTestProfile {
         @Override
@@ -65,7 +71,11 @@ class EventingOidcHttpTest {
                     "sealer.auth.oidc.audience",
                     AUDIENCE,
                     "sealer.auth.oidc.jwks-min-refresh",
-                    "0s");
+                    "0s",
+                    "sealer.auth.oidc.seal-subjects",
+                    SEAL_TRIGGER,
+                    "sealer.auth.oidc.reseal-subjects",
+                    RESEAL_TRIGGER);
         }
     }
 
@@ -115,11 +125,15 @@ class EventingOidcHttpTest {
     }
 
     private static String token(RSAKey key, String audience) throws Exception {
+        return token(key, audience, SEAL_TRIGGER);
+    }
+
+    private static String token(RSAKey key, String audience, String subject) throws Exception {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(audience)
-                .subject("system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger")
+                .subject(subject)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(3600)))
                 .build();
@@ -205,6 +219,169 @@ class EventingOidcHttpTest {
                 .post("/seal")
                 .then()
                 .statusCode(401);
+    }
+
+    private static String sealedByTheApiToken(String text) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("text", text))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+    }
+
+    private static RequestSpecification event(String authorization, String type, String id) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", authorization)
+                .header("ce-id", id)
+                .header("ce-type", type)
+                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test")
+                .header("ce-specversion", "1.0");
+    }
+
+    /**
+     * Every event a Broker delivers carries the Trigger's token: it must not be a credential for plain
+     * HTTP, where unseal answers the plaintext, nor for Function Compute's /invoke.
+     */
+    @Test
+    void eventingToken_isNoCredentialForPlainHttp_orInvoke() throws Exception {
+        String sealed = sealedByTheApiToken("not-for-the-broker-9e2");
+        String bearer = "Bearer " + token(key("key-1.json"), AUDIENCE);
+        for (String path : new String[] {"/unseal", "/reseal"}) {
+            String answer = given().contentType(ContentType.JSON)
+                    .header("Authorization", bearer)
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post(path)
+                    .then()
+                    .statusCode(403)
+                    .body("error", equalTo("forbidden"))
+                    .extract()
+                    .asString();
+            org.assertj.core.api.Assertions.assertThat(answer).doesNotContain("not-for-the-broker-9e2");
+        }
+        given().contentType(ContentType.JSON)
+                .header("Authorization", bearer)
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", bearer)
+                .queryParam("sealed", sealed)
+                .when()
+                .get("/unseal")
+                .then()
+                .statusCode(403);
+        given().contentType("application/octet-stream")
+                .header("Authorization", bearer)
+                .header("x-fc-function-handler", "unseal")
+                .body(("{\"sealed\":\"" + sealed + "\"}").getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/invoke")
+                .then()
+                .statusCode(403);
+    }
+
+    /** A subject runs only the functions it is listed for: the seal Trigger's token cannot reseal or unseal. */
+    @Test
+    void eventingToken_runsOnlyItsSubjectsFunctions() throws Exception {
+        String sealed = sealedByTheApiToken("scoped-by-subject-31f");
+        String sealTrigger = "Bearer " + token(key("key-1.json"), AUDIENCE, SEAL_TRIGGER);
+        String resealTrigger = "Bearer " + token(key("key-1.json"), AUDIENCE, RESEAL_TRIGGER);
+
+        event(sealTrigger, "dev.sealer.reseal", "scope-1")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"));
+        event(sealTrigger, "dev.sealer.unseal", "scope-2")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+        // the same in structured mode: the type is in the body
+        given().contentType("application/cloudevents+json")
+                .header("Authorization", sealTrigger)
+                .body(Map.of(
+                        "specversion", "1.0",
+                        "id", "scope-3",
+                        "source", "/t",
+                        "type", "dev.sealer.reseal",
+                        "datacontenttype", "application/json",
+                        "data", Map.of("sealed", sealed)))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+
+        String resealed = event(resealTrigger, "dev.sealer.reseal", "scope-4")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+        event(resealTrigger, "dev.sealer.seal", "scope-5")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+        // a subject listed for nothing is not authenticated at all
+        event(
+                        "Bearer " + token(key("key-1.json"), AUDIENCE, "system:serviceaccount:sealer:default"),
+                        "dev.sealer.seal",
+                        "scope-6")
+                .body(Map.of("text", "x"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", resealed))
+                .when()
+                .post("/unseal")
+                .then()
+                .statusCode(200)
+                .body("text", equalTo("scoped-by-subject-31f"));
+    }
+
+    /** Over events, reseal renews a secret's data key and signature but never moves it to another KMS key. */
+    @Test
+    void resealOverEvents_keepsTheSecretsKmsKey() throws Exception {
+        String sealed = sealedByTheApiToken("stays-under-its-key-5b7");
+        String resealTrigger = "Bearer " + token(key("key-1.json"), AUDIENCE, RESEAL_TRIGGER);
+        event(resealTrigger, "dev.sealer.reseal", "move-1")
+                .body(Map.of("sealed", sealed, "key_id", "key-emulator-0002"))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"))
+                .body("message", org.hamcrest.Matchers.containsString("key_id"));
+        event(resealTrigger, "dev.sealer.reseal", "move-2")
+                .body(Map.of("sealed", sealed, "provider_settings", Map.of("client_key_id", "KAAP.other")))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+        // with the API token, over plain HTTP, the key may change
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", sealed, "key_id", "key-emulator-0002"))
+                .when()
+                .post("/reseal")
+                .then()
+                .statusCode(200);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.sealer.functions.EntryPoint;
 import dev.sealer.functions.FunctionAccess;
 import dev.sealer.functions.Invocation;
 import dev.sealer.functions.Operation;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.vertx.core.Context;
@@ -30,9 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
  *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
- *       the request is paused meanwhile, so that no body byte is read or lost;
- *   <li>a plain HTTP path naming a function this deployment does not serve: 404 ({@link FunctionAccess},
- *       which checks again where the function runs, whatever the route);
+ *       the request is paused meanwhile, so that no body byte is read or lost. What the credentials allow
+ *       ({@link TokenScope}) is attached to the request;
+ *   <li>an entry point the credentials do not allow (an Eventing OIDC token off the CloudEvents entry
+ *       point): 403; a plain HTTP path naming a function this deployment does not serve (404) or the
+ *       credentials do not allow (403). {@link FunctionAccess} checks again where the function runs,
+ *       whatever the route;
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
  *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and taken
@@ -83,38 +87,43 @@ public class EarlyGuard {
             context.next();
             return;
         }
-        CompletableFuture<Boolean> decision = authentication
-                .accepts(context.request().getHeader("authorization"))
+        CompletableFuture<TokenScope> decision = authentication
+                .authenticate(context.request().getHeader("authorization"))
                 .toCompletableFuture();
         if (decision.isDone()) {
-            afterAuthentication(context, path, decision.getNow(false));
+            afterAuthentication(context, path, decision.getNow(TokenScope.NONE));
             return;
         }
         context.request().pause();
         Context vertxContext = context.vertx().getOrCreateContext();
-        decision.whenComplete((accepted, failure) -> vertxContext.runOnContext(
-                done -> afterAuthentication(context, path, failure == null && Boolean.TRUE.equals(accepted))));
+        decision.whenComplete((scope, failure) -> vertxContext.runOnContext(done ->
+                afterAuthentication(context, path, failure == null && scope != null ? scope : TokenScope.NONE)));
     }
 
-    private void afterAuthentication(RoutingContext context, String path, boolean accepted) {
-        if (!accepted) {
+    private void afterAuthentication(RoutingContext context, String path, TokenScope scope) {
+        if (scope.isNone()) {
             context.response().putHeader("www-authenticate", "Bearer");
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
         EntryPoint entryPoint = entryPointOf(context, path);
         try {
+            if (!scope.reaches(entryPoint)) {
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN, "these credentials do not allow calls over " + entryPoint);
+            }
             if (entryPoint == EntryPoint.HTTP) {
-                // the function a plain HTTP path names, refused before its body is read when not served here
+                // the function a plain HTTP path names: refused before its body is read when not allowed
                 Optional<Operation> function = Operation.named(path.substring(1));
                 if (function.isPresent()) {
-                    access.require(function.get(), Invocation.http());
+                    access.require(function.get(), new Invocation(EntryPoint.HTTP, scope, null));
                 }
             }
         } catch (SealerException e) {
             reject(context, e);
             return;
         }
+        scope.attachTo(context);
         if (context.request().method() != HttpMethod.POST) {
             context.next();
             return;

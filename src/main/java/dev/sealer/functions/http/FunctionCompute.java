@@ -84,7 +84,7 @@ public class FunctionCompute {
                             ErrorCode.NOT_FOUND,
                             "no function for this invocation: set sealer.function-compute.function, or send "
                                     + "x-fc-function-handler 'seal', 'unseal' or 'reseal'"));
-            Invocation invocation = Invocation.functionCompute();
+            Invocation invocation = Invocation.functionCompute(context);
             access.require(operation, invocation);
             Object result = switch (operation) {
                 case SEAL -> service.seal(accepted(context, SealRequest.class), invocation);

@@ -68,8 +68,9 @@ public interface SealerConfig {
      * Knative Eventing's OIDC authentication: a Broker or Channel sends {@code Authorization: Bearer
      * <JWT>}, a Kubernetes service-account token whose audience is the Trigger's
      * {@code subscriber.audience}. Accepted when it is signed by a key of the issuer's JWKS, has this
-     * issuer and audience, is not expired and, when {@link #subjects()} is set, names one of them.
-     * Works beside the static token (direct HTTP callers send that one).
+     * issuer and audience, is not expired and names a subject listed for a function; it then allows that
+     * subject's functions over CloudEvents only. Works beside the static token (direct HTTP callers send
+     * that one).
      */
     interface Oidc {
         @WithDefault("false")
@@ -82,9 +83,22 @@ public interface SealerConfig {
         Optional<String> issuer();
 
         /**
-         * The subjects allowed, e.g. {@code system:serviceaccount:<ns>:<trigger>-oidc-eventing.knative.dev-trigger}
-         * (a Trigger's {@code status.auth.serviceAccountName}); unset: any subject of the issuer with
-         * this audience.
+         * The subjects whose events may run seal, e.g.
+         * {@code system:serviceaccount:<ns>:<trigger>-oidc-eventing.knative.dev-trigger} (a Trigger's
+         * {@code status.auth.serviceAccountName}). A subject may run only the functions it is listed for,
+         * and only over CloudEvents; at least one of the three lists must be set.
+         */
+        Optional<List<String>> sealSubjects();
+
+        /** The subjects whose events may run unseal (which is served over events only where enabled). */
+        Optional<List<String>> unsealSubjects();
+
+        /** The subjects whose events may run reseal (over events it keeps the secret's KMS key). */
+        Optional<List<String>> resealSubjects();
+
+        /**
+         * Replaced by {@link #sealSubjects()}, {@link #unsealSubjects()} and {@link #resealSubjects()}:
+         * when set, the start fails and says so (it allowed every function to every listed subject).
          */
         Optional<List<String>> subjects();
 
