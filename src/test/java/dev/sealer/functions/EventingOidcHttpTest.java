@@ -72,12 +72,20 @@ class EventingOidcHttpTest {
                     AUDIENCE,
                     "sealer.auth.oidc.jwks-min-refresh",
                     "0s",
+                    "sealer.auth.oidc.jwks-timeout",
+                    "2s",
                     "sealer.auth.oidc.seal-subjects",
                     SEAL_TRIGGER,
                     "sealer.auth.oidc.reseal-subjects",
                     RESEAL_TRIGGER);
         }
     }
+
+    /**
+     * While set, the issuer's JWKS URL stalls: it sends its headers and a few bytes, then nothing until the
+     * latch is released.
+     */
+    static volatile java.util.concurrent.CountDownLatch stall;
 
     /** The cluster's service-account issuer: its keys as files, its JWKS served over HTTP from a file. */
     public static class Issuer implements QuarkusTestResourceLifecycleManager {
@@ -89,15 +97,30 @@ class EventingOidcHttpTest {
                 Files.createDirectories(STATE);
                 RSAKey first = new RSAKeyGenerator(2048).keyID("sa-key-1").generate();
                 RSAKey second = new RSAKeyGenerator(2048).keyID("sa-key-2").generate();
+                RSAKey third = new RSAKeyGenerator(2048).keyID("sa-key-3").generate();
                 Files.writeString(STATE.resolve("key-1.json"), first.toJSONString());
                 Files.writeString(STATE.resolve("key-2.json"), second.toJSONString());
+                Files.writeString(STATE.resolve("key-3.json"), third.toJSONString());
                 Files.writeString(
                         STATE.resolve("jwks.json"),
                         new JWKSet(first).toPublicJWKSet().toString());
                 server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
                 server.createContext("/openid/v1/jwks", exchange -> {
                     byte[] body = Files.readAllBytes(STATE.resolve("jwks.json"));
                     exchange.sendResponseHeaders(200, body.length);
+                    java.util.concurrent.CountDownLatch stalled = stall;
+                    if (stalled != null) {
+                        exchange.getResponseBody().write(body, 0, 5);
+                        exchange.getResponseBody().flush();
+                        try {
+                            stalled.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        exchange.close();
+                        return;
+                    }
                     exchange.getResponseBody().write(body);
                     exchange.close();
                 });
@@ -114,6 +137,10 @@ class EventingOidcHttpTest {
 
         @Override
         public void stop() {
+            java.util.concurrent.CountDownLatch stalled = stall;
+            if (stalled != null) {
+                stalled.countDown();
+            }
             if (server != null) {
                 server.stop(0);
             }
@@ -382,6 +409,63 @@ class EventingOidcHttpTest {
                 .post("/reseal")
                 .then()
                 .statusCode(200);
+    }
+
+    /**
+     * Tokens with a kid the service has not seen make it fetch the JWKS while the request waits (unauthenticated
+     * yet). A JWKS URL that stalls mid-answer must not hold such requests past the fetch's deadline (2 s here),
+     * nor block the next fetch: a later token of the rotated key is accepted once the URL answers again. The
+     * client's 60 s bound only catches a service that never answers.
+     */
+    @Test
+    void unknownKidTokens_whileTheJwksUrlStalls_areAnsweredAtTheFetchDeadline_andTheNextFetchWorks() throws Exception {
+        RSAKey third = key("key-3.json");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpRequest> sealEvent =
+                token -> java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/"))
+                        .timeout(java.time.Duration.ofSeconds(60))
+                        .header("content-type", "application/json")
+                        .header("authorization", "Bearer " + token)
+                        .header("ce-id", "stall-" + token.hashCode())
+                        .header("ce-type", "dev.sealer.seal")
+                        .header("ce-source", "/test")
+                        .header("ce-specversion", "1.0")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"after-the-stall\"}"))
+                        .build();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        stall = release;
+        try {
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> waiting =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                waiting.add(client.sendAsync(
+                        sealEvent.apply(token(third, AUDIENCE)), java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+            for (var answer : waiting) {
+                org.assertj.core.api.Assertions.assertThat(answer.get(90, java.util.concurrent.TimeUnit.SECONDS)
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+        } finally {
+            stall = null;
+            release.countDown();
+        }
+        Files.writeString(
+                STATE.resolve("jwks.json.new"),
+                new JWKSet(List.of(key("key-1.json"), key("key-2.json"), third))
+                        .toPublicJWKSet()
+                        .toString(),
+                StandardCharsets.UTF_8);
+        Files.move(
+                STATE.resolve("jwks.json.new"),
+                STATE.resolve("jwks.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.assertj.core.api.Assertions.assertThat(client.send(
+                                sealEvent.apply(token(third, AUDIENCE)),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sealer.functions.http;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
+import dev.sealer.OutboundHttp;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.Operation;
 import dev.sealer.functions.TokenScope;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,9 @@ import org.jose4j.lang.UnresolvableKeyException;
  *
  * The JWKS comes from a value, a file (re-read when it changes) or a URL (fetched asynchronously, kept
  * for {@code jwks-refresh}, fetched again early when a token names an unknown key, at most once per
- * {@code jwks-min-refresh}). Verification itself needs no I/O: it runs on the caller's thread, and only
+ * {@code jwks-min-refresh}; one fetch at a time, bounded as a whole by {@code jwks-timeout} and to 256 KiB,
+ * so a URL that stalls mid-answer neither holds the requests waiting for keys past it nor blocks the next
+ * fetch). Verification itself needs no I/O: it runs on the caller's thread, and only
  * a fetch makes the answer asynchronous. Tokens are never logged.
  */
 @ApplicationScoped
@@ -88,6 +90,8 @@ public class EventingOidc {
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
             AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+    /** A cluster's JWKS holds a few keys (a few KB); far larger answers are not read. */
+    private static final int MAX_JWKS_BYTES = 256 * 1024;
     /** Tokens longer than this are refused unparsed (a service-account token is about 1 KB). */
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
@@ -329,19 +333,26 @@ public class EventingOidc {
         } catch (IOException e) {
             LOG.warn("the OIDC JWKS request token file cannot be read; fetching without it");
         }
-        client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        // the timeout bounds the whole exchange, body included: a URL that stalls mid-answer ends this fetch
+        // at its deadline, and the next one may start (requests waiting for keys are answered by then)
+        OutboundHttp.send(client, request.build(), OutboundHttp.atMost(MAX_JWKS_BYTES), oidc.jwksTimeout())
                 .handle((response, failure) -> {
                     Keys fetched = null;
                     if (failure != null) {
                         LOG.warnf(
                                 "the OIDC JWKS could not be fetched: %s",
-                                failure.getClass().getSimpleName());
+                                OutboundHttp.passedDeadline(failure)
+                                        ? "no complete answer within "
+                                                + oidc.jwksTimeout().toMillis() + " ms"
+                                        : OutboundHttp.cause(failure).getClass().getSimpleName());
                     } else if (response.statusCode() != 200) {
                         LOG.warnf("the OIDC JWKS could not be fetched: HTTP %d", response.statusCode());
                     } else {
                         try {
-                            fetched =
-                                    new Keys(parse(response.body(), "the JWKS URL's answer"), null, System.nanoTime());
+                            fetched = new Keys(
+                                    parse(new String(response.body(), StandardCharsets.UTF_8), "the JWKS URL's answer"),
+                                    null,
+                                    System.nanoTime());
                             keys.set(fetched);
                         } catch (ServiceFaultException e) {
                             LOG.warn(e.getMessage());

@@ -347,6 +347,58 @@ class EventingOidcTest {
         assertThat(authorizations).hasSize(afterRotation);
     }
 
+    /**
+     * A JWKS URL that sends its headers and a few bytes, then nothing: the fetch ends at jwks-timeout, the
+     * token that waited for it is refused then (not at some idle timeout), and the next fetch is not
+     * blocked by the stalled one: once the URL answers, tokens are accepted.
+     */
+    @Test
+    void jwksUrl_thatStallsMidAnswer_endsAtItsTimeout_andDoesNotBlockTheNextFetch() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/openid/v1/jwks", exchange -> {
+            byte[] body = jwks(issuerKey).getBytes(StandardCharsets.UTF_8);
+            if (requests.incrementAndGet() == 1) {
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body, 0, 10);
+                exchange.getResponseBody().flush();
+                try {
+                    release.await(); // the rest of the first answer never comes (until the test ends)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            EventingOidc oidc = oidc(Map.of(
+                    "sealer.auth.oidc.jwks-url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks",
+                    "sealer.auth.oidc.jwks-timeout",
+                    "1s",
+                    "sealer.auth.oidc.jwks-min-refresh",
+                    "0s"));
+            String token = sign(issuerKey, claims().build());
+
+            // waits for the stalled first fetch, which ends at its 1 s deadline (then refused), or, on a machine
+            // slow enough that the deadline passed already, starts the next fetch (the 30 s bound only catches a hang)
+            boolean accepted = accepted(oidc, token);
+            // the next fetch is not blocked by the stalled one, and succeeds
+            accepted = accepted || accepted(oidc, token);
+            assertThat(accepted).isTrue();
+            assertThat(requests.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void jwksUrl_unreachable_refusesTokensButStarts() throws Exception {
         EventingOidc oidc = oidc(Map.of(
