@@ -4,7 +4,8 @@ import java.util.function.Predicate;
 
 /**
  * Small rules shared by every layer, each written once: how untrusted text is shown in a message, how
- * many bytes a text takes, and how the real failure is found under the wrappers frameworks put around it.
+ * many bytes a text takes (in UTF-8, in JSON), and how the real failure is found under the wrappers
+ * frameworks put around it.
  */
 public final class Texts {
 
@@ -47,6 +48,26 @@ public final class Texts {
             }
         }
         return bytes;
+    }
+
+    /**
+     * The characters {@code value} takes as a JSON string, quotes included, as Jackson writes it: a
+     * quote or backslash and the short escapes ({@code \n}, {@code \t}, ...) take two, other control
+     * characters six ({@code \u0001}), everything else one. What a text in an answer will hold.
+     */
+    public static long jsonStringChars(String value) {
+        long chars = 2;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+                chars += 2;
+            } else if (c < 0x20) {
+                chars += 6;
+            } else {
+                chars += 1;
+            }
+        }
+        return chars;
     }
 
     /**

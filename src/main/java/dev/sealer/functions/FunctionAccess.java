@@ -60,11 +60,15 @@ public class FunctionAccess {
      *     {@code FORBIDDEN} when the caller's credentials do not allow it by this entry point
      */
     public void require(Operation operation, Invocation invocation) {
+        requireAllowed(operation, invocation.entryPoint(), invocation.scope());
+    }
+
+    /** The same check, for a call that has not become an invocation yet (its headers only). */
+    public void requireAllowed(Operation operation, EntryPoint entryPoint, TokenScope scope) {
         requireServed(operation);
-        if (!invocation.scope().permits(invocation.entryPoint(), operation)) {
+        if (!scope.permits(entryPoint, operation)) {
             throw new CallerFaultException(
-                    ErrorCode.FORBIDDEN,
-                    "these credentials do not allow '" + operation + "' over " + invocation.entryPoint());
+                    ErrorCode.FORBIDDEN, "these credentials do not allow '" + operation + "' over " + entryPoint);
         }
     }
 

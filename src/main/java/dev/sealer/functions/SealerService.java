@@ -48,7 +48,7 @@ public class SealerService {
     public SealResponse seal(SealRequest request, Invocation invocation) {
         return metrics.timed("seal", () -> {
             access.require(Operation.SEAL, invocation);
-            return doSeal(request);
+            return doSeal(request, invocation.memory());
         });
     }
 
@@ -61,8 +61,8 @@ public class SealerService {
         return metrics.timed("unseal", () -> {
             access.require(Operation.UNSEAL, invocation);
             return invocation.entryPoint() == EntryPoint.CLOUD_EVENT
-                    ? doUnsealForEvent(request, invocation.eventId())
-                    : doUnseal(request);
+                    ? doUnsealForEvent(request, invocation.eventId(), invocation.memory())
+                    : doUnseal(request, invocation.memory());
         });
     }
 
@@ -85,11 +85,16 @@ public class SealerService {
                         "over CloudEvents, reseal keeps the secret's KMS key and provider settings: 'key_id' and "
                                 + "'provider_settings' are for POST /reseal");
             }
+            // the new sealed secret is the old one's size, give or take its ids and kid
+            invocation
+                    .memory()
+                    .reserveAnswer(
+                            (request.sealed() == null ? 0 : request.sealed().length()) + 4096L);
             return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
         });
     }
 
-    private UnsealResponse doUnsealForEvent(UnsealRequest request, String eventId) {
+    private UnsealResponse doUnsealForEvent(UnsealRequest request, String eventId, InFlightMemory.Reservation memory) {
         if (!eventAnswers.enabled()) {
             throw new CallerFaultException(
                     ErrorCode.FORBIDDEN,
@@ -99,13 +104,15 @@ public class SealerService {
         }
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
+            // a compact JWE: the secret's b64url, its header and key
+            memory.reserveAnswer(StrictBase64.standardLength(secret.length + 16L) + 1024);
             return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
     }
 
-    private SealResponse doSeal(SealRequest request) {
+    private SealResponse doSeal(SealRequest request, InFlightMemory.Reservation memory) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
         }
@@ -113,7 +120,7 @@ public class SealerService {
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
         String type = request.type() == null ? "envelope" : request.type();
         if (request.secrets() != null) {
-            return sealBatch(request, provider, settings, type);
+            return sealBatch(request, provider, settings, type, memory);
         }
         if (request.output() != null || request.metadata() != null) {
             throw invalid("fields 'output' and 'metadata' are only for a batch ('secrets')");
@@ -125,6 +132,7 @@ public class SealerService {
                 }
                 byte[] secret = secretBytes(request, sealer.limits());
                 try {
+                    memory.reserveAnswer(SecretLimits.sealedChars(secret.length));
                     return SealResponse.single(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
                 } finally {
                     Arrays.fill(secret, (byte) 0);
@@ -145,10 +153,14 @@ public class SealerService {
         }
     }
 
-    private UnsealResponse doUnseal(UnsealRequest request) {
+    private UnsealResponse doUnseal(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            return new UnsealResponse(StrictBase64.encodeStandard(secret), SecretSealer.utf8OrNull(secret));
+            String text = SecretSealer.utf8OrNull(secret);
+            // the base64 and the text as JSON (control characters escaped, up to six-fold)
+            memory.reserveAnswer(
+                    StrictBase64.standardLength(secret.length) + (text == null ? 0 : Texts.jsonStringChars(text)) + 64);
+            return new UnsealResponse(StrictBase64.encodeStandard(secret), text);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -158,7 +170,12 @@ public class SealerService {
      * Seals every secret of a batch with the same settings, all or nothing: the first bad item fails
      * the call, naming its key (never its value), and nothing sealed so far is returned.
      */
-    private SealResponse sealBatch(SealRequest request, String provider, Map<String, String> settings, String type) {
+    private SealResponse sealBatch(
+            SealRequest request,
+            String provider,
+            Map<String, String> settings,
+            String type,
+            InFlightMemory.Reservation memory) {
         if (!"envelope".equals(type)
                 || request.plaintext() != null
                 || request.text() != null
@@ -176,6 +193,7 @@ public class SealerService {
             throw invalid("field 'secrets': must hold 1 to " + bounds.maxItems() + " secrets");
         }
         long total = 0;
+        long answer = 0;
         for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
             if (!SecretManifest.isDataKey(item.getKey())) {
                 throw invalid(
@@ -187,9 +205,11 @@ public class SealerService {
                 throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
             }
             // bytes, as the limit says: UTF-8 bytes of a text, decoded bytes of base64
-            total += secret.text() != null
+            long bytes = secret.text() != null
                     ? Texts.utf8Length(secret.text())
                     : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
+            total += bytes;
+            answer += SecretLimits.sealedChars(bytes) + item.getKey().length() + 16;
         }
         if (total > bounds.maxTotalBytes().asLongValue()) {
             throw new CallerFaultException(
@@ -197,6 +217,9 @@ public class SealerService {
                     "field 'secrets': the secrets exceed the batch limit of "
                             + bounds.maxTotalBytes().asLongValue() + " bytes");
         }
+        // the answer holds every sealed secret once, and with a manifest three times (map, JSON, YAML): reserved
+        // before anything is decoded or sealed
+        memory.reserveAnswer(manifest ? 3 * answer + 4096 : answer);
         // every item is checked and decoded before the first KMS call: a bad one costs nothing
         Map<String, byte[]> secrets = new TreeMap<>();
         Map<String, String> sealed = new TreeMap<>();

@@ -85,6 +85,9 @@ public class ErrorResponses {
     }
 
     void write(RoutingContext context, Rendered rendered) {
+        if (ErrorCode.OVERLOADED.code().equals(rendered.body().error())) {
+            context.response().putHeader("retry-after", "1");
+        }
         try {
             context.response()
                     .setStatusCode(rendered.status())

@@ -156,11 +156,14 @@ public interface SealerConfig {
         }
     }
 
-    /** Bounds on what a request may hold before it is authenticated and read. */
+    /** Bounds on what requests may hold. */
     interface Limits {
-        /** Request bodies all connections together may hold in memory at once; above it, 503. */
-        @WithDefault("32M")
-        MemorySize inFlightBodyBytes();
+        /**
+         * The heap all requests in flight together may hold: their bodies, what reading them makes of
+         * them, and their answers while they are built and written (dev.sealer.functions.InFlightMemory);
+         * above it, 503 {@code overloaded}. Default: a quarter of the JVM's maximum heap.
+         */
+        Optional<MemorySize> inFlightBytes();
 
         /** Time a request may take to send its body once its headers arrived; then the connection is closed. */
         @WithDefault("10s")
