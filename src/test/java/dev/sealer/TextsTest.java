@@ -38,6 +38,21 @@ class TextsTest {
     }
 
     @Test
+    void jsonStringChars_isTheLengthJacksonWrites() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x300; c++) {
+            every.append(c);
+        }
+        for (String text :
+                new String[] {"", "plain", "a\"b\\c", "line\nbreak\ttab", "\u0001\u001f\u007f", every.toString()}) {
+            assertThat(Texts.jsonStringChars(text))
+                    .as("%s", text)
+                    .isEqualTo(json.writeValueAsString(text).length());
+        }
+    }
+
+    @Test
     void utf8Length_ofCjkText_isThreeBytesACharacter() {
         assertThat(Texts.utf8Length("\u4e2d".repeat(262_144))).isEqualTo(786_432);
     }
