@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * absolute paths, the JDK and /deployments, pointed at this test's folder); what the pinned application then
  * does is shown by TeeStartupIT.
  */
-class TeeEntryPointTest {
+public class TeeEntryPointTest {
 
     static final Path SCRIPT = Path.of("src/main/docker/sealer-tee");
     static final String IN_IMAGE = "/usr/local/bin/sealer-tee";
