@@ -131,9 +131,7 @@ class TeeStartupIT {
 
         Map<String, String> hostsRecipient = soundEnvironment();
         hostsRecipient.put("SEALER_EVENTS_UNSEAL_ENABLED", "true");
-        hostsRecipient.put(
-                "SEALER_EVENTS_UNSEAL_RECIPIENT_JWK",
-                PUBLIC_JWK);
+        hostsRecipient.put("SEALER_EVENTS_UNSEAL_RECIPIENT_JWK", PUBLIC_JWK);
         assertRefused(hostsRecipient, "sealer.events.unseal.recipient-jwk and -file are refused in tee");
     }
 
