@@ -107,16 +107,13 @@ AddARPNeighborsRequest if {
     }
 }
 
-# Containers: the pod's sandbox (pause), Knative's queue-proxy, and the sealer as pinned in policy_data.
-# Any other container (a sidecar a webhook injects) is refused.
+# Containers: the pod's sandbox (pause), and the containers of policy_data (the sealer and Knative's
+# queue-proxy), each by name, image (by digest), arguments, user and the values of its pinned variables.
+# Any other container (a sidecar a webhook injects) is refused: every container of the pod can read every
+# KBS resource released to the pod through the guest's resource API (127.0.0.1:8006).
 CreateContainerRequest if {
     input.OCI.Annotations["io.kubernetes.cri.container-type"] == "sandbox"
     input.OCI.Process.Args == ["/pause"]
-}
-
-CreateContainerRequest if {
-    input.OCI.Annotations["io.kubernetes.cri.container-type"] == "container"
-    input.OCI.Annotations["io.kubernetes.cri.container-name"] == "queue-proxy"
 }
 
 CreateContainerRequest if {
@@ -128,7 +125,7 @@ CreateContainerRequest if {
         pulls_only(storage, pinned.image)
     }
     allowed_args(pinned, input.OCI.Process.Args)
-    input.OCI.Process.User.UID == pinned.uid
+    allowed_user(pinned, input.OCI.Process.User)
     input.OCI.Process.NoNewPrivileges == true
     every variable in input.OCI.Process.Env {
         allowed_env(pinned, variable)
@@ -147,6 +144,11 @@ pulls_only(storage, image) if {
     contains(storage.source, sprintf("\"io.kubernetes.cri.image-name\":\"%s\"", [image]))
 }
 
+# Without "args" the image's own entry point runs (queue-proxy's is pinned with its image's digest).
+allowed_args(pinned, args) if {
+    not pinned.args
+}
+
 allowed_args(pinned, args) if {
     args == pinned.args
 }
@@ -159,29 +161,37 @@ allowed_args(pinned, args) if {
     }
 }
 
-# An application or JVM variable must be exactly one the manifest sets; others (PATH, HOSTNAME, Knative's
-# PORT and K_*) pass.
+allowed_user(pinned, user) if {
+    not pinned.uid
+}
+
+allowed_user(pinned, user) if {
+    user.UID == pinned.uid
+}
+
+# A variable whose name is pinned must be exactly one of the container's "env"; JVM option variables are
+# refused everywhere; the others (PATH, HOSTNAME, Knative's PORT and K_*, ...) pass.
 allowed_env(pinned, variable) if {
-    not pinned_name(variable)
+    not pinned_name(pinned, variable)
+    not forbidden_name(variable)
 }
 
 allowed_env(pinned, variable) if {
-    pinned_name(variable)
+    pinned_name(pinned, variable)
     variable in pinned.env
 }
 
-pinned_name(variable) if {
-    some prefix in policy_data.pinned_env_prefixes
+pinned_name(pinned, variable) if {
+    some prefix in pinned.pinned_env_prefixes
     startswith(variable, prefix)
 }
 
-pinned_name(variable) if {
+forbidden_name(variable) if {
     some name in policy_data.forbidden_env
     startswith(variable, concat("", [name, "="]))
 }
 
 policy_data := {
-  "pinned_env_prefixes": ["SEALER_", "SEALED_SECRET_", "ALIYUN_", "QUARKUS_"],
   "forbidden_env": ["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JAVA_OPTS", "JAVA_OPTS_APPEND"],
   "containers": [
     {
@@ -190,6 +200,7 @@ policy_data := {
       "uid": 185,
       "args": ["/usr/local/bin/sealer-tee"],
       "opt_in_args": [],
+      "pinned_env_prefixes": ["SEALER_", "SEALED_SECRET_", "ALIYUN_", "QUARKUS_"],
       "env": [
         "QUARKUS_PROFILE=tee",
         "ALIYUN_KMS_INSTANCE_ID=kst-replace-me",
@@ -201,6 +212,12 @@ policy_data := {
         "SEALED_SECRET_SIGNING_KID=kbs:///default/sealed-secret/sealer-signing-key",
         "SEALED_SECRET_SIGNING_OPTIONAL=true"
       ]
+    },
+    {
+      "name": "queue-proxy",
+      "image": "gcr.io/knative-releases/knative.dev/serving/cmd/queue@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+      "pinned_env_prefixes": ["USER_PORT="],
+      "env": ["USER_PORT=8080"]
     }
   ]
 }

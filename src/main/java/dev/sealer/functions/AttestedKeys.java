@@ -14,6 +14,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
@@ -29,7 +32,9 @@ import org.jose4j.jwk.JsonWebKey;
  * <ul>
  *   <li>the unseal answer recipient ({@code sealer.tee.unseal.recipient}): a public EC JWK; a JWK with a
  *       private part is refused (the private half belongs to the recipient alone);
- *   <li>the seal input key ({@code sealer.tee.seal.input-key}): a private EC JWK (secret; never logged).
+ *   <li>the seal input key ({@code sealer.tee.seal.input-key}): a private EC JWK (secret; never logged);
+ *   <li>the loopback listener's token ({@code sealer.tee.loopback-token}; secret): only its SHA-256 digest is
+ *       kept, and a candidate is compared digest to digest in constant time.
  * </ul>
  *
  * Fetched keys are kept for {@code sealed-secret.verification.kbs-resource-max-age}; failures are not kept.
@@ -47,6 +52,7 @@ public class AttestedKeys {
 
     private KbsResources resources;
     private Cache<String, EllipticCurveJsonWebKey> fetched;
+    private Cache<String, byte[]> tokenDigest;
 
     @PostConstruct
     void init() {
@@ -59,6 +65,41 @@ public class AttestedKeys {
                 .maximumSize(4)
                 .expireAfterWrite(verification.kbsResourceMaxAge())
                 .build();
+        tokenDigest = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(verification.kbsResourceMaxAge())
+                .build();
+    }
+
+    /** True when {@code candidate} is the loopback token held in KBS (trailing white space of the resource ignored). */
+    public boolean isLoopbackToken(String candidate) {
+        String property = "sealer.tee.loopback-token";
+        String value = config.tee()
+                .loopbackToken()
+                .orElseThrow(() -> new ServiceFaultException(ErrorCode.NOT_CONFIGURED, property + " is not set"));
+        byte[] expected = tokenDigest.getIfPresent(value);
+        if (expected == null) {
+            byte[] token = bytes(property, value);
+            try {
+                String text = new String(token, StandardCharsets.UTF_8).strip();
+                if (text.isEmpty()) {
+                    throw unavailable(property, "the KBS resource is empty", null);
+                }
+                expected = sha256(text);
+            } finally {
+                Arrays.fill(token, (byte) 0);
+            }
+            tokenDigest.put(value, expected);
+        }
+        return candidate != null && MessageDigest.isEqual(expected, sha256(candidate));
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The public key unseal answers are encrypted to. */
@@ -98,21 +139,25 @@ public class AttestedKeys {
         if (cached != null) {
             return cached;
         }
+        byte[] bytes = bytes(property, value);
+        EllipticCurveJsonWebKey key = parse(property, new String(bytes, StandardCharsets.UTF_8), privateKey);
+        fetched.put(value, key);
+        return key;
+    }
+
+    /** The KBS resource's bytes, through the guest's resource API. */
+    private byte[] bytes(String property, String value) {
         Kid.ResourceUri uri = resourceUri(property, value);
         if (resources == null) {
             throw new ServiceFaultException(
                     ErrorCode.NOT_CONFIGURED,
                     property + " needs the guest's resource API (sealed-secret.verification.kbs-resource-url)");
         }
-        byte[] bytes;
         try {
-            bytes = resources.fetch(uri);
+            return resources.fetch(uri);
         } catch (SealerException e) {
             throw unavailable(property, "GET " + uri.resourcePath() + ": " + e.logMessage(), e);
         }
-        EllipticCurveJsonWebKey key = parse(property, new String(bytes, StandardCharsets.UTF_8), privateKey);
-        fetched.put(value, key);
-        return key;
     }
 
     private static EllipticCurveJsonWebKey parse(String property, String json, boolean privateKey) {

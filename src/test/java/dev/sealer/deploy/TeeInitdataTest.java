@@ -221,8 +221,8 @@ class TeeInitdataTest {
         JsonNode policyData = policyData(policy);
         JsonNode container = serviceTee().at("/spec/template/spec/containers/0");
         JsonNode pinned = policyData.path("containers").get(0);
+        assertThat(policyData.path("containers")).hasSize(2);
 
-        assertThat(policyData.path("containers")).hasSize(1);
         assertThat(pinned.path("name").asText())
                 .isEqualTo(container.path("name").asText());
         assertThat(pinned.path("image").asText())
@@ -232,7 +232,8 @@ class TeeInitdataTest {
         assertThat(pinned.path("uid").asInt())
                 .isEqualTo(container.at("/securityContext/runAsUser").asInt());
         // every application variable of the manifest, with its value, and no other
-        List<String> prefixes = strings(policyData.path("pinned_env_prefixes"));
+        List<String> prefixes = strings(pinned.path("pinned_env_prefixes"));
+        assertThat(prefixes).contains("SEALER_", "SEALED_SECRET_", "ALIYUN_", "QUARKUS_");
         Set<String> manifestEnv = new TreeSet<>();
         for (JsonNode variable : container.path("env")) {
             String name = variable.path("name").asText();
@@ -249,8 +250,16 @@ class TeeInitdataTest {
         assertThat(strings(pinned.path("opt_in_args")))
                 .allMatch(a -> a.equals("-Dsealer.tee.accept-cluster-oidc=true")
                         || a.equals("-Dsealer.tee.seal.enabled=true"));
-        // only the sandbox, queue-proxy and the pinned container may be created
-        assertThat(rulesOf(policy, "CreateContainerRequest")).hasSize(3);
+        // queue-proxy (Knative's, inside the guest too): its image by digest, and it forwards only to the service port
+        JsonNode queueProxy = policyData.path("containers").get(1);
+        assertThat(queueProxy.path("name").asText()).isEqualTo("queue-proxy");
+        assertThat(queueProxy.path("image").asText()).matches(".+/queue@sha256:[0-9a-f]{64}");
+        assertThat(strings(queueProxy.path("env")))
+                .containsExactly(
+                        "USER_PORT=" + container.at("/ports/0/containerPort").asInt());
+        assertThat(strings(queueProxy.path("pinned_env_prefixes"))).containsExactly("USER_PORT=");
+        // only the sandbox and the containers of policy_data may be created
+        assertThat(rulesOf(policy, "CreateContainerRequest")).hasSize(2);
     }
 
     @Test

@@ -176,6 +176,14 @@ class TeeStartupIT {
     }
 
     @Test
+    void loopbackListener_withoutItsOwnTokenFromKbs_isRefused() throws Exception {
+        Map<String, String> env = soundEnvironment();
+        env.put("SEALER_TEE_LOOPBACK_PORT", "0");
+
+        assertRefused(env, "sealer.tee.loopback-port needs sealer.tee.loopback-token");
+    }
+
+    @Test
     void seal_isEnabledOnlyOnTheCommandLine_andOnlyWithAnInputKey() throws Exception {
         Map<String, String> env = soundEnvironment();
         env.put("SEALER_TEE_SEAL_ENABLED", "true");

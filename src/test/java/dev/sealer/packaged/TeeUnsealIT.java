@@ -53,6 +53,8 @@ class TeeUnsealIT {
     private static final String RECIPIENT = "default/sealer/tee-it-unseal-recipient";
     private static final String SEAL_INPUT = "default/sealer/tee-it-seal-input";
     private static final String SIGNING = "default/sealed-secret/tee-it-signing-key";
+    private static final String LOOPBACK_TOKEN_RESOURCE = "default/sealer/tee-it-loopback-token";
+    private static final String LOOPBACK_TOKEN = "tee-loopback-token-only-in-kbs-5e0f";
     private static final Path STATE = Path.of("target/tee-unseal-state").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -78,6 +80,7 @@ class TeeUnsealIT {
         publish(RECIPIENT, recipient.toPublicJWK().toJSONString());
         publish(SEAL_INPUT, sealInput.toJSONString());
         publish(SIGNING, signing.toPublicJWK().toJSONString());
+        publish(LOOPBACK_TOKEN_RESOURCE, LOOPBACK_TOKEN + "\n");
         Path signingFile = STATE.resolve("signing.jwk");
         Files.writeString(signingFile, signing.toJSONString());
         resources = new GuestResourceServer();
@@ -98,6 +101,7 @@ class TeeUnsealIT {
         env.put("ALIYUN_KMS_KEY_ID", KEY);
         env.put("SEALED_SECRET_SIGNING_JWK_FILE", signingFile.toString());
         env.put("SEALED_SECRET_SIGNING_KID", "kbs:///" + SIGNING);
+        env.put("SEALER_TEE_LOOPBACK_TOKEN", "kbs:///" + LOOPBACK_TOKEN_RESOURCE);
         app = TeeApp.launch(STATE.resolve("app"), arguments, env);
         assertThat(app.awaitStartOrExit()).as("started").isNull();
         port = app.httpPort();
@@ -109,7 +113,9 @@ class TeeUnsealIT {
         if (app != null) {
             String output = app.output();
             app.close();
-            assertThat(output).as("the application's log").doesNotContain(SECRET, TOKEN, base64(SECRET));
+            assertThat(output)
+                    .as("the application's log")
+                    .doesNotContain(SECRET, TOKEN, LOOPBACK_TOKEN, base64(SECRET));
         }
         if (resources != null) {
             resources.stop();
@@ -179,18 +185,23 @@ class TeeUnsealIT {
     }
 
     @Test
-    void loopbackListener_answersInClear_toACallerWithTheToken() throws Exception {
+    void loopbackListener_answersInClear_onlyWithTheTokenFromKbs() throws Exception {
         String sealed = sealedInTee("{\"text\":\"" + SECRET + "\"}");
         String body = JSON.writeValueAsString(Map.of("sealed", sealed));
 
-        Answer clear = post(loopback, "/unseal", body, TOKEN);
+        Answer clear = post(loopback, "/unseal", body, LOOPBACK_TOKEN);
         assertThat(clear.status()).as(clear.body()).isEqualTo(200);
         assertThat(clear.json().path("text").asText()).isEqualTo(SECRET);
 
-        Answer noToken = post(loopback, "/unseal", body, null);
-        assertThat(noToken.status()).isEqualTo(401);
-        assertThat(noToken.body()).doesNotContain(SECRET);
-        assertThat(post(loopback, "/seal", "{}", TOKEN).status()).isEqualTo(404);
+        // the service port's API token (a Kubernetes Secret the host could replace) does not open it
+        for (String token : new String[] {null, TOKEN, "wrong"}) {
+            Answer refused = post(loopback, "/unseal", body, token);
+            assertThat(refused.status()).as(String.valueOf(token)).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain(SECRET);
+        }
+        assertThat(post(loopback, "/seal", "{}", LOOPBACK_TOKEN).status()).isEqualTo(404);
+        // and the loopback token does not open the service port
+        assertThat(post(port, "/unseal", body, LOOPBACK_TOKEN).status()).isEqualTo(401);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.AttestedKeys;
 import dev.sealer.functions.SealerService;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.functions.runtime.HttpLimits;
@@ -29,7 +30,9 @@ import org.jboss.logging.Logger;
  * answering the secret in clear ({@code {"plaintext", "text"}}), for a workload container of the same
  * pod. It listens on {@code 127.0.0.1} only (fixed, not configurable): the guest's loopback, which no
  * packet from outside the pod reaches, and which the Knative Service does not expose (queue-proxy forwards
- * only to the service port). Requests need the API token, as on the service port; bodies are bounded by
+ * only to the service port). Requests need the loopback token ({@code sealer.tee.loopback-token}), which
+ * comes from KBS through the guest's resource API: the host, which can replace a Kubernetes Secret and so
+ * may know the service port's API token, does not know it. Bodies are bounded by
  * {@code quarkus.http.limits.max-body-size}. Nothing else is served there (no seal, no health).
  */
 @ApplicationScoped
@@ -45,7 +48,7 @@ public class LoopbackUnseal {
     SealerService service;
 
     @Inject
-    Authentication authentication;
+    AttestedKeys attestedKeys;
 
     @Inject
     ErrorResponses errors;
@@ -107,13 +110,12 @@ public class LoopbackUnseal {
 
     private void unseal(RoutingContext context) {
         try {
-            boolean allowed = authentication
-                    .accepts(context.request().getHeader("Authorization"))
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
-            if (!allowed) {
+            String authorization = context.request().getHeader("Authorization");
+            if (authorization == null
+                    || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    || !attestedKeys.isLoopbackToken(authorization.substring(7).strip())) {
                 throw new CallerFaultException(
-                        ErrorCode.UNAUTHORIZED, "missing or wrong credentials (Authorization: Bearer <token>)");
+                        ErrorCode.UNAUTHORIZED, "missing or wrong loopback token (Authorization: Bearer <token>)");
             }
             String type = context.request().getHeader("content-type");
             if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {

@@ -221,6 +221,14 @@ public interface SealerConfig {
         OptionalInt loopbackPort();
 
         /**
+         * The KBS resource holding the bearer token the loopback listener requires (secret). It comes from KBS
+         * through the guest's resource API, which only the pod's own containers reach, never from a Kubernetes
+         * Secret the host could replace with a token it knows; the service port's API token is not accepted
+         * there. Required with {@link #loopbackPort()}.
+         */
+        Optional<String> loopbackToken();
+
+        /**
          * Accept Knative Eventing OIDC tokens in {@code tee} ({@code sealer.auth.oidc.*}). Their trust root is
          * the cluster's API server, which is outside the TEE: whoever controls it can mint a token. Honoured
          * only as a system property (the container's command line, which the agent policy pins), never from

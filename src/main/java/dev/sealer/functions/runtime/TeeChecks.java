@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  *       from the environment ({@code sealer.events.unseal.recipient-jwk}, {@code -file});
  *   <li>attested keys from anywhere but the guest's resource API on loopback
  *       ({@code sealed-secret.verification.kbs-resource-url}; a local {@code kbs-resource-dir} is refused);
- *   <li>{@code sealer.tee.seal.enabled} from anywhere but the command line, or without a seal input key.
+ *   <li>{@code sealer.tee.seal.enabled} from anywhere but the command line, or without a seal input key;
+ *   <li>a loopback listener without its own token from KBS ({@code sealer.tee.loopback-token}).
  * </ul>
  *
  * Signature verification ({@link StartupChecks}) and the emulator (refused outside dev and test) are
@@ -131,6 +132,15 @@ class TeeChecks {
         if (environmentApi != null && !environmentApi.strip().equals(api.toString())) {
             throw refused("SEALED_SECRET_VERIFICATION_KBS_RESOURCE_URL in the environment differs from the URL the tee "
                     + "entry point pins");
+        }
+        if (sealer.tee().loopbackPort().isPresent()) {
+            attestedUri(
+                    "sealer.tee.loopback-token",
+                    sealer.tee()
+                            .loopbackToken()
+                            .orElseThrow(
+                                    () -> refused("sealer.tee.loopback-port needs sealer.tee.loopback-token, the KBS "
+                                            + "resource of the token the loopback listener requires")));
         }
         if (sealer.tee().seal().enabled()) {
             if (!fromCommandLine("sealer.tee.seal.enabled")) {
