@@ -127,6 +127,9 @@ CreateContainerRequest if {
     allowed_args(pinned, input.OCI.Process.Args)
     allowed_user(pinned, input.OCI.Process.User)
     input.OCI.Process.NoNewPrivileges == true
+    every mount in input.OCI.Mounts {
+        allowed_mount(pinned, mount.destination)
+    }
     every variable in input.OCI.Process.Env {
         allowed_env(pinned, variable)
     }
@@ -161,6 +164,16 @@ allowed_args(pinned, args) if {
     }
 }
 
+# No mount but the runtime's own and the container's volumes: a mount over the entry point or the JDK would
+# run the host's code in the guest.
+allowed_mount(pinned, destination) if {
+    destination in policy_data.runtime_mounts
+}
+
+allowed_mount(pinned, destination) if {
+    destination in pinned.mounts
+}
+
 allowed_user(pinned, user) if {
     not pinned.uid
 }
@@ -193,6 +206,9 @@ forbidden_name(variable) if {
 
 policy_data := {
   "forbidden_env": ["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JAVA_OPTS", "JAVA_OPTS_APPEND"],
+  "runtime_mounts": ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup", "/etc/hosts",
+                     "/etc/hostname", "/etc/resolv.conf", "/dev/termination-log",
+                     "/var/run/secrets/kubernetes.io/serviceaccount"],
   "containers": [
     {
       "name": "sealer",
@@ -200,6 +216,7 @@ policy_data := {
       "uid": 185,
       "args": ["/usr/local/bin/sealer-tee"],
       "opt_in_args": [],
+      "mounts": ["/run/confidential-containers/cdh/kbs/kms-credential/aliyun", "/etc/sealer/signing", "/etc/sealer/api-token"],
       "pinned_env_prefixes": ["SEALER_", "SEALED_SECRET_", "ALIYUN_", "QUARKUS_"],
       "env": [
         "QUARKUS_PROFILE=tee",
@@ -216,6 +233,7 @@ policy_data := {
     {
       "name": "queue-proxy",
       "image": "gcr.io/knative-releases/knative.dev/serving/cmd/queue@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+      "mounts": [],
       "pinned_env_prefixes": ["USER_PORT="],
       "env": ["USER_PORT=8080"]
     }

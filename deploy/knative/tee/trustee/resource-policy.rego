@@ -17,8 +17,8 @@ import rego.v1
 
 default allow := false
 
-tdx_init_data := "4dfb9e62f17d294b0a6c4bf92fccbdd4cbeedc7b6cd92e6b9d42534e8158179400000000000000000000000000000000"
-snp_init_data := "4dfb9e62f17d294b0a6c4bf92fccbdd4cbeedc7b6cd92e6b9d42534e81581794"
+tdx_init_data := "798bfd9040d4b3cca6f52e039c6a8579a994638e15aaf5e2afad3d4c390ce24500000000000000000000000000000000"
+snp_init_data := "798bfd9040d4b3cca6f52e039c6a8579a994638e15aaf5e2afad3d4c390ce245"
 
 # The resources of deploy/knative/TEE.md (repository "default"); nothing else is released to this pod.
 sealer_types := {"aliyun-kms", "sealer", "sealed-secret", "security-policy", "cosign-public-key"}

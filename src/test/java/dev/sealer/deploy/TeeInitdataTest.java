@@ -229,6 +229,14 @@ class TeeInitdataTest {
                 .isEqualTo(container.path("image").asText())
                 .matches(".+@sha256:[0-9a-f]{64}");
         assertThat(strings(pinned.path("args"))).isEqualTo(strings(container.path("command")));
+        // no mount but the runtime's and the manifest's volumes
+        List<String> mounts = new ArrayList<>();
+        container
+                .path("volumeMounts")
+                .forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(strings(pinned.path("mounts"))).containsExactlyInAnyOrderElementsOf(mounts);
+        assertThat(strings(policyData.path("runtime_mounts")))
+                .doesNotContain("/usr/local/bin", "/opt/java/openjdk", "/deployments", "/");
         assertThat(pinned.path("uid").asInt())
                 .isEqualTo(container.at("/securityContext/runAsUser").asInt());
         // every application variable of the manifest, with its value, and no other

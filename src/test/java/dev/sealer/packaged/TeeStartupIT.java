@@ -176,6 +176,14 @@ class TeeStartupIT {
     }
 
     @Test
+    void dataKeyCache_isRefused() throws Exception {
+        Map<String, String> env = soundEnvironment();
+        env.put("SEALER_DATA_KEY_CACHE_ENABLED", "true");
+
+        assertRefused(env, "sealer.data-key-cache.enabled=true is refused in tee");
+    }
+
+    @Test
     void loopbackListener_withoutItsOwnTokenFromKbs_isRefused() throws Exception {
         Map<String, String> env = soundEnvironment();
         env.put("SEALER_TEE_LOOPBACK_PORT", "0");

@@ -34,7 +34,9 @@ import org.jboss.logging.Logger;
  *   <li>attested keys from anywhere but the guest's resource API on loopback
  *       ({@code sealed-secret.verification.kbs-resource-url}; a local {@code kbs-resource-dir} is refused);
  *   <li>{@code sealer.tee.seal.enabled} from anywhere but the command line, or without a seal input key;
- *   <li>a loopback listener without its own token from KBS ({@code sealer.tee.loopback-token}).
+ *   <li>a loopback listener without its own token from KBS ({@code sealer.tee.loopback-token});
+ *   <li>the data-key cache (a cached data key would let a reseal skip the Decrypt that proves the
+ *       credentials genuine).
  * </ul>
  *
  * Signature verification ({@link StartupChecks}) and the emulator (refused outside dev and test) are
@@ -132,6 +134,12 @@ class TeeChecks {
         if (environmentApi != null && !environmentApi.strip().equals(api.toString())) {
             throw refused("SEALED_SECRET_VERIFICATION_KBS_RESOURCE_URL in the environment differs from the URL the tee "
                     + "entry point pins");
+        }
+        if (sealer.dataKeyCache().enabled()) {
+            // a reseal served from the cache would skip the Decrypt that proves the KMS credentials genuine, and
+            // send its new data key with credentials the host may have replaced since
+            throw refused("sealer.data-key-cache.enabled=true is refused in tee: every reseal must first decrypt "
+                    + "through the KMS the credentials name");
         }
         if (sealer.tee().loopbackPort().isPresent()) {
             attestedUri(
