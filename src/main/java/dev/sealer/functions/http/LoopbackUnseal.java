@@ -65,7 +65,7 @@ public class LoopbackUnseal {
         if (!Profiles.isTee(Profiles.active()) || config.tee().loopbackPort().isEmpty()) {
             return;
         }
-        int port = config.tee().loopbackPort().getAsInt();
+        int port = config.tee().loopbackPort().get();
         Router router = Router.router(vertx);
         router.post("/unseal")
                 .handler(BodyHandler.create(false).setBodyLimit(HttpLimits.maxBodyBytes()))

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Configuration of the service itself ({@code sealer.*}). Every default is written here, once;
@@ -218,7 +217,7 @@ public interface SealerConfig {
          * the secret in clear, for a workload container of the same pod. The Knative Service does not expose
          * it, so neither queue-proxy nor anything outside the pod sends to it. Unset: no such listener.
          */
-        OptionalInt loopbackPort();
+        Optional<Integer> loopbackPort();
 
         /**
          * The KBS resource holding the bearer token the loopback listener requires (secret). It comes from KBS

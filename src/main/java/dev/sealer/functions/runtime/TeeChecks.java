@@ -70,7 +70,7 @@ class TeeChecks {
                     sealer.tee().unseal().recipient().orElse("?"),
                     sealer.tee().seal().enabled() ? "on (input encrypted to the guest)" : "off",
                     sealer.tee().loopbackPort().isPresent()
-                            ? "127.0.0.1:" + sealer.tee().loopbackPort().getAsInt()
+                            ? "127.0.0.1:" + sealer.tee().loopbackPort().get()
                             : "off");
         }
     }
