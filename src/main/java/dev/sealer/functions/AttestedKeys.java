@@ -37,7 +37,8 @@ import org.jose4j.jwk.JsonWebKey;
  *       kept, and a candidate is compared digest to digest in constant time.
  * </ul>
  *
- * Fetched keys are kept for {@code sealed-secret.verification.kbs-resource-max-age}; failures are not kept.
+ * Each is fetched on first use, not at start (the guest may still be attesting), and kept for
+ * {@code sealed-secret.verification.kbs-resource-max-age}; failures are not kept.
  */
 @ApplicationScoped
 public class AttestedKeys {
@@ -112,10 +113,7 @@ public class AttestedKeys {
         return fetch("sealer.tee.seal.input-key", config.tee().seal().inputKey(), true);
     }
 
-    /**
-     * Checks at start that a configured value is a KBS resource URI (the key itself is fetched on first use:
-     * the guest's resource API may still be attesting).
-     */
+    /** The configured value as a KBS resource URI; anything else (a path, a JWK) is refused. */
     static Kid.ResourceUri resourceUri(String property, String value) {
         Kid kid;
         try {
@@ -135,13 +133,20 @@ public class AttestedKeys {
     private EllipticCurveJsonWebKey fetch(String property, Optional<String> configured, boolean privateKey) {
         String value = configured.orElseThrow(() -> new ServiceFaultException(
                 ErrorCode.NOT_CONFIGURED, property + " is not set: no attested key for this operation"));
-        EllipticCurveJsonWebKey cached = fetched.getIfPresent(value);
+        // keyed by property too: the same resource named as recipient and as seal input key is checked as both
+        String cacheKey = property + " " + value;
+        EllipticCurveJsonWebKey cached = fetched.getIfPresent(cacheKey);
         if (cached != null) {
             return cached;
         }
         byte[] bytes = bytes(property, value);
-        EllipticCurveJsonWebKey key = parse(property, new String(bytes, StandardCharsets.UTF_8), privateKey);
-        fetched.put(value, key);
+        EllipticCurveJsonWebKey key;
+        try {
+            key = parse(property, new String(bytes, StandardCharsets.UTF_8), privateKey);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+        fetched.put(cacheKey, key);
         return key;
     }
 
