@@ -10,6 +10,9 @@ import java.util.Map;
  * as a Kubernetes Secret manifest ({@code output} {@code kubernetes-secret} and {@code metadata}). The
  * secrets are secret; the rest is public: the KMS provider (default: the service's), its key and
  * settings, and for a vault secret the secret's name and annotations.
+ *
+ * <p>In the {@code tee} profile (with {@code sealer.tee.seal.enabled}) the request is only {@code jwe}: a
+ * compact JWE (ECDH-ES+A256KW, A256GCM) to the guest's seal input key whose plaintext is such a request.
  */
 public record SealRequest(
         String plaintext,
@@ -22,7 +25,8 @@ public record SealRequest(
         String name,
         Map<String, String> annotations,
         String output,
-        ManifestMetadata metadata) {
+        ManifestMetadata metadata,
+        String jwe) {
 
     /** One secret of a batch: exactly one of {@code plaintext} (std base64) and {@code text} (UTF-8). Secret. */
     public record SecretItem(String plaintext, String text) {
@@ -38,6 +42,6 @@ public record SealRequest(
     @Override
     public String toString() {
         return "SealRequest[type=" + type + ", provider=" + provider + ", key_id=" + keyId + ", secrets="
-                + (secrets == null ? 0 : secrets.size()) + ", secret=<redacted>]";
+                + (secrets == null ? 0 : secrets.size()) + ", secret=<redacted>" + (jwe == null ? "" : ", jwe") + "]";
     }
 }

@@ -1,15 +1,20 @@
 package dev.sealer.functions;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
+import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.SealerMetrics;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -20,6 +25,12 @@ import java.util.TreeMap;
  * CloudEvents, Function Compute): checks the shape of a request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
  * used. Plaintext buffers are wiped once encoded.
+ *
+ * <p>In the {@code tee} profile no plaintext leaves the guest in clear: every unseal answer, whatever the
+ * entry point, is a JWE to the attested recipient ({@link AttestedKeys}); only {@link #unsealInClear} (the
+ * loopback listener, for a container of the same pod) answers the secret itself. {@code seal} is refused
+ * unless {@code sealer.tee.seal.enabled}, and then takes its input only as a JWE to the guest's seal input
+ * key. {@code reseal} keeps the sealed secret's own client key and instance.
  */
 @ApplicationScoped
 public class SealerService {
@@ -39,11 +50,33 @@ public class SealerService {
     @Inject
     EventAnswers eventAnswers;
 
-    public SealResponse seal(SealRequest request) {
-        return metrics.timed("seal", () -> doSeal(request));
+    @Inject
+    AttestedKeys attestedKeys;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private boolean tee;
+
+    @PostConstruct
+    void init() {
+        tee = Profiles.isTee(Profiles.active());
     }
 
+    public SealResponse seal(SealRequest request) {
+        return metrics.timed("seal", () -> tee ? sealInTee(request) : doSeal(request));
+    }
+
+    /** unseal; in {@code tee} the answer is only a JWE to the attested recipient. */
     public UnsealResponse unseal(UnsealRequest request) {
+        return metrics.timed("unseal", () -> tee ? doUnsealEncrypted(request) : doUnseal(request));
+    }
+
+    /**
+     * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
+     * (its caller is a container of the same pod, inside the guest).
+     */
+    public UnsealResponse unsealInClear(UnsealRequest request) {
         return metrics.timed("unseal", () -> doUnseal(request));
     }
 
@@ -51,6 +84,14 @@ public class SealerService {
         return metrics.timed("reseal", () -> {
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
+            }
+            if (tee && request.providerSettings() != null) {
+                // new credentials for the Encrypt call would come from files the host can replace; the secret's
+                // own ones have just proven themselves by decrypting its data key
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "field 'provider_settings': in tee a reseal keeps the sealed secret's own client key and "
+                                + "instance (only 'key_id' may change)");
             }
             return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
         });
@@ -71,16 +112,76 @@ public class SealerService {
             }
             byte[] secret = sealer.unseal(request == null ? null : request.sealed());
             try {
-                return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
+                return UnsealResponse.encrypted(
+                        tee
+                                ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
+                                : eventAnswers.encrypt(secret, eventId));
             } finally {
                 Arrays.fill(secret, (byte) 0);
             }
         });
     }
 
+    private UnsealResponse doUnsealEncrypted(UnsealRequest request) {
+        byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+        try {
+            return UnsealResponse.encrypted(Jwe.encrypt(secret, attestedKeys.recipient()));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /**
+     * seal in {@code tee}: refused unless enabled; then the request is {@code {"jwe": "..."}}, a compact JWE to
+     * the guest's seal input key whose plaintext is an ordinary seal request (single or batch).
+     */
+    private SealResponse sealInTee(SealRequest request) {
+        if (!config.tee().seal().enabled()) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "seal is not served in the tee profile: sealing is a user-side operation (seal outside the TEE, "
+                            + "or enable sealer.tee.seal with a seal input key)");
+        }
+        if (request == null || request.jwe() == null) {
+            throw invalid("in tee, seal takes only 'jwe': the seal request encrypted to the guest's seal input key");
+        }
+        if (request.plaintext() != null
+                || request.text() != null
+                || request.secrets() != null
+                || request.keyId() != null
+                || request.provider() != null
+                || request.providerSettings() != null
+                || request.type() != null
+                || request.name() != null
+                || request.annotations() != null
+                || request.output() != null
+                || request.metadata() != null) {
+            throw invalid("field 'jwe': nothing else may stand beside it (the whole seal request goes inside)");
+        }
+        byte[] inner = Jwe.decrypt(request.jwe(), attestedKeys.sealInputKey(), "jwe");
+        SealRequest decrypted;
+        try {
+            decrypted = mapper.readerFor(SealRequest.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(inner);
+        } catch (IOException e) {
+            throw invalid("field 'jwe': its plaintext is not a seal request (a JSON object with 'plaintext', "
+                    + "'text' or 'secrets')");
+        } finally {
+            Arrays.fill(inner, (byte) 0);
+        }
+        if (decrypted == null || decrypted.jwe() != null) {
+            throw invalid("field 'jwe': its plaintext must be a seal request without 'jwe'");
+        }
+        return doSeal(decrypted);
+    }
+
     private SealResponse doSeal(SealRequest request) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
+        }
+        if (request.jwe() != null) {
+            throw invalid("field 'jwe' is read only by the tee profile with sealer.tee.seal enabled");
         }
         String provider = request.provider() != null ? request.provider() : defaultProvider();
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
