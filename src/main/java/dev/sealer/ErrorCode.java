@@ -80,6 +80,11 @@ public enum ErrorCode {
      * slow, or answered something that holds no credentials.
      */
     CREDENTIALS_UNAVAILABLE(503),
+    /**
+     * In {@code tee}: a key the service takes from KBS through the guest's resource API (the unseal answer
+     * recipient, the seal input key) cannot be fetched or is not a usable key.
+     */
+    ATTESTED_KEY_UNAVAILABLE(503),
     /** The KMS did not answer within the configured time. */
     KMS_TIMEOUT(504);
 

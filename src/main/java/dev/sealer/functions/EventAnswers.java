@@ -2,6 +2,7 @@ package dev.sealer.functions;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -14,9 +15,6 @@ import java.nio.file.Files;
 import java.security.interfaces.ECPublicKey;
 import java.util.Set;
 import org.jboss.logging.Logger;
-import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
-import org.jose4j.jwe.JsonWebEncryption;
-import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.lang.JoseException;
@@ -29,7 +27,8 @@ import org.jose4j.lang.JoseException;
  * compact JWE of the secret's bytes (ECDH-ES+A256KW, A256GCM) to the configured recipient's public EC
  * key. Only the holder of its private half can read it. The protected header names the recipient key
  * ({@code kid}, when the JWK has one) and the request event ({@code event_id}), so that the recipient can
- * match answer to request; it is authenticated by the JWE's GCM tag.
+ * match answer to request; it is authenticated by the JWE's GCM tag. In the {@code tee} profile the
+ * recipient is the attested one ({@link AttestedKeys}), never a key from the environment.
  */
 @ApplicationScoped
 public class EventAnswers {
@@ -61,6 +60,12 @@ public class EventAnswers {
         if (!unseal.enabled()) {
             LOG.info(
                     "unseal over CloudEvents: off (sealer.events.unseal.enabled=false); seal events and plain HTTP are served");
+            return;
+        }
+        if (Profiles.isTee(Profiles.active())) {
+            // the tee profile's checks refuse a recipient from the environment; its answers go to the attested one
+            LOG.info(
+                    "unseal over CloudEvents: on; answers are encrypted to the attested recipient (sealer.tee.unseal.recipient)");
             return;
         }
         if (value == file) {
@@ -98,22 +103,14 @@ public class EventAnswers {
             throw new ServiceFaultException(
                     ErrorCode.NOT_CONFIGURED, "no recipient key for unseal answers over CloudEvents");
         }
-        try {
-            JsonWebEncryption jwe = new JsonWebEncryption();
-            jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.ECDH_ES_A256KW);
-            jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
-            jwe.setKey(key.getECPublicKey());
-            if (key.getKeyId() != null) {
-                jwe.setKeyIdHeaderValue(key.getKeyId());
-            }
-            if (eventId != null && !eventId.isEmpty() && eventId.length() <= MAX_EVENT_ID) {
-                jwe.setHeader("event_id", eventId);
-            }
-            jwe.setPlaintext(secret);
-            return jwe.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new ServiceFaultException(ErrorCode.INTERNAL_ERROR, "the answer could not be encrypted", null, e);
-        }
+        return Jwe.encrypt(secret, key, eventHeader(eventId));
+    }
+
+    /** The {@code event_id} protected-header member for a request event's id, when short enough to copy. */
+    static String[] eventHeader(String eventId) {
+        return eventId != null && !eventId.isEmpty() && eventId.length() <= MAX_EVENT_ID
+                ? new String[] {"event_id", eventId}
+                : new String[0];
     }
 
     private static EllipticCurveJsonWebKey parse(String json) {

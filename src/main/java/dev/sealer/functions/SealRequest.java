@@ -15,6 +15,9 @@ import java.util.Map;
  * <p>Field names are exact: Funqy binds request bodies with case-insensitive property names, under which
  * {@code TEXT} would silently repeat {@code text}; a repeated member is refused (the mapper detects
  * duplicates), and so is a name in another case (an unknown field).
+ *
+ * <p>In the {@code tee} profile (with {@code sealer.tee.seal.enabled}) the request is only {@code jwe}: a
+ * compact JWE (ECDH-ES+A256KW, A256GCM) to the guest's seal input key whose plaintext is such a request.
  */
 @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
 public record SealRequest(
@@ -28,7 +31,8 @@ public record SealRequest(
         String name,
         Map<String, String> annotations,
         String output,
-        ManifestMetadata metadata) {
+        ManifestMetadata metadata,
+        String jwe) {
 
     /** One secret of a batch: exactly one of {@code plaintext} (std base64) and {@code text} (UTF-8). Secret. */
     @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
@@ -46,6 +50,6 @@ public record SealRequest(
     @Override
     public String toString() {
         return "SealRequest[type=" + type + ", provider=" + provider + ", key_id=" + keyId + ", secrets="
-                + (secrets == null ? 0 : secrets.size()) + ", secret=<redacted>]";
+                + (secrets == null ? 0 : secrets.size()) + ", secret=<redacted>" + (jwe == null ? "" : ", jwe") + "]";
     }
 }

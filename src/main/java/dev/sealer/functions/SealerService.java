@@ -1,16 +1,21 @@
 package dev.sealer.functions;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
 import dev.sealer.Texts;
+import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.SealerMetrics;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,7 +26,14 @@ import java.util.TreeMap;
  * CloudEvents, Function Compute): checks that the call may run the function ({@link FunctionAccess}) and the
  * shape of its request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
- * used. Plaintext buffers are wiped once encoded.
+ * used. Plaintext buffers are wiped once encoded. Each call reserves, before the work, the memory its
+ * answer will hold ({@link InFlightMemory}).
+ *
+ * <p>In the {@code tee} profile no plaintext leaves the guest in clear: every unseal answer, whatever the
+ * entry point, is a JWE to the attested recipient ({@link AttestedKeys}); only {@link #unsealInClear} (the
+ * loopback listener, for a container of the same pod) answers the secret itself. {@code seal} is refused
+ * unless {@code sealer.tee.seal.enabled}, and then takes its input only as a JWE to the guest's seal input
+ * key. {@code reseal} keeps the sealed secret's own client key and instance.
  */
 @ApplicationScoped
 public class SealerService {
@@ -44,25 +56,52 @@ public class SealerService {
     @Inject
     FunctionAccess access;
 
+    @Inject
+    AttestedKeys attestedKeys;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private boolean tee;
+
+    @PostConstruct
+    void init() {
+        tee = Profiles.isTee(Profiles.active());
+    }
+
     /** seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. */
     public SealResponse seal(SealRequest request, Invocation invocation) {
         return metrics.timed("seal", () -> {
             access.require(Operation.SEAL, invocation);
-            return doSeal(request, invocation.memory());
+            return tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory());
         });
     }
 
     /**
-     * unseal. Over plain HTTP and Function Compute the answer holds the secret. Over CloudEvents it is
-     * refused unless {@code sealer.events.unseal.enabled}, and then answered with the secret encrypted to
-     * the configured recipient only ({@link EventAnswers}): the answer event goes back to the Broker.
+     * unseal. Over plain HTTP and Function Compute the answer holds the secret (in {@code tee}: only a JWE to
+     * the attested recipient). Over CloudEvents it is refused unless {@code sealer.events.unseal.enabled},
+     * and then answered with the secret encrypted to the configured recipient only ({@link EventAnswers};
+     * in {@code tee} the attested one): the answer event goes back to the Broker.
      */
     public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
         return metrics.timed("unseal", () -> {
             access.require(Operation.UNSEAL, invocation);
-            return invocation.entryPoint() == EntryPoint.CLOUD_EVENT
-                    ? doUnsealForEvent(request, invocation.eventId(), invocation.memory())
-                    : doUnseal(request, invocation.memory());
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT) {
+                return doUnsealForEvent(request, invocation.eventId(), invocation.memory());
+            }
+            return tee ? doUnsealEncrypted(request, invocation.memory()) : doUnseal(request, invocation.memory());
+        });
+    }
+
+    /**
+     * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
+     * (its caller is a container of the same pod, inside the guest; that listener is not behind the HTTP
+     * layer's guard, so nothing is reserved for it).
+     */
+    public UnsealResponse unsealInClear(UnsealRequest request) {
+        return metrics.timed("unseal", () -> {
+            access.requireServed(Operation.UNSEAL);
+            return doUnseal(request, InFlightMemory.of(null));
         });
     }
 
@@ -77,6 +116,14 @@ public class SealerService {
             access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
+            }
+            if (tee && request.providerSettings() != null) {
+                // new credentials for the Encrypt call would come from files the host can replace; the secret's
+                // own ones have just proven themselves by decrypting its data key
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "field 'provider_settings': in tee a reseal keeps the sealed secret's own client key and "
+                                + "instance (only 'key_id' may change)");
             }
             if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT
                     && (request.keyId() != null || request.providerSettings() != null)) {
@@ -104,17 +151,82 @@ public class SealerService {
         }
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            // a compact JWE: the secret's b64url, its header and key
-            memory.reserveAnswer(StrictBase64.standardLength(secret.length + 16L) + 1024);
-            return UnsealResponse.encrypted(eventAnswers.encrypt(secret, eventId));
+            memory.reserveAnswer(jweChars(secret));
+            return UnsealResponse.encrypted(
+                    tee
+                            ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
+                            : eventAnswers.encrypt(secret, eventId));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
     }
 
+    private UnsealResponse doUnsealEncrypted(UnsealRequest request, InFlightMemory.Reservation memory) {
+        byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+        try {
+            memory.reserveAnswer(jweChars(secret));
+            return UnsealResponse.encrypted(Jwe.encrypt(secret, attestedKeys.recipient()));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** A compact JWE of the secret: its b64url, the header and the wrapped key. */
+    private static long jweChars(byte[] secret) {
+        return StrictBase64.standardLength(secret.length + 16L) + 1024;
+    }
+
+    /**
+     * seal in {@code tee}: refused unless enabled; then the request is {@code {"jwe": "..."}}, a compact JWE to
+     * the guest's seal input key whose plaintext is an ordinary seal request (single or batch).
+     */
+    private SealResponse sealInTee(SealRequest request, InFlightMemory.Reservation memory) {
+        if (!config.tee().seal().enabled()) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "seal is not served in the tee profile: sealing is a user-side operation (seal outside the TEE, "
+                            + "or enable sealer.tee.seal with a seal input key)");
+        }
+        if (request == null || request.jwe() == null) {
+            throw invalid("in tee, seal takes only 'jwe': the seal request encrypted to the guest's seal input key");
+        }
+        if (request.plaintext() != null
+                || request.text() != null
+                || request.secrets() != null
+                || request.keyId() != null
+                || request.provider() != null
+                || request.providerSettings() != null
+                || request.type() != null
+                || request.name() != null
+                || request.annotations() != null
+                || request.output() != null
+                || request.metadata() != null) {
+            throw invalid("field 'jwe': nothing else may stand beside it (the whole seal request goes inside)");
+        }
+        byte[] inner = Jwe.decrypt(request.jwe(), attestedKeys.sealInputKey(), "jwe");
+        SealRequest decrypted;
+        try {
+            decrypted = mapper.readerFor(SealRequest.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(inner);
+        } catch (IOException e) {
+            throw invalid("field 'jwe': its plaintext is not a seal request (a JSON object with 'plaintext', "
+                    + "'text' or 'secrets')");
+        } finally {
+            Arrays.fill(inner, (byte) 0);
+        }
+        if (decrypted == null || decrypted.jwe() != null) {
+            throw invalid("field 'jwe': its plaintext must be a seal request without 'jwe'");
+        }
+        return doSeal(decrypted, memory);
+    }
+
     private SealResponse doSeal(SealRequest request, InFlightMemory.Reservation memory) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
+        }
+        if (request.jwe() != null) {
+            throw invalid("field 'jwe' is read only by the tee profile with sealer.tee.seal enabled");
         }
         String provider = request.provider() != null ? request.provider() : defaultProvider();
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();

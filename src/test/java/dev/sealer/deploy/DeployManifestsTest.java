@@ -40,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * CloudEvent types; readiness probes without periodSeconds; a "restricted" securityContext; file
  * variables in optional mounts only where the application starts without the file; Triggers with a
  * dead-letter sink and an OIDC audience the service checks; confidential pods whose Secrets are sealed
- * pointers only; Function Compute functions with vpcConfig, role, logConfig, authenticated triggers,
- * no credential values and at most 4 KB in environment variables, credential files from a mount.
+ * pointers only; Function Compute functions with vpcConfig, an execution role only as a full ARN, logConfig,
+ * authenticated triggers, no credential values and at most 4 KB in environment variables, credential files from
+ * a mount whose NAS identity is not root; the guides' commands agree with the manifests.
+ * Each document against its platform's own schema: {@link DeploySchemasTest}.
  * The JVM flags of the image and the memory limits are checked in {@link DockerImageTest}.
  */
 @QuarkusTest
@@ -80,7 +82,9 @@ class DeployManifestsTest {
         List<Path> files;
         try (var walk = Files.walk(DEPLOY)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals("README.md"))
+                    .filter(p -> !p.getFileName().toString().endsWith(".md"))
+                    // the confidential pod's initdata and trustee material: TeeInitdataTest
+                    .filter(p -> !p.startsWith(KNATIVE.resolve("tee")))
                     .sorted()
                     .toList();
         }
@@ -293,6 +297,54 @@ class DeployManifestsTest {
         return defects;
     }
 
+    /**
+     * The Knative guide keeps one name for each thing and the manifests as the source of truth: the signing key's
+     * files are those {@code secret keygen --kid <kid> --output-dir <dir>} writes ({@code <kid>-private.json},
+     * {@code <kid>-public.json}; guest-components' secret_cli.rs) from key generation to the Secrets; unseal over
+     * events is turned on in the manifest (variables the application knows), never by {@code kn service update};
+     * Eventing's feature flag belongs to the optional events step; a {@code secret seal} capture keeps the last
+     * line (the tool prints a warning line first).
+     */
+    @Test
+    void knativeGuide_keepsOneNameForEachThing_andTheManifestsAsTheSource() throws IOException {
+        String guide = Files.readString(KNATIVE.resolve("README.md"), StandardCharsets.UTF_8);
+        Matcher keygen = Pattern.compile("secret keygen --kid (\\S+) --output-dir \\./(\\S+)")
+                .matcher(guide);
+        assertThat(keygen.find()).as("secret keygen in the guide").isTrue();
+        String files = keygen.group(2) + "/" + keygen.group(1);
+        assertThat(guide)
+                .contains("mkdir -p " + keygen.group(2))
+                .contains("--from-file=sealer-signing-key=./" + files + "-public.json")
+                .contains("--from-file=signing-key.jwk=./" + files + "-private.json")
+                .doesNotContain("sealer.jwk")
+                .doesNotContain("sealer.pub.jwk")
+                .doesNotContain("kn service update");
+        String fcGuide = Files.readString(DEPLOY.resolve("fc/README.md"), StandardCharsets.UTF_8);
+        assertThat(fcGuide).contains(files + "-public.json").contains(files + "-private.json");
+
+        int events = guide.indexOf("## 5. Events through a Broker (optional)");
+        assertThat(events).isPositive();
+        assertThat(guide.indexOf("config-features-eventing.yaml", guide.indexOf("## 0.")))
+                .as("Eventing's flag is patched in the events step")
+                .isGreaterThan(events);
+
+        Map<String, String> env =
+                env(documents(KNATIVE.resolve("service.yaml")).get(0).at("/spec/template/spec/containers/0"));
+        assertThat(env).containsEntry("SEALER_EVENTS_UNSEAL_ENABLED", "false");
+        Matcher snippet =
+                Pattern.compile("- name: (SEALER_EVENTS_UNSEAL_[A-Z_]+)").matcher(guide);
+        List<String> snippetNames = new ArrayList<>();
+        while (snippet.find()) {
+            snippetNames.add(snippet.group(1));
+        }
+        assertThat(snippetNames)
+                .containsExactly("SEALER_EVENTS_UNSEAL_ENABLED", "SEALER_EVENTS_UNSEAL_RECIPIENT_JWK")
+                .allSatisfy(name -> assertThat(knownEnvironmentNames()).contains(name));
+        if (guide.contains("secret seal ")) {
+            assertThat(guide).contains("| tail -n 1)");
+        }
+    }
+
     // ---- Confidential Containers ----------------------------------------------------------------------
 
     @Test
@@ -365,8 +417,9 @@ class DeployManifestsTest {
                 sealType, config.getValues("sealer.auth.oidc.seal-subjects", String.class),
                 unsealType, config.getValues("sealer.auth.oidc.unseal-subjects", String.class));
         assertThat(config.getValue("sealer.auth.oidc.enabled", Boolean.class)).isTrue();
+        // the confidential service trusts no token of the cluster's API server (tee refuses it without an opt-in)
         assertThat(env(documents(KNATIVE.resolve("service-tee.yaml")).get(0).at("/spec/template/spec/containers/0")))
-                .containsAllEntriesOf(oidcOnly(env));
+                .doesNotContainKeys(oidcOnly(env).keySet().toArray(String[]::new));
         assertThat(documents(KNATIVE.resolve("config-features-eventing.yaml"))
                         .get(0)
                         .at("/data")
@@ -508,12 +561,25 @@ class DeployManifestsTest {
         SmallRyeConfig config = appConfig("fc", env);
         assertThat(functionComputeDefects(good, config)).isEmpty();
 
-        for (String field : List.of("vpcConfig", "role", "logConfig", "nasConfig")) {
+        for (String field : List.of("vpcConfig", "logConfig", "nasConfig")) {
             com.fasterxml.jackson.databind.node.ObjectNode bad = good.deepCopy();
             bad.remove(field);
             assertThat(functionComputeDefects(bad, config))
                     .as("without " + field)
                     .isNotEmpty();
+        }
+        // no execution role is fine (none is needed but for ecs_ram_role vault secrets); one must be a full ARN
+        assertThat(good.has("role")).isFalse();
+        com.fasterxml.jackson.databind.node.ObjectNode role = good.deepCopy();
+        role.put("role", "acs:ram::123456789012:role/aliyun-kms-sealer-fc");
+        assertThat(functionComputeDefects(role, config)).isEmpty();
+        role.put("role", "aliyun-kms-sealer-fc");
+        assertThat(functionComputeDefects(role, config)).isNotEmpty();
+        // root on the NAS mount owns the credential files: it could change them
+        for (String id : List.of("userId", "groupId")) {
+            com.fasterxml.jackson.databind.node.ObjectNode root = good.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("nasConfig")).put(id, 0);
+            assertThat(functionComputeDefects(root, config)).as(id + " 0").isNotEmpty();
         }
         com.fasterxml.jackson.databind.node.ObjectNode anonymous = good.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) anonymous.at("/triggers/0/triggerConfig"))
@@ -535,6 +601,42 @@ class DeployManifestsTest {
                 .isNotEmpty();
     }
 
+    /**
+     * The Function Compute guide's commands use what {@code s.yaml} says: the image is {@code vars.image}, the NAS
+     * copy mounts {@code vars.nasServer} over TLS (as the functions do) into a folder it creates first, and the
+     * files end up owned by root, with the functions' NAS group ({@code nasConfig.groupId}) reading only.
+     */
+    @Test
+    void functionComputeGuide_matchesSYaml() throws IOException {
+        JsonNode s = documents(FC).get(0);
+        String guide = Files.readString(DEPLOY.resolve("fc/README.md"), StandardCharsets.UTF_8);
+        String image = s.at("/vars/image").asText();
+        Matcher images = Pattern.compile("registry\\.[a-z0-9-]+\\.aliyuncs\\.com/[^ `:]+:[^ `]+")
+                .matcher(guide);
+        int count = 0;
+        while (images.find()) {
+            assertThat(images.group()).isEqualTo(image);
+            count++;
+        }
+        assertThat(count)
+                .as("image references in the guide (docker build, Jib)")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(guide).doesNotContain("<namespace>");
+        assertThat(guide)
+                .contains("sudo mkdir -p /mnt/nas\n")
+                .contains("sudo mount -t alinas -o tls,vers=3 "
+                        + s.at("/vars/nasServer").asText() + ":/ /mnt/nas");
+        for (Map.Entry<String, JsonNode> resource : fields(s.path("resources"))) {
+            JsonNode nas = resource.getValue().at("/props/nasConfig");
+            assertThat(nas.path("mountPoints"))
+                    .allSatisfy(m -> assertThat(m.path("enableTLS").asBoolean()).isTrue());
+            assertThat(guide)
+                    .contains("sudo chown -R 0:" + nas.path("groupId").asInt() + " /mnt/nas/sealer")
+                    .contains("sudo chmod -R u=rwX,g=rX,o= /mnt/nas/sealer");
+            assertThat(nas.path("userId").asInt()).as("not the files' owner").isNotZero();
+        }
+    }
+
     /** What FC 3.0 and devsapp/fc3 need for this application (SPEC section 4), as a list of defects. */
     static List<String> functionComputeDefects(JsonNode props, SmallRyeConfig config) {
         List<String> defects = new ArrayList<>();
@@ -545,8 +647,14 @@ class DeployManifestsTest {
             defects.add(
                     "vpcConfig {vpcId, vSwitchIds, securityGroupId}: the KMS instance is reachable only from its VPC");
         }
-        if (!props.path("role").asText().matches("acs:ram::[^:]+:role/.+")) {
-            defects.add("role: a full RAM role ARN");
+        if (props.has("role") && !props.path("role").asText().matches("acs:ram::[^:]+:role/.+")) {
+            defects.add("role: a full RAM role ARN (or none: the execution role is needed only for ecs_ram_role)");
+        }
+        JsonNode nas = props.path("nasConfig");
+        if (nas.isObject()
+                && (nas.path("userId").asInt(0) <= 0 || nas.path("groupId").asInt(0) <= 0)) {
+            defects.add(
+                    "nasConfig userId/groupId: the functions' identity on NAS must not be root, who owns the files");
         }
         JsonNode log = props.path("logConfig");
         if (!log.asText().equals("auto") && !(log.has("project") && log.has("logstore"))) {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * The container image: the JVM flags it starts with (read from src/main/docker/Dockerfile.jvm, with
  * what the base image's run-java.sh adds, {@link ImageJvmFlags}) start a JVM of the image's major
  * version here, select one collector, and leave room in every memory limit of deploy/ for what was
- * measured under load; the Jib profile builds the same; the build context keeps secrets out.
+ * measured under load; its base image is a published tag of the JDK build that trains the AOT cache, and its
+ * build refuses a stale cache; the Jib profile builds the same without the cache; the build context keeps secrets
+ * out.
  */
 class DockerImageTest {
 
@@ -125,7 +127,7 @@ class DockerImageTest {
         String dockerfile = Files.readString(ImageJvmFlags.DOCKERFILE, StandardCharsets.UTF_8);
         assertThat(dockerfile)
                 .containsPattern("(?m)^WORKDIR /deployments$")
-                .containsPattern("(?m)^COPY --chown=185 target/quarkus-app/ /deployments/$");
+                .containsPattern("(?m)^COPY --from=aot-check --chown=185 /deployments/ /deployments/$");
         String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
         Matcher profile = Pattern.compile("<profile>\\s*<id>aot</id>(.*?)</profile>", Pattern.DOTALL)
                 .matcher(pom);
@@ -134,6 +136,73 @@ class DockerImageTest {
                 .contains("<quarkus.package.jar.aot.enabled>true</quarkus.package.jar.aot.enabled>")
                 .contains("<quarkus.package.jar.aot.type>aot</quarkus.package.jar.aot.type>");
     }
+
+    /**
+     * The image is built only from what passed {@code aot-cache.sh check} (AotCacheCheckTest): a first stage on the
+     * same base image gets the application and the script, and fails the build on a stale cache or another JVM; the
+     * final stage copies the application from that stage (so BuildKit cannot skip it). No Docker daemon here: the
+     * check itself is tested on its own.
+     */
+    @Test
+    void imageBuild_refusesAStaleAotCache() throws IOException {
+        String dockerfile = Files.readString(ImageJvmFlags.DOCKERFILE, StandardCharsets.UTF_8);
+        List<String> stages = froms(dockerfile);
+        assertThat(stages).hasSize(2);
+        assertThat(stages.get(0)).isEqualTo(IMAGE.baseImage() + " AS aot-check");
+        assertThat(stages.get(1))
+                .as("the final stage runs the JVM the check ran")
+                .isEqualTo(IMAGE.baseImage());
+        String check = dockerfile.substring(dockerfile.indexOf("AS aot-check"), dockerfile.lastIndexOf("FROM "));
+        assertThat(check)
+                .containsPattern("(?m)^COPY target/quarkus-app/ /deployments/$")
+                .containsPattern("(?m)^COPY " + AotCacheCheckTest.SCRIPT + " /aot-cache.sh$")
+                .containsPattern(
+                        "(?m)^RUN \\[\"/bin/sh\", \"/aot-cache.sh\", \"check\", \"/deployments\", \"java\"\\]$");
+        String last = dockerfile.substring(dockerfile.lastIndexOf("FROM "));
+        assertThat(last).contains("COPY --from=aot-check ").doesNotContain("target/quarkus-app");
+    }
+
+    private static List<String> froms(String dockerfile) {
+        List<String> froms = new ArrayList<>();
+        Matcher from = Pattern.compile("(?m)^FROM (.+)$").matcher(dockerfile);
+        while (from.find()) {
+            froms.add(from.group(1).trim());
+        }
+        return froms;
+    }
+
+    /**
+     * The base image is a tag docker-library/official-images published for eclipse-temurin: listed in the copy of
+     * {@code library/eclipse-temurin} at the commit the Dockerfile and the Jib profile name (the copy's integrity:
+     * DeploySchemasTest). The Knative and Function Compute guides name the same tag.
+     */
+    @Test
+    void baseImage_isATagOfficialImagesPublished() throws IOException {
+        String tag = IMAGE.baseImage().substring("eclipse-temurin:".length());
+        assertThat(IMAGE.baseImage()).startsWith("eclipse-temurin:");
+        List<String> published = new ArrayList<>();
+        for (String line : Files.readAllLines(OFFICIAL_IMAGES_TEMURIN)) {
+            if (line.startsWith("Tags: ")) {
+                published.addAll(List.of(line.substring("Tags: ".length()).split(",\\s*")));
+            }
+        }
+        assertThat(published).contains(tag);
+        String dockerfile = Files.readString(ImageJvmFlags.DOCKERFILE, StandardCharsets.UTF_8);
+        assertThat(dockerfile).contains("official-images 2f2b424a20a7, library/eclipse-temurin");
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("docker-library/official-images 2f2b424a20a7");
+        for (Path guide :
+                List.of(Path.of("README.md"), Path.of("deploy/knative/README.md"), Path.of("deploy/fc/README.md"))) {
+            Matcher named = Pattern.compile("eclipse-temurin:[0-9][^` )]*").matcher(Files.readString(guide));
+            while (named.find()) {
+                assertThat(named.group()).as(guide.toString()).isEqualTo(IMAGE.baseImage());
+            }
+        }
+        // the check can fail: the tag of the issue, never published
+        assertThat(published).doesNotContain("25.0.3_9-jdk-ubi9-minimal");
+    }
+
+    static final Path OFFICIAL_IMAGES_TEMURIN =
+            Path.of("src/test/resources/upstream/docker-library/official-images/library/eclipse-temurin");
 
     /**
      * An AOT cache maps only on the JVM build that wrote it: the base image is the Temurin build the AOT
@@ -215,6 +284,11 @@ class DockerImageTest {
         String body = profile.group(1);
         assertThat(body).contains("<artifactId>quarkus-container-image-jib</artifactId>");
         assertThat(property(body, "quarkus.jib.base-jvm-image")).isEqualTo(IMAGE.baseImage());
+        // the base image runs as root; the Dockerfile's user, whom the manifests' runAsUser names
+        Matcher user = Pattern.compile("(?m)^USER (\\S+)$")
+                .matcher(Files.readString(ImageJvmFlags.DOCKERFILE, StandardCharsets.UTF_8));
+        assertThat(user.find()).isTrue();
+        assertThat(property(body, "quarkus.jib.user")).isEqualTo(user.group(1)).isEqualTo("185");
         assertThat(property(body, "quarkus.jib.platforms")).isEqualTo("linux/amd64");
         // without run-java.sh in the base image, Jib's entry point is: java <jvm-arguments> -jar quarkus-run.jar
         assertThat(List.of(property(body, "quarkus.jib.jvm-arguments").split(",")))
@@ -246,14 +320,18 @@ class DockerImageTest {
                 "api-token",
                 ".git/config",
                 ".kms-emulator/x",
-                "target/memory/signing.jwk")) {
+                "target/memory/signing.jwk",
+                "src/main/resources/application.properties")) {
             assertThat(included(rules, path)).as(path).isFalse();
         }
         for (String path : List.of(
                 "target/quarkus-app/quarkus-run.jar",
                 "target/quarkus-app/lib/main/x.jar",
                 "target/quarkus-app/app/aliyun-kms-sealer-0.1.0-SNAPSHOT.jar",
-                "target/quarkus-app/quarkus/generated-bytecode.jar")) {
+                "target/quarkus-app/quarkus/generated-bytecode.jar",
+                "target/quarkus-app/app.aot",
+                "target/quarkus-app/app.aot.sha256",
+                "src/main/aot/aot-cache.sh")) {
             assertThat(included(rules, path)).as(path).isTrue();
         }
     }

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupRefusalsIT {
 
+    /** What the tee profile needs besides (TeeStartupIT covers its own refusals). */
+    private static final String ATTESTED_RECIPIENT = "kbs:///default/sealer/unseal-recipient";
+
     @TempDir
     Path work;
 
@@ -58,6 +61,7 @@ class StartupRefusalsIT {
     void verificationSkip_inTheTeeProfile_isRefused() throws IOException {
         Map<String, String> properties = sound();
         properties.put("quarkus.profile", "tee");
+        properties.put("sealer.tee.unseal.recipient", ATTESTED_RECIPIENT);
         properties.put("sealed-secret.verification.skip", "true");
 
         assertRefused(start(properties), "sealed-secret.verification.skip=true is not allowed in the tee profile");
@@ -68,6 +72,7 @@ class StartupRefusalsIT {
         for (String profile : new String[] {"tee", "fc", "prod"}) {
             Map<String, String> properties = sound();
             properties.put("quarkus.profile", profile);
+            properties.put("sealer.tee.unseal.recipient", ATTESTED_RECIPIENT);
             properties.put("aliyun.kms.emulator.enabled", "true");
 
             assertRefused(start(properties), "aliyun.kms.emulator.enabled=true is refused");
@@ -81,6 +86,7 @@ class StartupRefusalsIT {
     void generatedSigningKey_outsideDevAndTest_isRefused() throws IOException {
         Map<String, String> properties = sound();
         properties.put("quarkus.profile", "tee");
+        properties.put("sealer.tee.unseal.recipient", ATTESTED_RECIPIENT);
         properties.put(
                 "sealed-secret.signing.jwk-file", work.resolve("signing.jwk").toString());
         properties.put("sealed-secret.signing.kid", "kbs:///default/sealed-secret/k");

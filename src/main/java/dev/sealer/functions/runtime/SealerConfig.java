@@ -59,6 +59,8 @@ public interface SealerConfig {
 
     FunctionCompute functionCompute();
 
+    Tee tee();
+
     /** Authentication besides the static API token. */
     interface Auth {
         Oidc oidc();
@@ -216,5 +218,65 @@ public interface SealerConfig {
         /** How long {@code /initialize} waits for the warm-up before answering anyway. */
         @WithDefault("20s")
         Duration initializeTimeout();
+    }
+
+    /**
+     * The {@code tee} profile's own settings: what keeps plaintext inside the guest (README "Threat model
+     * in tee", deploy/knative/TEE.md). Keys named here are KBS resource URIs ({@code kbs:///<repo>/<type>/<tag>}),
+     * fetched through the guest's resource API after attestation, never taken from the request or the
+     * environment's values themselves. Ignored outside {@code tee}.
+     */
+    interface Tee {
+        Unseal unseal();
+
+        Seal seal();
+
+        /**
+         * A second listener on the guest's loopback ({@code 127.0.0.1}, fixed) serving {@code POST /unseal} with
+         * the secret in clear, for a workload container of the same pod. The Knative Service does not expose
+         * it, so neither queue-proxy nor anything outside the pod sends to it. Unset: no such listener.
+         */
+        Optional<Integer> loopbackPort();
+
+        /**
+         * The KBS resource holding the bearer token the loopback listener requires (secret). It comes from KBS
+         * through the guest's resource API, which only the pod's own containers reach, never from a Kubernetes
+         * Secret the host could replace with a token it knows; the service port's API token is not accepted
+         * there. Required with {@link #loopbackPort()}.
+         */
+        Optional<String> loopbackToken();
+
+        /**
+         * Accept Knative Eventing OIDC tokens in {@code tee} ({@code sealer.auth.oidc.*}). Their trust root is
+         * the cluster's API server, which is outside the TEE: whoever controls it can mint a token. Honoured
+         * only as a system property (the container's command line, which the agent policy pins), never from
+         * the environment.
+         */
+        @WithDefault("false")
+        boolean acceptClusterOidc();
+
+        /** Where unseal answers go in {@code tee}. */
+        interface Unseal {
+            /**
+             * The KBS resource holding the recipient's public EC JWK: every unseal answer (HTTP, CloudEvents,
+             * Function Compute) is a JWE (ECDH-ES+A256KW, A256GCM) to it. Required in {@code tee}: without it
+             * answers would be plaintext, and the start is refused.
+             */
+            Optional<String> recipient();
+        }
+
+        /** {@code seal} in {@code tee}: a user-side operation, off unless enabled. */
+        interface Seal {
+            /** Serve {@code seal} in {@code tee}. Honoured only as a system property (like accept-cluster-oidc). */
+            @WithDefault("false")
+            boolean enabled();
+
+            /**
+             * The KBS resource holding the private EC JWK that seal input is encrypted to ({@code {"jwe": ...}},
+             * ECDH-ES+A256KW, A256GCM). KBS releases it only to the attested guest; its public half is the
+             * user's to publish.
+             */
+            Optional<String> inputKey();
+        }
     }
 }
