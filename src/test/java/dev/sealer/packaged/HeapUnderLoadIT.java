@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged application with the container image's heap ({@code -Xmx256m -XX:+UseSerialGC
- * -XX:MaxRAM=512m}, as the second adversarial probe ran it) under the probe's load, on loopback: rounds of
+ * -XX:MaxRAM=512m}, as the second adversarial probe ran it; on the JVM that runs the tests, JDK 17 by
+ * default, where the image runs Temurin 25 with the same collector) under the probe's load, on loopback: rounds of
  * 20 parallel batch seals that ask for a Kubernetes manifest (the answer holds the sealed map, the JSON
  * manifest and its YAML: several times the request). Each answer must be a success, a 4xx for what is
  * over a documented limit, or {@code 503 overloaded}; never another 5xx, and the log never shows an
