@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
+import dev.sealer.Texts;
 import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.SealerMetrics;
@@ -22,9 +23,11 @@ import java.util.TreeMap;
 
 /**
  * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
- * CloudEvents, Function Compute): checks the shape of a request, then delegates to the CDI-free
+ * CloudEvents, Function Compute): checks that the call may run the function ({@link FunctionAccess}) and the
+ * shape of its request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
- * used. Plaintext buffers are wiped once encoded.
+ * used. Plaintext buffers are wiped once encoded. Each call reserves, before the work, the memory its
+ * answer will hold ({@link InFlightMemory}).
  *
  * <p>In the {@code tee} profile no plaintext leaves the guest in clear: every unseal answer, whatever the
  * entry point, is a JWE to the attested recipient ({@link AttestedKeys}); only {@link #unsealInClear} (the
@@ -51,6 +54,9 @@ public class SealerService {
     EventAnswers eventAnswers;
 
     @Inject
+    FunctionAccess access;
+
+    @Inject
     AttestedKeys attestedKeys;
 
     @Inject
@@ -63,25 +69,51 @@ public class SealerService {
         tee = Profiles.isTee(Profiles.active());
     }
 
-    public SealResponse seal(SealRequest request) {
-        return metrics.timed("seal", () -> tee ? sealInTee(request) : doSeal(request));
+    /** seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. */
+    public SealResponse seal(SealRequest request, Invocation invocation) {
+        return metrics.timed("seal", () -> {
+            access.require(Operation.SEAL, invocation);
+            return tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory());
+        });
     }
 
-    /** unseal; in {@code tee} the answer is only a JWE to the attested recipient. */
-    public UnsealResponse unseal(UnsealRequest request) {
-        return metrics.timed("unseal", () -> tee ? doUnsealEncrypted(request) : doUnseal(request));
+    /**
+     * unseal. Over plain HTTP and Function Compute the answer holds the secret (in {@code tee}: only a JWE to
+     * the attested recipient). Over CloudEvents it is refused unless {@code sealer.events.unseal.enabled},
+     * and then answered with the secret encrypted to the configured recipient only ({@link EventAnswers};
+     * in {@code tee} the attested one): the answer event goes back to the Broker.
+     */
+    public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
+        return metrics.timed("unseal", () -> {
+            access.require(Operation.UNSEAL, invocation);
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT) {
+                return doUnsealForEvent(request, invocation.eventId(), invocation.memory());
+            }
+            return tee ? doUnsealEncrypted(request, invocation.memory()) : doUnseal(request, invocation.memory());
+        });
     }
 
     /**
      * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
-     * (its caller is a container of the same pod, inside the guest).
+     * (its caller is a container of the same pod, inside the guest; that listener is not behind the HTTP
+     * layer's guard, so nothing is reserved for it).
      */
     public UnsealResponse unsealInClear(UnsealRequest request) {
-        return metrics.timed("unseal", () -> doUnseal(request));
+        return metrics.timed("unseal", () -> {
+            access.requireServed(Operation.UNSEAL);
+            return doUnseal(request, InFlightMemory.of(null));
+        });
     }
 
-    public SealResponse reseal(ResealRequest request) {
+    /**
+     * reseal. Over CloudEvents it keeps the secret's KMS key and provider settings: an event may renew a
+     * secret's data key and signature, but not move it under another key (one that other clients may be
+     * allowed to decrypt with), since whoever can put an event on the Broker, or holds a Trigger's token,
+     * is not trusted like the API token's holder. Moving a secret takes {@code POST /reseal}.
+     */
+    public SealResponse reseal(ResealRequest request, Invocation invocation) {
         return metrics.timed("reseal", () -> {
+            access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
             }
@@ -93,49 +125,62 @@ public class SealerService {
                         "field 'provider_settings': in tee a reseal keeps the sealed secret's own client key and "
                                 + "instance (only 'key_id' may change)");
             }
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT
+                    && (request.keyId() != null || request.providerSettings() != null)) {
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "over CloudEvents, reseal keeps the secret's KMS key and provider settings: 'key_id' and "
+                                + "'provider_settings' are for POST /reseal");
+            }
+            // the new sealed secret is the old one's size, give or take its ids and kid
+            invocation
+                    .memory()
+                    .reserveAnswer(
+                            (request.sealed() == null ? 0 : request.sealed().length()) + 4096L);
             return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
         });
     }
 
-    /**
-     * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
-     * the secret encrypted to the configured recipient only ({@link EventAnswers}).
-     */
-    public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
-        return metrics.timed("unseal", () -> {
-            if (!eventAnswers.enabled()) {
-                throw new CallerFaultException(
-                        ErrorCode.FORBIDDEN,
-                        "unseal is not served over CloudEvents here: its answer "
-                                + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
-                                + "recipient key");
-            }
-            byte[] secret = sealer.unseal(request == null ? null : request.sealed());
-            try {
-                return UnsealResponse.encrypted(
-                        tee
-                                ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
-                                : eventAnswers.encrypt(secret, eventId));
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-        });
-    }
-
-    private UnsealResponse doUnsealEncrypted(UnsealRequest request) {
+    private UnsealResponse doUnsealForEvent(UnsealRequest request, String eventId, InFlightMemory.Reservation memory) {
+        if (!eventAnswers.enabled()) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "unseal is not served over CloudEvents here: its answer "
+                            + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                            + "recipient key");
+        }
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
+            memory.reserveAnswer(jweChars(secret));
+            return UnsealResponse.encrypted(
+                    tee
+                            ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
+                            : eventAnswers.encrypt(secret, eventId));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private UnsealResponse doUnsealEncrypted(UnsealRequest request, InFlightMemory.Reservation memory) {
+        byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+        try {
+            memory.reserveAnswer(jweChars(secret));
             return UnsealResponse.encrypted(Jwe.encrypt(secret, attestedKeys.recipient()));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
     }
 
+    /** A compact JWE of the secret: its b64url, the header and the wrapped key. */
+    private static long jweChars(byte[] secret) {
+        return StrictBase64.standardLength(secret.length + 16L) + 1024;
+    }
+
     /**
      * seal in {@code tee}: refused unless enabled; then the request is {@code {"jwe": "..."}}, a compact JWE to
      * the guest's seal input key whose plaintext is an ordinary seal request (single or batch).
      */
-    private SealResponse sealInTee(SealRequest request) {
+    private SealResponse sealInTee(SealRequest request, InFlightMemory.Reservation memory) {
         if (!config.tee().seal().enabled()) {
             throw new CallerFaultException(
                     ErrorCode.FORBIDDEN,
@@ -173,10 +218,10 @@ public class SealerService {
         if (decrypted == null || decrypted.jwe() != null) {
             throw invalid("field 'jwe': its plaintext must be a seal request without 'jwe'");
         }
-        return doSeal(decrypted);
+        return doSeal(decrypted, memory);
     }
 
-    private SealResponse doSeal(SealRequest request) {
+    private SealResponse doSeal(SealRequest request, InFlightMemory.Reservation memory) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
         }
@@ -187,7 +232,7 @@ public class SealerService {
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
         String type = request.type() == null ? "envelope" : request.type();
         if (request.secrets() != null) {
-            return sealBatch(request, provider, settings, type);
+            return sealBatch(request, provider, settings, type, memory);
         }
         if (request.output() != null || request.metadata() != null) {
             throw invalid("fields 'output' and 'metadata' are only for a batch ('secrets')");
@@ -199,6 +244,7 @@ public class SealerService {
                 }
                 byte[] secret = secretBytes(request, sealer.limits());
                 try {
+                    memory.reserveAnswer(SecretLimits.sealedChars(secret.length));
                     return SealResponse.single(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
                 } finally {
                     Arrays.fill(secret, (byte) 0);
@@ -219,10 +265,14 @@ public class SealerService {
         }
     }
 
-    private UnsealResponse doUnseal(UnsealRequest request) {
+    private UnsealResponse doUnseal(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            return new UnsealResponse(StrictBase64.encodeStandard(secret), SecretSealer.utf8OrNull(secret));
+            String text = SecretSealer.utf8OrNull(secret);
+            // the base64 and the text as JSON (control characters escaped, up to six-fold)
+            memory.reserveAnswer(
+                    StrictBase64.standardLength(secret.length) + (text == null ? 0 : Texts.jsonStringChars(text)) + 64);
+            return new UnsealResponse(StrictBase64.encodeStandard(secret), text);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -232,7 +282,12 @@ public class SealerService {
      * Seals every secret of a batch with the same settings, all or nothing: the first bad item fails
      * the call, naming its key (never its value), and nothing sealed so far is returned.
      */
-    private SealResponse sealBatch(SealRequest request, String provider, Map<String, String> settings, String type) {
+    private SealResponse sealBatch(
+            SealRequest request,
+            String provider,
+            Map<String, String> settings,
+            String type,
+            InFlightMemory.Reservation memory) {
         if (!"envelope".equals(type)
                 || request.plaintext() != null
                 || request.text() != null
@@ -250,18 +305,23 @@ public class SealerService {
             throw invalid("field 'secrets': must hold 1 to " + bounds.maxItems() + " secrets");
         }
         long total = 0;
+        long answer = 0;
         for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
-            if (!SecretManifest.DATA_KEY.matcher(item.getKey()).matches()) {
+            if (!SecretManifest.isDataKey(item.getKey())) {
                 throw invalid(
-                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
+                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.', and not '.', '..' "
+                                + "or start with '..' (a Kubernetes Secret data key)");
             }
             SealRequest.SecretItem secret = item.getValue();
             if (secret == null) {
                 throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
             }
-            total += secret.text() != null
-                    ? secret.text().length()
+            // bytes, as the limit says: UTF-8 bytes of a text, decoded bytes of base64
+            long bytes = secret.text() != null
+                    ? Texts.utf8Length(secret.text())
                     : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
+            total += bytes;
+            answer += SecretLimits.sealedChars(bytes) + item.getKey().length() + 16;
         }
         if (total > bounds.maxTotalBytes().asLongValue()) {
             throw new CallerFaultException(
@@ -269,6 +329,9 @@ public class SealerService {
                     "field 'secrets': the secrets exceed the batch limit of "
                             + bounds.maxTotalBytes().asLongValue() + " bytes");
         }
+        // the answer holds every sealed secret once, and with a manifest three times (map, JSON, YAML): reserved
+        // before anything is decoded or sealed
+        memory.reserveAnswer(manifest ? 3 * answer + 4096 : answer);
         // every item is checked and decoded before the first KMS call: a bad one costs nothing
         Map<String, byte[]> secrets = new TreeMap<>();
         Map<String, String> sealed = new TreeMap<>();

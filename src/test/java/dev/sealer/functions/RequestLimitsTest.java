@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.sealer.functions.http.EarlyGuard;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,7 +46,7 @@ class RequestLimitsTest {
                     TOKEN,
                     "sealer.allow-unauthenticated",
                     "false",
-                    "sealer.limits.in-flight-body-bytes",
+                    "sealer.limits.in-flight-bytes",
                     "4M",
                     "sealer.limits.body-read-timeout",
                     "1s");
@@ -58,7 +57,7 @@ class RequestLimitsTest {
     URL root;
 
     @Inject
-    EarlyGuard guard;
+    InFlightMemory memory;
 
     private Socket connect() throws IOException {
         Socket socket = new Socket(root.getHost(), root.getPort());
@@ -133,7 +132,7 @@ class RequestLimitsTest {
                 assertThat(head).as("refused before the body was sent").startsWith("HTTP/1.1 401");
                 assertThat(head.toLowerCase()).contains("connection: close");
             }
-            assertThat(guard.inFlightBodyBytes())
+            assertThat(memory.held())
                     .as("nothing reserved for unauthenticated bodies")
                     .isZero();
             healthAnswersAndSealWorks();
@@ -153,7 +152,7 @@ class RequestLimitsTest {
             }
         }
         healthAnswersAndSealWorks();
-        assertThat(guard.inFlightBodyBytes()).isZero();
+        assertThat(memory.held()).isZero();
     }
 
     @Test
@@ -161,12 +160,13 @@ class RequestLimitsTest {
         try (Socket first = connect();
                 Socket second = connect()) {
             sendHeaders(first, "/unseal", 3_000_000, "Bearer " + TOKEN);
-            // the first request holds 3 MB of the 4 MB budget until its body arrives (or times out)
+            // the first request holds what its 3 MB body will take (alone, it may pass the 4 MB budget) until its
+            // body arrives (or times out)
             long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
-            while (guard.inFlightBodyBytes() == 0 && System.nanoTime() < deadline) {
+            while (memory.held() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(guard.inFlightBodyBytes()).isEqualTo(3_000_000);
+            assertThat(memory.held()).isEqualTo(3_000_000L * InFlightMemory.REQUEST_BYTES_PER_BODY_BYTE);
 
             sendHeaders(second, "/unseal", 3_000_000, "Bearer " + TOKEN);
             String head = readHead(second);
@@ -204,10 +204,10 @@ class RequestLimitsTest {
                     .isTrue();
         }
         long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
-        while (guard.inFlightBodyBytes() != 0 && System.nanoTime() < deadline) {
+        while (memory.held() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(guard.inFlightBodyBytes()).isZero();
+        assertThat(memory.held()).isZero();
         given().contentType(ContentType.JSON)
                 .header("Authorization", "Bearer " + TOKEN)
                 .body(Map.of("sealed", "x"))

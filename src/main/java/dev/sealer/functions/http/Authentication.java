@@ -3,6 +3,7 @@ package dev.sealer.functions.http;
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -21,15 +22,17 @@ import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * Who may call the functions, from the {@code Authorization: Bearer ...} header:
+ * Who may call the functions, and what for ({@link TokenScope}), from the {@code Authorization: Bearer ...}
+ * header:
  *
  * <ul>
  *   <li>the static API token ({@code sealer.api-token}, or a file named by {@code sealer.api-token-file},
- *       re-read when it changes), for direct HTTP callers. Only a SHA-256 digest of the token is kept;
- *       candidates are compared digest to digest in constant time, so neither content nor length leaks
- *       through timing;
+ *       re-read when it changes), for direct callers: every entry point, every function. Only a SHA-256
+ *       digest of the token is kept; candidates are compared digest to digest in constant time, so
+ *       neither content nor length leaks through timing;
  *   <li>a Knative Eventing OIDC token ({@link EventingOidc}, {@code sealer.auth.oidc.*}), for events a
- *       Broker delivers (a Broker cannot forward our static token).
+ *       Broker delivers (a Broker cannot forward our static token): the CloudEvents entry point only, and
+ *       only the functions its subject is listed for.
  * </ul>
  *
  * <p>Fail closed: an empty or blank token stops the start; no authentication at all stops it too,
@@ -105,24 +108,26 @@ public class Authentication {
 
     /**
      * @param authorization the request's {@code Authorization} header (may be null)
-     * @return completes with true when the header is {@code Bearer <the token>} or {@code Bearer <a valid
-     *     Eventing OIDC token>}, or when no authentication is configured and unauthenticated requests are
-     *     allowed. Completes at once, unless the OIDC keys must be fetched first.
+     * @return completes with what the request may do: {@link TokenScope#EVERYTHING} for {@code Bearer <the
+     *     token>}, or when no authentication is configured and unauthenticated requests are allowed; the
+     *     scope of a valid Eventing OIDC token; {@link TokenScope#NONE} otherwise. Completes at once, unless
+     *     the OIDC keys must be fetched first.
      */
-    public CompletionStage<Boolean> accepts(String authorization) {
+    public CompletionStage<TokenScope> authenticate(String authorization) {
         if (!configured()) {
-            return CompletableFuture.completedFuture(config.allowUnauthenticated());
+            return CompletableFuture.completedFuture(
+                    config.allowUnauthenticated() ? TokenScope.EVERYTHING : TokenScope.NONE);
         }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : "";
         if (presented.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(TokenScope.NONE);
         }
         if (tokenConfigured() && matchesStaticToken(presented)) {
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(TokenScope.EVERYTHING);
         }
-        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(false);
+        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(TokenScope.NONE);
     }
 
     private boolean matchesStaticToken(String presented) {

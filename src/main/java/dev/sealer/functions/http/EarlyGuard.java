@@ -3,7 +3,11 @@ package dev.sealer.functions.http;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
-import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.EntryPoint;
+import dev.sealer.functions.FunctionAccess;
+import dev.sealer.functions.InFlightMemory;
+import dev.sealer.functions.Operation;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.vertx.core.Context;
@@ -14,9 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs on the request's headers, before its body is read (ahead of Quarkus's body handler), so that an
@@ -25,12 +28,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
  *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
- *       the request is paused meanwhile, so that no body byte is read or lost;
+ *       the request is paused meanwhile, so that no body byte is read or lost. What the credentials allow
+ *       ({@link TokenScope}) is attached to the request;
+ *   <li>an entry point the credentials do not allow (an Eventing OIDC token off the CloudEvents entry
+ *       point): 403; a plain HTTP path naming a function this deployment does not serve (404) or the
+ *       credentials do not allow (403). {@link FunctionAccess} checks again where the function runs,
+ *       whatever the route;
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
- *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and taken
- *       from a budget shared by all requests in flight, {@code sealer.limits.in-flight-body-bytes}
- *       (503 {@code overloaded} when exhausted; a chunked body counts as the maximum);
+ *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and what the
+ *       body will hold once read reserved from the heap all requests in flight share
+ *       ({@link InFlightMemory}, {@code sealer.limits.in-flight-bytes}: 503 {@code overloaded} beyond it; a
+ *       chunked body counts as the maximum). The reservation goes with the request, for its function to
+ *       reserve its answer in, and is released when the answer is sent or the connection closes;
  *   <li>a deadline for the body to arrive, {@code sealer.limits.body-read-timeout}: a request that
  *       trickles its body is cut off.
  * </ol>
@@ -50,20 +60,18 @@ public class EarlyGuard {
     @Inject
     SealerConfig config;
 
-    private final AtomicLong inFlightBodyBytes = new AtomicLong();
+    @Inject
+    FunctionAccess access;
+
+    @Inject
+    InFlightMemory memory;
+
     private long maxBodyBytes;
-    private long budget;
 
     void install(@Observes Router router) {
         maxBodyBytes = HttpLimits.maxBodyBytes();
-        budget = config.limits().inFlightBodyBytes().asLongValue();
         // Integer.MIN_VALUE: before the body handler (Integer.MIN_VALUE + 1).
         router.route().order(Integer.MIN_VALUE).handler(this::guard);
-    }
-
-    /** Body bytes currently reserved by requests in flight (for tests and metrics). */
-    public long inFlightBodyBytes() {
-        return inFlightBodyBytes.get();
     }
 
     private void guard(RoutingContext context) {
@@ -73,33 +81,54 @@ public class EarlyGuard {
             context.next();
             return;
         }
-        CompletableFuture<Boolean> decision = authentication
-                .accepts(context.request().getHeader("authorization"))
+        CompletableFuture<TokenScope> decision = authentication
+                .authenticate(context.request().getHeader("authorization"))
                 .toCompletableFuture();
         if (decision.isDone()) {
-            afterAuthentication(context, path, decision.getNow(false));
+            afterAuthentication(context, path, decision.getNow(TokenScope.NONE));
             return;
         }
         context.request().pause();
         Context vertxContext = context.vertx().getOrCreateContext();
-        decision.whenComplete((accepted, failure) -> vertxContext.runOnContext(
-                done -> afterAuthentication(context, path, failure == null && Boolean.TRUE.equals(accepted))));
+        decision.whenComplete((scope, failure) -> vertxContext.runOnContext(done ->
+                afterAuthentication(context, path, failure == null && scope != null ? scope : TokenScope.NONE)));
     }
 
-    private void afterAuthentication(RoutingContext context, String path, boolean accepted) {
-        if (!accepted) {
+    private void afterAuthentication(RoutingContext context, String path, TokenScope scope) {
+        if (scope.isNone()) {
             context.response().putHeader("www-authenticate", "Bearer");
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
+        EntryPoint entryPoint = entryPointOf(context, path);
+        try {
+            if (!scope.reaches(entryPoint)) {
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN, "these credentials do not allow calls over " + entryPoint);
+            }
+            if (entryPoint == EntryPoint.HTTP) {
+                // the function a plain HTTP path names: refused before its body is read when not allowed
+                Optional<Operation> function = Operation.named(path.substring(1));
+                if (function.isPresent()) {
+                    access.requireAllowed(function.get(), EntryPoint.HTTP, scope);
+                }
+            }
+        } catch (SealerException e) {
+            reject(context, e);
+            return;
+        }
+        scope.attachTo(context);
+        InFlightMemory.Reservation reservation = memory.open();
+        // called when the answer is sent, and when the connection goes away before it is
+        context.addEndHandler(done -> reservation.release());
+        reservation.attachTo(context);
         if (context.request().method() != HttpMethod.POST) {
             context.next();
             return;
         }
         try {
             checkContentType(context, path);
-            long reserved = reserveBody(context);
-            AtomicBoolean released = new AtomicBoolean();
+            reservation.reserve(declaredBodyLength(context) * InFlightMemory.REQUEST_BYTES_PER_BODY_BYTE);
             long timer = context.vertx()
                     .setTimer(config.limits().bodyReadTimeout().toMillis(), id -> {
                         if (!context.request().isEnded()) {
@@ -110,19 +139,29 @@ public class EarlyGuard {
                             }
                         }
                     });
-            Runnable release = () -> {
-                if (released.compareAndSet(false, true)) {
-                    inFlightBodyBytes.addAndGet(-reserved);
-                    context.vertx().cancelTimer(timer);
-                }
-            };
-            // called when the answer is sent, and when the connection goes away before it is
-            context.addEndHandler(done -> release.run());
+            context.addEndHandler(done -> context.vertx().cancelTimer(timer));
         } catch (SealerException e) {
             reject(context, e);
             return;
         }
         context.next();
+    }
+
+    /**
+     * The entry point a request takes, by the rule Funqy dispatches with: a CloudEvent when it has a
+     * {@code ce-id} header or the structured content type, whatever its path; Function Compute's
+     * {@code /invoke} where served; plain HTTP otherwise.
+     */
+    private EntryPoint entryPointOf(RoutingContext context, String path) {
+        if (path.equals("/invoke") && config.functionCompute().enabled()) {
+            return EntryPoint.FUNCTION_COMPUTE;
+        }
+        String contentType = context.request().getHeader("content-type");
+        if (context.request().headers().contains("ce-id")
+                || (contentType != null && contentType.startsWith(RequestGuard.STRUCTURED))) {
+            return EntryPoint.CLOUD_EVENT;
+        }
+        return EntryPoint.HTTP;
     }
 
     private void checkContentType(RoutingContext context, String path) {
@@ -138,8 +177,8 @@ public class EarlyGuard {
         }
     }
 
-    /** Reserves the declared body length from the shared budget; returns what was reserved. */
-    private long reserveBody(RoutingContext context) {
+    /** The body length a request declares (a chunked body: the largest allowed), checked against the limit. */
+    private long declaredBodyLength(RoutingContext context) {
         String declared = context.request().getHeader("content-length");
         long length;
         if (declared != null) {
@@ -162,16 +201,7 @@ public class EarlyGuard {
             throw new CallerFaultException(
                     ErrorCode.PAYLOAD_TOO_LARGE, "the request body exceeds the limit of " + maxBodyBytes + " bytes");
         }
-        for (; ; ) {
-            long current = inFlightBodyBytes.get();
-            if (current + length > budget && current > 0) {
-                throw new ServiceFaultException(
-                        ErrorCode.OVERLOADED, "too many request bytes in flight; retry in a moment");
-            }
-            if (inFlightBodyBytes.compareAndSet(current, current + length)) {
-                return length;
-            }
-        }
+        return length;
     }
 
     /** Answers without reading the body, and closes the connection so that the body is never read. */
@@ -181,9 +211,6 @@ public class EarlyGuard {
         } else {
             context.response().putHeader("connection", "close");
             context.addEndHandler(done -> context.request().connection().close());
-        }
-        if (reason.errorCode() == ErrorCode.OVERLOADED) {
-            context.response().putHeader("retry-after", "1");
         }
         if (context.normalizedPath().equals("/invoke")) {
             context.response().putHeader("x-fc-status", "404");
