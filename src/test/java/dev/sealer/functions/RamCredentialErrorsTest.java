@@ -51,8 +51,10 @@ class RamCredentialErrorsTest {
             return Map.of(
                     "aliyun.kms.credential-dir",
                     FOLDER.toString(),
+                    // generous for a loaded CI machine (300 ms made a normal answer time out under load);
+                    // the "too slow" case below delays five times as long
                     "aliyun.kms.ecs-metadata-timeout",
-                    "300ms",
+                    "2s",
                     "aliyun.kms.call-timeout",
                     "5s");
         }
@@ -103,7 +105,7 @@ class RamCredentialErrorsTest {
     @Test
     void ecsRamRole_metadataServiceTooSlow_isCredentialsUnavailable() throws IOException {
         writeRoleFile("{\"ecs_ram_role_name\": \"" + freshRole() + "\", \"region_id\": \"cn-hangzhou\"}");
-        emulator.faults().set(Duration.ofSeconds(3), 0, 0, 0);
+        emulator.faults().set(Duration.ofSeconds(10), 0, 0, 0);
         assertError(unseal(ecsRamRoleSecret()), 503, "credentials_unavailable");
     }
 
