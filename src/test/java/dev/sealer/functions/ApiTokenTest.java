@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With sealer.api-token set, every entry point requires it, checked before the body is read; health
- * stays open. Function Compute's routes are off here (as outside the fc profile): /initialize does not
+ * and the public key set ({@code GET /jwks}) stay open. Function Compute's routes are off here (as outside the fc profile): /initialize does not
  * exist for callers with the token, and is refused like everything else to callers without it.
  */
 @QuarkusTest
@@ -152,5 +152,23 @@ class ApiTokenTest {
     @Test
     void health_isOpen() {
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void jwks_isOpen_forGetOnly() {
+        given().when()
+                .get("/jwks")
+                .then()
+                .statusCode(200)
+                .contentType("application/jwk-set+json")
+                .body("keys.size()", equalTo(1));
+        // the exemption is this one method and path: anything else there is a function call, and guarded
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/jwks")
+                .then()
+                .statusCode(401);
+        given().when().get("/jwks/").then().statusCode(401);
     }
 }

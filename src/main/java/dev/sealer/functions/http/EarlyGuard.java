@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       trickles its body is cut off.
  * </ol>
  *
- * Health and metrics ({@code /q/}) and Function Compute's {@code /initialize} (called by the platform,
- * without credentials) are not guarded.
+ * Health and metrics ({@code /q/}), the public key set ({@code GET /jwks}) and Function Compute's
+ * {@code /initialize} (called by the platform, without credentials) are not guarded.
  */
 @ApplicationScoped
 public class EarlyGuard {
@@ -69,6 +69,7 @@ public class EarlyGuard {
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
         if (path.startsWith("/q/")
+                || JwksRoute.isJwksRequest(context)
                 || (path.equals("/initialize") && config.functionCompute().enabled())) {
             context.next();
             return;
