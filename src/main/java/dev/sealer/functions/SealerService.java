@@ -7,7 +7,6 @@ import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
 import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
-import dev.sealer.functions.runtime.SealerMetrics;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
@@ -45,7 +44,7 @@ public class SealerService {
     SealerConfig config;
 
     @Inject
-    SealerMetrics metrics;
+    FunctionCalls calls;
 
     @Inject
     EventAnswers eventAnswers;
@@ -63,25 +62,41 @@ public class SealerService {
         tee = Profiles.isTee(Profiles.active());
     }
 
-    public SealResponse seal(SealRequest request) {
-        return metrics.timed("seal", () -> tee ? sealInTee(request) : doSeal(request));
+    public SealResponse seal(SealRequest request, Invocation invocation) {
+        return calls.run("seal", invocation, call -> call.wrote(tee ? sealInTee(request) : doSeal(request)));
     }
 
-    /** unseal; in {@code tee} the answer is only a JWE to the attested recipient. */
-    public UnsealResponse unseal(UnsealRequest request) {
-        return metrics.timed("unseal", () -> tee ? doUnsealEncrypted(request) : doUnseal(request));
+    /**
+     * unseal; in {@code tee} the answer is only a JWE to the attested recipient. Over CloudEvents it is
+     * refused unless {@code sealer.events.unseal.enabled}, and then answered with the secret encrypted to the
+     * configured recipient only ({@link EventAnswers}): the answer event goes back to the Broker.
+     */
+    public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
+        return calls.run("unseal", invocation, call -> {
+            call.read(request == null ? null : request.sealed());
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT) {
+                return unsealForEvent(request, invocation.eventId());
+            }
+            return tee ? doUnsealEncrypted(request) : doUnseal(request);
+        });
     }
 
     /**
      * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
      * (its caller is a container of the same pod, inside the guest).
      */
-    public UnsealResponse unsealInClear(UnsealRequest request) {
-        return metrics.timed("unseal", () -> doUnseal(request));
+    public UnsealResponse unsealInClear(UnsealRequest request, Invocation invocation) {
+        return calls.run("unseal", invocation, call -> {
+            call.read(request == null ? null : request.sealed());
+            return doUnseal(request);
+        });
     }
 
-    public SealResponse reseal(ResealRequest request) {
-        return metrics.timed("reseal", () -> {
+    public SealResponse reseal(ResealRequest request, Invocation invocation) {
+        return calls.run("reseal", invocation, call -> {
+            if (request != null) {
+                call.read(request.sealed());
+            }
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
             }
@@ -93,7 +108,8 @@ public class SealerService {
                         "field 'provider_settings': in tee a reseal keeps the sealed secret's own client key and "
                                 + "instance (only 'key_id' may change)");
             }
-            return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
+            return call.wrote(
+                    SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings())));
         });
     }
 
@@ -101,25 +117,23 @@ public class SealerService {
      * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
      * the secret encrypted to the configured recipient only ({@link EventAnswers}).
      */
-    public UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
-        return metrics.timed("unseal", () -> {
-            if (!eventAnswers.enabled()) {
-                throw new CallerFaultException(
-                        ErrorCode.FORBIDDEN,
-                        "unseal is not served over CloudEvents here: its answer "
-                                + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
-                                + "recipient key");
-            }
-            byte[] secret = sealer.unseal(request == null ? null : request.sealed());
-            try {
-                return UnsealResponse.encrypted(
-                        tee
-                                ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
-                                : eventAnswers.encrypt(secret, eventId));
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-        });
+    private UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
+        if (!eventAnswers.enabled()) {
+            throw new CallerFaultException(
+                    ErrorCode.FORBIDDEN,
+                    "unseal is not served over CloudEvents here: its answer "
+                            + "would carry the secret onto the broker. Call POST /unseal, or enable sealer.events.unseal with a "
+                            + "recipient key");
+        }
+        byte[] secret = sealer.unseal(request == null ? null : request.sealed());
+        try {
+            return UnsealResponse.encrypted(
+                    tee
+                            ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
+                            : eventAnswers.encrypt(secret, eventId));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     private UnsealResponse doUnsealEncrypted(UnsealRequest request) {

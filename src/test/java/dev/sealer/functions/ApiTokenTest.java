@@ -1,9 +1,11 @@
 package dev.sealer.functions;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -152,6 +154,40 @@ class ApiTokenTest {
     @Test
     void health_isOpen() {
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void auditTrail_namesTheApiToken_byWhichTokenIsConfigured_neverByTheToken() {
+        try (AuditLines audit = AuditLines.listen()) {
+            given().contentType(ContentType.JSON)
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .body(Map.of("text", "api-token-audit-9a2"))
+                    .when()
+                    .post("/seal")
+                    .then()
+                    .statusCode(200);
+
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("caller").asText()).isEqualTo("api-token");
+                assertThat(record.get("caller_id").asText()).matches("[0-9a-f]{12}");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line -> assertThat(line)
+                            .doesNotContain(TOKEN)
+                            .doesNotContain(java.util.HexFormat.of()
+                                    .formatHex(sha256(TOKEN))
+                                    .substring(0, 12))
+                            .doesNotContain("api-token-audit-9a2"));
+        }
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sealer.functions;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -14,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -159,6 +161,29 @@ class EventingOidcHttpTest {
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("delivered-by-the-broker-41c"));
+    }
+
+    @Test
+    void auditTrail_namesTheTokensSubject() throws Exception {
+        String token = token(key("key-1.json"), AUDIENCE);
+        try (AuditLines audit = AuditLines.listen()) {
+            sealEvent("Bearer " + token, "oidc-audit-1")
+                    .body(Map.of("text", "oidc-audit-secret-6b0"))
+                    .when()
+                    .post("/")
+                    .then()
+                    .statusCode(200);
+
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("entry_point").asText()).isEqualTo("events");
+                assertThat(record.get("caller").asText()).isEqualTo("oidc");
+                assertThat(record.get("caller_id").asText())
+                        .isEqualTo(
+                                "system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line -> assertThat(line).doesNotContain(token).doesNotContain("oidc-audit-secret-6b0"));
+        }
     }
 
     @Test

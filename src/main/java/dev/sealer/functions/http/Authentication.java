@@ -3,6 +3,7 @@ package dev.sealer.functions.http;
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -55,6 +56,8 @@ public class Authentication {
 
     private volatile FileToken fileToken;
 
+    private Caller apiTokenCaller = Caller.NONE;
+
     void onStart(@Observes @Priority(2) StartupEvent event) {
         checkConfiguration();
     }
@@ -81,6 +84,7 @@ public class Authentication {
             throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
         }
         oidc.checkConfiguration();
+        apiTokenCaller = Caller.apiToken(tokenLabel(config.apiTokenFile()));
         if (!configured()) {
             if (!config.allowUnauthenticated()) {
                 throw refused("no authentication is configured: set sealer.api-token or sealer.api-token-file, or "
@@ -105,24 +109,40 @@ public class Authentication {
 
     /**
      * @param authorization the request's {@code Authorization} header (may be null)
-     * @return completes with true when the header is {@code Bearer <the token>} or {@code Bearer <a valid
-     *     Eventing OIDC token>}, or when no authentication is configured and unauthenticated requests are
-     *     allowed. Completes at once, unless the OIDC keys must be fetched first.
+     * @return completes with who called ({@link Caller}): the API token for {@code Bearer <the token>}, the
+     *     subject of {@code Bearer <a valid Eventing OIDC token>}, {@link Caller#UNAUTHENTICATED} when no
+     *     authentication is configured and unauthenticated requests are allowed, {@link Caller#NONE} (refused)
+     *     otherwise. Completes at once, unless the OIDC keys must be fetched first.
      */
-    public CompletionStage<Boolean> accepts(String authorization) {
+    public CompletionStage<Caller> authenticate(String authorization) {
         if (!configured()) {
-            return CompletableFuture.completedFuture(config.allowUnauthenticated());
+            return CompletableFuture.completedFuture(
+                    config.allowUnauthenticated() ? Caller.UNAUTHENTICATED : Caller.NONE);
         }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : "";
         if (presented.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(Caller.NONE);
         }
         if (tokenConfigured() && matchesStaticToken(presented)) {
-            return CompletableFuture.completedFuture(true);
+            return CompletableFuture.completedFuture(apiTokenCaller);
         }
-        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(false);
+        return oidc.enabled()
+                ? oidc.verify(presented)
+                        .thenApply(valid -> valid ? Caller.oidc(() -> EventingOidc.subjectOf(presented)) : Caller.NONE)
+                : CompletableFuture.completedFuture(Caller.NONE);
+    }
+
+    /**
+     * Which API token is configured, as the audit trail names it: a short hash of the property (and the
+     * file's path), never of the token, so that it tells token files apart without helping to guess one.
+     */
+    static String tokenLabel(Optional<Path> tokenFile) {
+        String source = tokenFile
+                .map(file -> "sealer.api-token-file=" + file.toAbsolutePath().normalize())
+                .orElse("sealer.api-token");
+        return java.util.HexFormat.of().formatHex(sha256(source), 0, 6);
     }
 
     private boolean matchesStaticToken(String presented) {
@@ -165,7 +185,7 @@ public class Authentication {
         }
     }
 
-    private static byte[] sha256(String value) {
+    static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

@@ -4,6 +4,7 @@ import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.vertx.core.Context;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
  *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
- *       the request is paused meanwhile, so that no body byte is read or lost;
+ *       the request is paused meanwhile, so that no body byte is read or lost. Who called ({@link Caller}) is
+ *       attached to the request, for the audit trail;
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
  *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and taken
@@ -74,25 +76,26 @@ public class EarlyGuard {
             context.next();
             return;
         }
-        CompletableFuture<Boolean> decision = authentication
-                .accepts(context.request().getHeader("authorization"))
+        CompletableFuture<Caller> decision = authentication
+                .authenticate(context.request().getHeader("authorization"))
                 .toCompletableFuture();
         if (decision.isDone()) {
-            afterAuthentication(context, path, decision.getNow(false));
+            afterAuthentication(context, path, decision.getNow(Caller.NONE));
             return;
         }
         context.request().pause();
         Context vertxContext = context.vertx().getOrCreateContext();
-        decision.whenComplete((accepted, failure) -> vertxContext.runOnContext(
-                done -> afterAuthentication(context, path, failure == null && Boolean.TRUE.equals(accepted))));
+        decision.whenComplete((caller, failure) -> vertxContext.runOnContext(
+                done -> afterAuthentication(context, path, failure == null && caller != null ? caller : Caller.NONE)));
     }
 
-    private void afterAuthentication(RoutingContext context, String path, boolean accepted) {
-        if (!accepted) {
+    private void afterAuthentication(RoutingContext context, String path, Caller caller) {
+        if (caller.isNone()) {
             context.response().putHeader("www-authenticate", "Bearer");
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
+        caller.attachTo(context);
         if (context.request().method() != HttpMethod.POST) {
             context.next();
             return;

@@ -3,6 +3,7 @@ package dev.sealer.functions.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.functions.Invocation;
 import dev.sealer.functions.ResealRequest;
 import dev.sealer.functions.SealRequest;
 import dev.sealer.functions.SealerService;
@@ -69,10 +70,11 @@ public class FunctionCompute {
             String function = config.functionCompute()
                     .function()
                     .orElseGet(() -> context.request().getHeader("x-fc-function-handler"));
+            Invocation invocation = Invocation.functionCompute(context);
             Object result = switch (function == null ? "" : function) {
-                case "seal" -> service.seal(read(context, SealRequest.class));
-                case "unseal" -> service.unseal(read(context, UnsealRequest.class));
-                case "reseal" -> service.reseal(read(context, ResealRequest.class));
+                case "seal" -> service.seal(read(context, SealRequest.class), invocation);
+                case "unseal" -> service.unseal(read(context, UnsealRequest.class), invocation);
+                case "reseal" -> service.reseal(read(context, ResealRequest.class), invocation);
                 default ->
                     throw new CallerFaultException(
                             ErrorCode.NOT_FOUND,
