@@ -3,8 +3,9 @@ package dev.sealer;
 import java.util.function.Predicate;
 
 /**
- * Small rules shared by every layer, each written once: how untrusted text is shown in a message, and
- * how the real failure is found under the wrappers frameworks put around it.
+ * Small rules shared by every layer, each written once: how untrusted text is shown in a message, how
+ * many bytes a text takes (in UTF-8, in JSON), and how the real failure is found under the wrappers
+ * frameworks put around it.
  */
 public final class Texts {
 
@@ -20,6 +21,53 @@ public final class Texts {
         }
         String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
         return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+    }
+
+    /**
+     * The number of bytes {@code value} takes in UTF-8, counted without encoding it: what a limit in
+     * bytes must count (a character takes 1 to 3 bytes, a surrogate pair 4; an unpaired surrogate is
+     * encoded as one replacement byte, as {@link String#getBytes} does).
+     */
+    public static long utf8Length(CharSequence value) {
+        long bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * The characters {@code value} takes as a JSON string, quotes included, as Jackson writes it: a
+     * quote or backslash and the short escapes ({@code \n}, {@code \t}, ...) take two, other control
+     * characters six ({@code \u0001}), everything else one. What a text in an answer will hold.
+     */
+    public static long jsonStringChars(String value) {
+        long chars = 2;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+                chars += 2;
+            } else if (c < 0x20) {
+                chars += 6;
+            } else {
+                chars += 1;
+            }
+        }
+        return chars;
     }
 
     /**

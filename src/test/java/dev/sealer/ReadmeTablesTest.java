@@ -207,6 +207,9 @@ class ReadmeTablesTest {
         if (raw == Path.class) {
             return "/tmp/x";
         }
+        if (raw == io.quarkus.runtime.configuration.MemorySize.class) {
+            return "64M";
+        }
         return "sample-value";
     }
 }

@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads the three credential files of Alibaba Cloud's client-key access (docs/FORMAT.md, "Credential files"):
@@ -48,7 +49,19 @@ public final class CredentialFiles {
     /** A client key JSON is ~3.5 KB; anything far larger is not one. */
     private static final int MAX_FILE_BYTES = 1 << 20;
 
+    private static final Pattern CREDENTIAL_FILE_NAME =
+            Pattern.compile("(clientKey_.*\\.json|password_.*\\.json|PrivateKmsCA_.*\\.pem)", Pattern.CASE_INSENSITIVE);
+
     private CredentialFiles() {}
+
+    /**
+     * True for the name of a client key, password or CA file ({@code clientKey_*.json},
+     * {@code password_*.json}, {@code PrivateKmsCA_*.pem}; in any case, as some file systems ignore it):
+     * files that no other reader of a folder (e.g. token files) may be pointed at.
+     */
+    public static boolean isCredentialFileName(String fileName) {
+        return CREDENTIAL_FILE_NAME.matcher(fileName).matches();
+    }
 
     public static String clientKeyFileName(String clientKeyId) {
         return "clientKey_" + SafeIds.require("client_key_id", clientKeyId) + ".json";

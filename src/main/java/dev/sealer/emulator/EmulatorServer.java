@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
 import dev.sealer.credentials.CredentialWriter;
+import dev.sealer.kms.aliyun.openapi.StsTokenFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -78,7 +79,10 @@ public final class EmulatorServer implements AutoCloseable {
                 new RamSettings("EmulatorEcsRole", "cn-hangzhou", Duration.ofHours(1), Duration.ofHours(12));
     }
 
-    /** The {@code sts_token} file the emulator writes into its folder at each start ({@code AK:SK:STS}). */
+    /**
+     * The {@code sts_token} file the emulator writes at each start ({@code AK:SK:STS}), in the token folder
+     * the service uses by default when the emulator's folder is its credential folder.
+     */
     public static final String TOKEN_FILE = "emulator-sts-token";
 
     private final Settings settings;
@@ -247,7 +251,7 @@ public final class EmulatorServer implements AutoCloseable {
                             .getBytes(StandardCharsets.UTF_8));
         }
         CredentialWriter.writeSecretFile(
-                directory.resolve(TOKEN_FILE),
+                directory.resolve(StsTokenFiles.DEFAULT_FOLDER).resolve(TOKEN_FILE),
                 roles.issue(ram.tokenFileTtl()).tokenFile().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -3,7 +3,7 @@ package dev.sealer.functions;
 /**
  * How a call reached a function: plain HTTP ({@code POST /seal}, ...), a CloudEvent (binary or
  * structured mode, dispatched by its type), Function Compute's {@code POST /invoke}, or the {@code tee}
- * profile's loopback listener.
+ * profile's loopback listener. What a credential allows is decided per entry point ({@link TokenScope}).
  */
 public enum EntryPoint {
     HTTP("plain HTTP", "http"),

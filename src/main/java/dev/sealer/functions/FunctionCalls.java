@@ -15,9 +15,11 @@ import java.util.Map;
 /**
  * What every function call leaves behind, in one place: its metric ({@link SealerMetrics}), its span
  * ({@link Tracing}) and its audit line ({@link AuditLog}), all with the same outcome ({@code success} or the
- * stable error code). A function is observed by wrapping its body once, {@code calls.run("check", invocation,
- * call -> ...)}, and telling the {@link Call} which sealed secrets it read and wrote; adding a function is that
- * one call.
+ * stable error code). A function is observed by wrapping its body once, {@code calls.run(Operation.SEAL,
+ * invocation, call -> ...)}, access check included, and telling the {@link Call} which sealed secrets it read
+ * and wrote; adding a function is that one call. A call an entry point refuses before it runs, for the
+ * same reasons as the access check (on a request's headers: {@link #refused}), is recorded alike, so that every call of a named
+ * function by an authenticated caller leaves one record, whichever layer refused it.
  *
  * <p>What it records is public: names from fixed vocabularies, the caller's kind and public id, and the public
  * facts of sealed secrets ({@link SealedSecretSummary}). With tracing and the audit trail off, a call costs a
@@ -73,8 +75,9 @@ public class FunctionCalls {
         }
     }
 
-    /** Runs one call of {@code function} and records it, whatever its outcome. */
-    public <T> T run(String function, Invocation invocation, Body<T> body) {
+    /** Runs one call of {@code operation} and records it, whatever its outcome. */
+    public <T> T run(Operation operation, Invocation invocation, Body<T> body) {
+        String function = operation.function();
         long start = System.nanoTime();
         String outcome = ErrorCode.INTERNAL_ERROR.code();
         Call call = audit.enabled() ? new Call(true) : Call.IGNORED;
@@ -101,6 +104,24 @@ public class FunctionCalls {
                         call.read.stream().map(SealedSecretSummary::of).toList(),
                         call.written.stream().map(SealedSecretSummary::of).toList()));
             }
+        }
+    }
+
+    /**
+     * Records a call of {@code operation} that an entry point refused before the function ran, for the reasons
+     * {@link FunctionAccess} refuses one (its credentials do not allow the function by this entry point, or
+     * this deployment does not serve it): the HTTP layer on a request's headers, before its body is read, and
+     * Function Compute's {@code /invoke} before its body is parsed. The same metric, span and audit line as a
+     * call refused where the function runs, with the refusal's code as the outcome and no sealed secret (none
+     * was read). The caller answers the refusal.
+     */
+    public void refused(Operation operation, Invocation invocation, SealerException refusal) {
+        try {
+            run(operation, invocation, call -> {
+                throw refusal;
+            });
+        } catch (SealerException recorded) {
+            // recorded above, with its outcome
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sealer.functions;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
@@ -11,9 +12,14 @@ import java.util.Map;
  * secrets are secret; the rest is public: the KMS provider (default: the service's), its key and
  * settings, and for a vault secret the secret's name and annotations.
  *
+ * <p>Field names are exact: Funqy binds request bodies with case-insensitive property names, under which
+ * {@code TEXT} would silently repeat {@code text}; a repeated member is refused (the mapper detects
+ * duplicates), and so is a name in another case (an unknown field).
+ *
  * <p>In the {@code tee} profile (with {@code sealer.tee.seal.enabled}) the request is only {@code jwe}: a
  * compact JWE (ECDH-ES+A256KW, A256GCM) to the guest's seal input key whose plaintext is such a request.
  */
+@JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
 public record SealRequest(
         String plaintext,
         String text,
@@ -29,6 +35,7 @@ public record SealRequest(
         String jwe) {
 
     /** One secret of a batch: exactly one of {@code plaintext} (std base64) and {@code text} (UTF-8). Secret. */
+    @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     public record SecretItem(String plaintext, String text) {
         @Override
         public String toString() {
@@ -37,6 +44,7 @@ public record SealRequest(
     }
 
     /** Where the Kubernetes Secret goes: its name, namespace and optional labels (public). */
+    @JsonFormat(without = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     public record ManifestMetadata(String name, String namespace, Map<String, String> labels) {}
 
     @Override

@@ -37,6 +37,10 @@ public class SealerFunctions {
         return service.reseal(request, invocation(event));
     }
 
+    /**
+     * Funqy passes the event when a CloudEvent brought the call, and null over plain HTTP; the request
+     * carries who called, with what its credentials allow.
+     */
     private Invocation invocation(CloudEvent<?> event) {
         RoutingContext context = request.getCurrent();
         return event == null ? Invocation.http(context) : Invocation.cloudEvent(context, event);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.StrictBase64;
+import dev.sealer.Texts;
 import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.kms.KmsProviders;
@@ -21,9 +22,13 @@ import java.util.TreeMap;
 
 /**
  * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
- * CloudEvents, Function Compute): checks the shape of a request, then delegates to the CDI-free
+ * CloudEvents, Function Compute, the tee loopback listener): checks that the call may run the function ({@link FunctionAccess}) and the
+ * shape of its request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
- * used. Plaintext buffers are wiped once encoded.
+ * used. Plaintext buffers are wiped once encoded. Each call reserves, before the work, the memory its
+ * answer will hold ({@link InFlightMemory}). Each call, from its access check on, runs inside {@link
+ * FunctionCalls#run}, so that a refusal (by access, by the memory budget, by the KMS) leaves the same metric,
+ * span and audit line as a success, with its stable error code as the outcome.
  *
  * <p>In the {@code tee} profile no plaintext leaves the guest in clear: every unseal answer, whatever the
  * entry point, is a JWE to the attested recipient ({@link AttestedKeys}); only {@link #unsealInClear} (the
@@ -50,6 +55,9 @@ public class SealerService {
     EventAnswers eventAnswers;
 
     @Inject
+    FunctionAccess access;
+
+    @Inject
     AttestedKeys attestedKeys;
 
     @Inject
@@ -62,41 +70,60 @@ public class SealerService {
         tee = Profiles.isTee(Profiles.active());
     }
 
+    /**
+     * seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. Every call
+     * is recorded by {@link FunctionCalls} (metric, span, audit line), refusals included.
+     */
     public SealResponse seal(SealRequest request, Invocation invocation) {
-        return calls.run("seal", invocation, call -> call.wrote(tee ? sealInTee(request) : doSeal(request)));
+        return calls.run(Operation.SEAL, invocation, call -> {
+            access.require(Operation.SEAL, invocation);
+            return call.wrote(tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory()));
+        });
     }
 
     /**
-     * unseal; in {@code tee} the answer is only a JWE to the attested recipient. Over CloudEvents it is
-     * refused unless {@code sealer.events.unseal.enabled}, and then answered with the secret encrypted to the
-     * configured recipient only ({@link EventAnswers}): the answer event goes back to the Broker.
+     * unseal. Over plain HTTP and Function Compute the answer holds the secret (in {@code tee}: only a JWE to
+     * the attested recipient). Over CloudEvents it is refused unless {@code sealer.events.unseal.enabled},
+     * and then answered with the secret encrypted to the configured recipient only ({@link EventAnswers};
+     * in {@code tee} the attested one): the answer event goes back to the Broker. A refused call still
+     * records which sealed secret it named.
      */
     public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
-        return calls.run("unseal", invocation, call -> {
+        return calls.run(Operation.UNSEAL, invocation, call -> {
             call.read(request == null ? null : request.sealed());
+            access.require(Operation.UNSEAL, invocation);
             if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT) {
-                return unsealForEvent(request, invocation.eventId());
+                return doUnsealForEvent(request, invocation.eventId(), invocation.memory());
             }
-            return tee ? doUnsealEncrypted(request) : doUnseal(request);
+            return tee ? doUnsealEncrypted(request, invocation.memory()) : doUnseal(request, invocation.memory());
         });
     }
 
     /**
      * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
-     * (its caller is a container of the same pod, inside the guest).
+     * (its caller is a container of the same pod, inside the guest; that listener is not behind the HTTP
+     * layer's guard, so nothing is reserved for it: {@link Invocation#loopback}).
      */
     public UnsealResponse unsealInClear(UnsealRequest request, Invocation invocation) {
-        return calls.run("unseal", invocation, call -> {
+        return calls.run(Operation.UNSEAL, invocation, call -> {
             call.read(request == null ? null : request.sealed());
-            return doUnseal(request);
+            access.require(Operation.UNSEAL, invocation);
+            return doUnseal(request, invocation.memory());
         });
     }
 
+    /**
+     * reseal. Over CloudEvents it keeps the secret's KMS key and provider settings: an event may renew a
+     * secret's data key and signature, but not move it under another key (one that other clients may be
+     * allowed to decrypt with), since whoever can put an event on the Broker, or holds a Trigger's token,
+     * is not trusted like the API token's holder. Moving a secret takes {@code POST /reseal}.
+     */
     public SealResponse reseal(ResealRequest request, Invocation invocation) {
-        return calls.run("reseal", invocation, call -> {
+        return calls.run(Operation.RESEAL, invocation, call -> {
             if (request != null) {
                 call.read(request.sealed());
             }
+            access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
             }
@@ -108,16 +135,24 @@ public class SealerService {
                         "field 'provider_settings': in tee a reseal keeps the sealed secret's own client key and "
                                 + "instance (only 'key_id' may change)");
             }
+            if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT
+                    && (request.keyId() != null || request.providerSettings() != null)) {
+                throw new CallerFaultException(
+                        ErrorCode.FORBIDDEN,
+                        "over CloudEvents, reseal keeps the secret's KMS key and provider settings: 'key_id' and "
+                                + "'provider_settings' are for POST /reseal");
+            }
+            // the new sealed secret is the old one's size, give or take its ids and kid
+            invocation
+                    .memory()
+                    .reserveAnswer(
+                            (request.sealed() == null ? 0 : request.sealed().length()) + 4096L);
             return call.wrote(
                     SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings())));
         });
     }
 
-    /**
-     * unseal for a CloudEvent: refused unless {@code sealer.events.unseal.enabled}, and then answered with
-     * the secret encrypted to the configured recipient only ({@link EventAnswers}).
-     */
-    private UnsealResponse unsealForEvent(UnsealRequest request, String eventId) {
+    private UnsealResponse doUnsealForEvent(UnsealRequest request, String eventId, InFlightMemory.Reservation memory) {
         if (!eventAnswers.enabled()) {
             throw new CallerFaultException(
                     ErrorCode.FORBIDDEN,
@@ -127,6 +162,7 @@ public class SealerService {
         }
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
+            memory.reserveAnswer(jweChars(secret));
             return UnsealResponse.encrypted(
                     tee
                             ? Jwe.encrypt(secret, attestedKeys.recipient(), EventAnswers.eventHeader(eventId))
@@ -136,20 +172,26 @@ public class SealerService {
         }
     }
 
-    private UnsealResponse doUnsealEncrypted(UnsealRequest request) {
+    private UnsealResponse doUnsealEncrypted(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
+            memory.reserveAnswer(jweChars(secret));
             return UnsealResponse.encrypted(Jwe.encrypt(secret, attestedKeys.recipient()));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
     }
 
+    /** A compact JWE of the secret: its b64url, the header and the wrapped key. */
+    private static long jweChars(byte[] secret) {
+        return StrictBase64.standardLength(secret.length + 16L) + 1024;
+    }
+
     /**
      * seal in {@code tee}: refused unless enabled; then the request is {@code {"jwe": "..."}}, a compact JWE to
      * the guest's seal input key whose plaintext is an ordinary seal request (single or batch).
      */
-    private SealResponse sealInTee(SealRequest request) {
+    private SealResponse sealInTee(SealRequest request, InFlightMemory.Reservation memory) {
         if (!config.tee().seal().enabled()) {
             throw new CallerFaultException(
                     ErrorCode.FORBIDDEN,
@@ -187,10 +229,10 @@ public class SealerService {
         if (decrypted == null || decrypted.jwe() != null) {
             throw invalid("field 'jwe': its plaintext must be a seal request without 'jwe'");
         }
-        return doSeal(decrypted);
+        return doSeal(decrypted, memory);
     }
 
-    private SealResponse doSeal(SealRequest request) {
+    private SealResponse doSeal(SealRequest request, InFlightMemory.Reservation memory) {
         if (request == null) {
             throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
         }
@@ -201,7 +243,7 @@ public class SealerService {
         Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
         String type = request.type() == null ? "envelope" : request.type();
         if (request.secrets() != null) {
-            return sealBatch(request, provider, settings, type);
+            return sealBatch(request, provider, settings, type, memory);
         }
         if (request.output() != null || request.metadata() != null) {
             throw invalid("fields 'output' and 'metadata' are only for a batch ('secrets')");
@@ -213,6 +255,7 @@ public class SealerService {
                 }
                 byte[] secret = secretBytes(request, sealer.limits());
                 try {
+                    memory.reserveAnswer(SecretLimits.sealedChars(secret.length));
                     return SealResponse.single(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
                 } finally {
                     Arrays.fill(secret, (byte) 0);
@@ -233,10 +276,14 @@ public class SealerService {
         }
     }
 
-    private UnsealResponse doUnseal(UnsealRequest request) {
+    private UnsealResponse doUnseal(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            return new UnsealResponse(StrictBase64.encodeStandard(secret), SecretSealer.utf8OrNull(secret));
+            String text = SecretSealer.utf8OrNull(secret);
+            // the base64 and the text as JSON (control characters escaped, up to six-fold)
+            memory.reserveAnswer(
+                    StrictBase64.standardLength(secret.length) + (text == null ? 0 : Texts.jsonStringChars(text)) + 64);
+            return new UnsealResponse(StrictBase64.encodeStandard(secret), text);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -246,7 +293,12 @@ public class SealerService {
      * Seals every secret of a batch with the same settings, all or nothing: the first bad item fails
      * the call, naming its key (never its value), and nothing sealed so far is returned.
      */
-    private SealResponse sealBatch(SealRequest request, String provider, Map<String, String> settings, String type) {
+    private SealResponse sealBatch(
+            SealRequest request,
+            String provider,
+            Map<String, String> settings,
+            String type,
+            InFlightMemory.Reservation memory) {
         if (!"envelope".equals(type)
                 || request.plaintext() != null
                 || request.text() != null
@@ -264,18 +316,23 @@ public class SealerService {
             throw invalid("field 'secrets': must hold 1 to " + bounds.maxItems() + " secrets");
         }
         long total = 0;
+        long answer = 0;
         for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
-            if (!SecretManifest.DATA_KEY.matcher(item.getKey()).matches()) {
+            if (!SecretManifest.isDataKey(item.getKey())) {
                 throw invalid(
-                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.' (a Kubernetes Secret data key)");
+                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.', and not '.', '..' "
+                                + "or start with '..' (a Kubernetes Secret data key)");
             }
             SealRequest.SecretItem secret = item.getValue();
             if (secret == null) {
                 throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
             }
-            total += secret.text() != null
-                    ? secret.text().length()
+            // bytes, as the limit says: UTF-8 bytes of a text, decoded bytes of base64
+            long bytes = secret.text() != null
+                    ? Texts.utf8Length(secret.text())
                     : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
+            total += bytes;
+            answer += SecretLimits.sealedChars(bytes) + item.getKey().length() + 16;
         }
         if (total > bounds.maxTotalBytes().asLongValue()) {
             throw new CallerFaultException(
@@ -283,6 +340,9 @@ public class SealerService {
                     "field 'secrets': the secrets exceed the batch limit of "
                             + bounds.maxTotalBytes().asLongValue() + " bytes");
         }
+        // the answer holds every sealed secret once, and with a manifest three times (map, JSON, YAML): reserved
+        // before anything is decoded or sealed
+        memory.reserveAnswer(manifest ? 3 * answer + 4096 : answer);
         // every item is checked and decoded before the first KMS call: a bad one costs nothing
         Map<String, byte[]> secrets = new TreeMap<>();
         Map<String, String> sealed = new TreeMap<>();

@@ -15,12 +15,20 @@ import java.util.regex.Pattern;
  * A Kubernetes Secret ({@code apiVersion: v1}, {@code kind: Secret}, {@code type: Opaque}) whose values
  * are sealed secrets, in {@code stringData} (the pod sees each value as written; the guest's CDH
  * unseals every value that starts with {@code sealed.} when a confidential pod mounts it). Names,
- * namespace and labels are checked against Kubernetes' rules, so that the manifest applies.
+ * namespace, labels and data keys are checked against Kubernetes' rules, so that the manifest applies;
+ * its YAML reads back as exactly its JSON.
  */
 final class SecretManifest {
 
-    /** A Secret data key: letters, digits, '-', '_', '.'; at most 253 characters. */
-    static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+    /**
+     * A Secret data key as Kubernetes checks it (IsConfigMapKey in k8s.io/apimachinery
+     * pkg/util/validation, commit eed236c): letters, digits, '-', '_', '.'; at most 253 characters; not
+     * {@code .} or {@code ..}, and not starting with {@code ..} (a mounted Secret's own {@code ..data}).
+     */
+    private static final Pattern DATA_KEY = Pattern.compile("(?!\\.\\.)(?!\\.$)[-._a-zA-Z0-9]{1,253}");
+
+    /** Labels a manifest may carry (Kubernetes sets no count, only the object's size). */
+    static final int MAX_LABELS = 64;
 
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -30,12 +38,24 @@ final class SecretManifest {
             Pattern.compile("(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
     private static final ObjectMapper JSON = Json.MAPPER;
+    /**
+     * Every value double-quoted, and every key Jackson sees a YAML reader could take for something else
+     * (a leading digit, sign or '.', a boolean or null word): quoted. Plain YAML scalars are typed by the
+     * reader, and Kubernetes reads YAML 1.1 (sigs.k8s.io/yaml on go-yaml v2), where {@code 0x1f},
+     * {@code 1_000}, {@code 1.5}, {@code y} or {@code off} are numbers or booleans: the YAML must say
+     * exactly what the JSON manifest says.
+     */
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build());
 
     private SecretManifest() {}
+
+    /** True when {@code key} is a key a Kubernetes Secret accepts in its data. */
+    static boolean isDataKey(String key) {
+        return DATA_KEY.matcher(key).matches();
+    }
 
     static SealResponse.Manifest of(SealRequest.ManifestMetadata metadata, Map<String, String> sealed) {
         if (metadata == null) {
@@ -53,6 +73,9 @@ final class SecretManifest {
         ObjectNode secret = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Secret");
         ObjectNode meta =
                 secret.putObject("metadata").put("name", metadata.name()).put("namespace", metadata.namespace());
+        if (metadata.labels() != null && metadata.labels().size() > MAX_LABELS) {
+            throw invalid("field 'metadata.labels': at most " + MAX_LABELS + " labels");
+        }
         if (metadata.labels() != null && !metadata.labels().isEmpty()) {
             ObjectNode labels = meta.putObject("labels");
             metadata.labels().forEach((name, value) -> {

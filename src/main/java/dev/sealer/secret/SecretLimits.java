@@ -37,6 +37,17 @@ public record SecretLimits(int maxSecretBytes) {
         check(characters);
     }
 
+    /**
+     * An upper bound on the characters of a sealed secret that holds {@code secretBytes}: the data's base64
+     * (with the GCM tag) and room for the other payload fields (2 KiB: ids, encrypted data key, IVs) and
+     * the protected header (1 KiB), as b64url, with the {@code sealed.} prefix and the signature. What an
+     * answer carrying it holds, estimated before it is made.
+     */
+    public static long sealedChars(long secretBytes) {
+        long payloadBytes = StrictBase64.standardLength(secretBytes + 16) + 2048;
+        return "sealed.".length() + (payloadBytes + 1024) * 4 / 3 + 3 + 86;
+    }
+
     /** The longest sealed secret that can hold a secret of the maximum size, plus room for the other fields. */
     public long maxSealedChars() {
         long payloadBytes = StrictBase64.standardLength(maxSecretBytes + 16L) + 16 * 1024;

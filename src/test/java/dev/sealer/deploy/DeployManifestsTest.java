@@ -413,7 +413,9 @@ class DeployManifestsTest {
         Map<String, String> env = env(service.at("/spec/template/spec/containers/0"));
         SmallRyeConfig config = appConfig("prod", env);
         String audience = config.getValue("sealer.auth.oidc.audience", String.class);
-        List<String> subjects = config.getValues("sealer.auth.oidc.subjects", String.class);
+        Map<String, List<String>> subjectsByType = Map.of(
+                sealType, config.getValues("sealer.auth.oidc.seal-subjects", String.class),
+                unsealType, config.getValues("sealer.auth.oidc.unseal-subjects", String.class));
         assertThat(config.getValue("sealer.auth.oidc.enabled", Boolean.class)).isTrue();
         // the confidential service trusts no token of the cluster's API server (tee refuses it without an opt-in)
         assertThat(env(documents(KNATIVE.resolve("service-tee.yaml")).get(0).at("/spec/template/spec/containers/0")))
@@ -449,8 +451,9 @@ class DeployManifestsTest {
                 assertThat(trigger.at("/spec/subscriber/audience").asText())
                         .as(name + ": the audience the service checks")
                         .isEqualTo(audience);
-                assertThat(subjects)
-                        .as(name + ": its OIDC service account is an allowed subject")
+                assertThat(subjectsByType.get(
+                                trigger.at("/spec/filter/attributes/type").asText()))
+                        .as(name + ": its OIDC service account is listed for the function its events run")
                         .contains("system:serviceaccount:"
                                 + trigger.at("/metadata/namespace").asText() + ":" + triggerServiceAccount(name));
                 assertThat(deadLetterDefects(trigger.at("/spec/delivery")))

@@ -182,6 +182,64 @@ class BadInputBatteryTest {
                 f -> Request.json("/seal", "{\"text\":\"a\",\"provider_settings\":{\"region\":\"x\"}}"),
                 400,
                 "invalid_request"));
+        // Duplicate members: never last-wins (a reader and a checker could see different values)
+        cases.add(new Case(
+                "duplicate member",
+                f -> Request.json("/seal", "{\"text\":\"first\",\"text\":\"second\"}"),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "member repeated in another case",
+                f -> Request.json("/seal", "{\"text\":\"first\",\"TEXT\":\"second\"}"),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate sealed member",
+                f -> Request.json("/unseal", "{\"sealed\":\"x\",\"sealed\":\"" + f.sealed() + "\"}"),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate batch key",
+                f -> Request.json("/seal", "{\"secrets\":{\"K\":{\"text\":\"a\"},\"K\":{\"text\":\"b\"}}}"),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate label",
+                f -> Request.json(
+                        "/seal",
+                        "{\"secrets\":{\"K\":{\"text\":\"a\"}},\"output\":\"kubernetes-secret\",\"metadata\":{"
+                                + "\"name\":\"n\",\"namespace\":\"ns\",\"labels\":{\"a\":\"x\",\"a\":\"y\"}}}"),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate member in a binary CloudEvent",
+                f -> new Request(
+                        "/",
+                        "application/json",
+                        Map.of("ce-id", "1", "ce-source", "/t", "ce-specversion", "1.0", "ce-type", "dev.sealer.seal"),
+                        "{\"text\":\"first\",\"text\":\"second\"}".getBytes(StandardCharsets.UTF_8)),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate attribute in a structured CloudEvent",
+                f -> new Request(
+                        "/",
+                        "application/cloudevents+json",
+                        Map.of(),
+                        ("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"dev.sealer.seal\","
+                                        + "\"type\":\"dev.sealer.reseal\",\"data\":{\"text\":\"a\"}}")
+                                .getBytes(StandardCharsets.UTF_8)),
+                400,
+                "invalid_request"));
+        cases.add(new Case(
+                "duplicate member in an FC event",
+                f -> new Request(
+                        "/invoke",
+                        "application/octet-stream",
+                        Map.of("x-fc-function-handler", "seal", "x-fc-request-id", "r"),
+                        "{\"text\":\"first\",\"text\":\"second\"}".getBytes(StandardCharsets.UTF_8)),
+                400,
+                "invalid_request"));
         // Batches and reseal
         cases.add(new Case(
                 "batch secrets not an object",
@@ -630,6 +688,19 @@ class BadInputBatteryTest {
                 .post("/unseal")
                 .then()
                 .statusCode(200);
+    }
+
+    @org.junit.jupiter.api.Test
+    void duplicateMember_isNamedInTheMessage_andNothingIsSealed() {
+        given().contentType("application/json")
+                .body("{\"text\":\"first\",\"text\":\"second\"}")
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(400)
+                .body("error", org.hamcrest.Matchers.equalTo("invalid_request"))
+                .body("message", org.hamcrest.Matchers.containsString("duplicate field 'text'"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("sealed.")));
     }
 
     private static String b64url(String text) {

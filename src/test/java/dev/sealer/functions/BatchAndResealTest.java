@@ -138,6 +138,125 @@ class BatchAndResealTest {
         assertThat(emulator.faults().requests("Encrypt")).as("nothing sealed").isZero();
     }
 
+    /**
+     * What Kubernetes' YAML reader would not read as a string when written plain. sigs.k8s.io/yaml (kubectl,
+     * the API server; commit aadfabb of kubernetes-sigs/yaml) reads YAML with go.yaml.in/yaml/v2 v2.4.2 (its
+     * go.mod), whose resolver (resolve.go at yaml/go-yaml v2.4.2, commit 246a95c) turns these words into
+     * booleans, nulls or floats, and tries every plain scalar that starts with a digit, '+', '-' or '.' as a
+     * number (underscores removed; 0x, 0o, 0b and leading-0 octal forms) or timestamp.
+     */
+    private static final java.util.Set<String> GO_YAML_V2_WORDS = java.util.Set.of(
+            "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO",
+            "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN",
+            ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<");
+
+    @Test
+    void batch_manifestYaml_isTheJsonManifest_evenForValuesYamlWouldTakeForNumbersOrBooleans() throws Exception {
+        // every key and value a Kubernetes Secret allows that a YAML 1.1 reader could take for something else
+        java.util.List<String> tricky = java.util.List.of(
+                "123",
+                "1.5",
+                "0x1f",
+                "0x1F",
+                "1_000",
+                "1e3",
+                "1.5e3",
+                "017",
+                "0o17",
+                "0b101",
+                "-0b1",
+                "-1",
+                ".5",
+                "2024-01-01",
+                "y",
+                "Y",
+                "n",
+                "N",
+                "yes",
+                "No",
+                "on",
+                "OFF",
+                "true",
+                "False",
+                "null",
+                "Null",
+                "NULL",
+                ".inf",
+                "-.inf",
+                ".NaN",
+                "1__0",
+                "_1");
+        Map<String, Object> secrets = new LinkedHashMap<>();
+        tricky.forEach(key -> secrets.put(key, Map.of("text", "v")));
+        Map<String, String> labels = new LinkedHashMap<>();
+        tricky.stream()
+                .filter(value -> value.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?"))
+                .forEach(value -> labels.put("k" + labels.size(), value));
+        labels.put("v", "1.5");
+        labels.put("b", "0x1f");
+        labels.put("n", "1_000");
+        labels.put("empty", "");
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("secrets", secrets);
+        request.put("output", "kubernetes-secret");
+        request.put("metadata", Map.of("name", "123", "namespace", "2024", "labels", labels));
+
+        JsonNode answer = JSON.readTree(
+                post("/seal", request).then().statusCode(200).extract().asString());
+        String yaml = answer.at("/manifest/yaml").asText();
+
+        // read back as YAML 1.1 (SnakeYAML: ints with '_', hex, octal, sexagesimal, booleans, timestamps) ...
+        Map<String, Object> read = new org.yaml.snakeyaml.Yaml().load(yaml);
+        Map<String, Object> json = JSON.convertValue(answer.at("/manifest/json"), Map.class);
+        assertThat(read.get("metadata")).isEqualTo(json.get("metadata"));
+        assertThat(((Map<?, ?>) read.get("stringData")).keySet())
+                .isEqualTo(((Map<?, ?>) json.get("stringData")).keySet());
+        assertThat(read.equals(json)).as("the YAML reads as the JSON manifest").isTrue();
+        assertThat(((Map<?, ?>) json.get("metadata")).get("name")).isEqualTo("123");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) json.get("metadata")).get("labels")).get("b"))
+                .isEqualTo("0x1f");
+        // ... and no scalar written plain that go-yaml v2 (Kubernetes) would resolve to anything but a string
+        for (org.yaml.snakeyaml.events.Event event :
+                new org.yaml.snakeyaml.Yaml().parse(new java.io.StringReader(yaml))) {
+            if (event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar
+                    && scalar.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) {
+                assertThat(scalar.getValue())
+                        .as("plain scalar '%s'", scalar.getValue())
+                        .doesNotMatch("[-+.0-9].*")
+                        .isNotIn(GO_YAML_V2_WORDS);
+            }
+        }
+    }
+
+    @Test
+    void batch_keysKubernetesRefuses_andTooManyLabels_areRefused() {
+        for (String key : new String[] {".", "..", "..data", "..x"}) {
+            post("/seal", Map.of("secrets", Map.of(key, Map.of("text", "x"))))
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_request"))
+                    .body("message", containsString("'..'"));
+        }
+        post("/seal", Map.of("secrets", Map.of(".dotfile", Map.of("text", "x"))))
+                .then()
+                .statusCode(200);
+
+        Map<String, String> labels = IntStream.range(0, 65)
+                .boxed()
+                .collect(Collectors.toMap(i -> "l" + i, i -> "v", (a, b) -> a, LinkedHashMap::new));
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("secrets", Map.of("K", Map.of("text", "x")));
+        request.put("output", "kubernetes-secret");
+        request.put("metadata", Map.of("name", "n", "namespace", "ns", "labels", labels));
+        post("/seal", request)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("at most 64 labels"));
+        labels.remove("l64");
+        post("/seal", request).then().statusCode(200);
+    }
+
     @Test
     void batch_itemWithBothOrNeitherValue_isNamed() {
         post("/seal", Map.of("secrets", Map.of("BOTH", Map.of("text", "a", "plaintext", "YQ=="))))
@@ -177,6 +296,22 @@ class BatchAndResealTest {
                 .collect(Collectors.toMap(
                         i -> "L" + i, i -> Map.of("text", "x".repeat(200 * 1024)), (a, b) -> a, LinkedHashMap::new));
         post("/seal", Map.of("secrets", large)).then().statusCode(413).body("error", equalTo("payload_too_large"));
+    }
+
+    @Test
+    void batch_limitCountsUtf8Bytes_notCharacters() {
+        // 2 x 100,000 CJK characters: 200,000 characters, but 600,000 bytes of UTF-8, over the 512 KiB limit
+        Map<String, Object> wide =
+                Map.of("A", Map.of("text", "\u4e2d".repeat(100_000)), "B", Map.of("text", "\u4e2d".repeat(100_000)));
+        post("/seal", Map.of("secrets", wide))
+                .then()
+                .statusCode(413)
+                .body("error", equalTo("payload_too_large"))
+                .body("message", containsString("batch limit of 524288 bytes"));
+        // the same characters as ASCII (200,000 bytes) are inside it
+        Map<String, Object> narrow =
+                Map.of("A", Map.of("text", "x".repeat(100_000)), "B", Map.of("text", "y".repeat(100_000)));
+        post("/seal", Map.of("secrets", narrow)).then().statusCode(200);
     }
 
     @Test

@@ -143,6 +143,33 @@ class KbsResourceKidTest {
                 .body("error", equalTo("verification_key_unavailable"));
     }
 
+    /**
+     * An API that sends its headers and one byte, then nothing: every unseal is answered at the fetch's
+     * deadline (1 s here), none waits for the rest. 20 at once, as the probe sent them. The client's own
+     * bound (60 s) only catches a service that never answers.
+     */
+    @Test
+    void apiThatStallsMidAnswer_isVerificationKeyUnavailable_forEveryCaller() throws Exception {
+        String sealed = sealedWithKid("kbs:///default/stalled/key-1");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/unseal"))
+                .timeout(java.time.Duration.ofSeconds(60))
+                .header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"sealed\":\"" + sealed + "\"}"))
+                .build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : answers) {
+            java.net.http.HttpResponse<String> response = answer.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.body()).contains("verification_key_unavailable");
+        }
+    }
+
     @Test
     void kidOfAnotherKbsPlugin_isUnknownKid_theGuestApiServesOnlyResources() {
         unseal(sealedWithKid("kbs+pkcs11:///default/sealed-secret/test-signing-key"))

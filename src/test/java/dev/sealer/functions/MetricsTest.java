@@ -57,6 +57,9 @@ class MetricsTest {
         assertThat(ours)
                 .anyMatch(l ->
                         l.startsWith("sealer_kms_calls_seconds_count{api=\"Encrypt\",outcome=\"kms_key_not_found\"}"));
+        // the memory requests in flight hold, and its budget (nothing in flight between requests)
+        assertThat(ours).anyMatch(l -> l.startsWith("sealer_in_flight_bytes "));
+        assertThat(ours).anyMatch(l -> l.matches("sealer_in_flight_budget_bytes [1-9][0-9.E]*"));
         assertThat(ours)
                 .allSatisfy(line -> assertThat(line)
                         .doesNotContain(SECRET)

@@ -124,6 +124,25 @@ class RamCredentialErrorsTest {
     }
 
     @Test
+    void stsToken_anyFileThatIsNoTokenFile_getsOneMessage_tellingNothingOfItsShape() throws IOException {
+        writeToken("two-parts", "a:b");
+        writeToken("five-parts", "a:b:c:d:e");
+        writeToken("spaces", "a b:c:d");
+        writeToken("empty-id", ":b:c");
+        writeToken("json", "{\"KeyId\": \"KAAP.x\", \"PrivateKeyData\": \"MIIJ\"}");
+        writeToken("big", "a:b:" + "c".repeat(20_000));
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (String file : new String[] {"two-parts", "five-parts", "spaces", "empty-id", "json", "big"}) {
+            Response response = unseal(stsSecret(file));
+            assertError(response, 500, "credentials_invalid");
+            messages.add(response.path("message"));
+        }
+        assertThat(messages).hasSize(1);
+        assertThat(messages.iterator().next()).doesNotContainPattern("[0-9] parts|holds [0-9]|white space|empty");
+        assertThat(emulator.faults().requests()).isZero();
+    }
+
+    @Test
     void stsToken_missingFile_isCredentialsNotFound() {
         assertError(unseal(stsSecret("never-written")), 422, "credentials_not_found");
     }
@@ -172,7 +191,8 @@ class RamCredentialErrorsTest {
     }
 
     private static void writeToken(String name, String content) throws IOException {
-        Files.writeString(FOLDER.resolve(name), content, StandardCharsets.UTF_8);
+        Path tokens = Files.createDirectories(FOLDER.resolve("sts-tokens"));
+        Files.writeString(tokens.resolve(name), content, StandardCharsets.UTF_8);
     }
 
     private static String ecsRamRoleSecret() {
@@ -187,7 +207,13 @@ class RamCredentialErrorsTest {
                 "name",
                 "db-password",
                 "provider_settings",
-                Map.of("client_type", "sts_token", "token_path", tokenFile, "region_id", "cn-hangzhou")));
+                Map.of(
+                        "client_type",
+                        "sts_token",
+                        "token_path",
+                        FOLDER.resolve("sts-tokens").resolve(tokenFile).toString(),
+                        "region_id",
+                        "cn-hangzhou")));
     }
 
     private static Response unseal(String sealed) {

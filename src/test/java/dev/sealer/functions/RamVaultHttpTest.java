@@ -78,7 +78,7 @@ class RamVaultHttpTest {
         EmulatorRoles.Issued issued = emulator.roles().issue(Duration.ofHours(1));
         SecretRecorder.remember(issued.accessKeySecret());
         SecretRecorder.remember(issued.securityToken());
-        Path tokenFile = emulator.credentialDir().resolve("tokens/http-sts-token");
+        Path tokenFile = emulator.credentialDir().resolve("sts-tokens/http-sts-token");
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(tokenFile, issued.tokenFile() + "\n", StandardCharsets.UTF_8);
 
@@ -104,7 +104,7 @@ class RamVaultHttpTest {
 
     @Test
     void stsToken_theEmulatorsOwnTokenFile_opensByARelativePath_asInDevMode() throws IOException {
-        for (String part : Files.readString(emulator.credentialDir().resolve("emulator-sts-token"))
+        for (String part : Files.readString(emulator.credentialDir().resolve("sts-tokens/emulator-sts-token"))
                 .strip()
                 .split(":")) {
             SecretRecorder.remember(part);
@@ -117,6 +117,49 @@ class RamVaultHttpTest {
                 "provider_settings",
                 Map.of("client_type", "sts_token", "token_path", "emulator-sts-token", "region_id", "cn-hangzhou")));
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+    }
+
+    @Test
+    void stsToken_pathNamingACredentialFile_isRefused_andNothingIsSent() throws IOException {
+        Path credentials = emulator.credentialDir().toAbsolutePath();
+        String clientKey = "clientKey_KAAP.emulator-client-key-0001.json";
+        Files.createDirectories(credentials.resolve("sts-tokens"));
+        // a link inside the token folder that leads to the client key is no way round either
+        Path link = credentials.resolve("sts-tokens/innocent-name");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, credentials.resolve(clientKey));
+        emulator.faults().resetCounts();
+        for (String tokenPath : new String[] {
+            clientKey,
+            "../" + clientKey,
+            credentials.resolve(clientKey).toString(),
+            "password_KAAP.emulator-client-key-0001.json",
+            "../PrivateKmsCA_kst-emu00000000000000001.pem",
+            "../ecsRamRole.json",
+            "CLIENTKEY_KAAP.emulator-client-key-0001.JSON",
+            "innocent-name"
+        }) {
+            String sealed = SealUnsealHttpTest.seal(Map.of(
+                    "type",
+                    "vault",
+                    "name",
+                    NAME,
+                    "provider_settings",
+                    Map.of("client_type", "sts_token", "token_path", tokenPath, "region_id", "cn-hangzhou")));
+            String body = SealUnsealHttpTest.unseal(sealed)
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_id"))
+                    .extract()
+                    .asString();
+            assertThat(body)
+                    .as(tokenPath)
+                    .doesNotContain(credentials.toString())
+                    .doesNotContain("parts");
+        }
+        assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
+                .as("no credential file was ever sent as a token")
+                .isZero();
     }
 
     @Test

@@ -4,7 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.sealer.functions.http.EarlyGuard;
+import dev.sealer.secret.SecretLimits;
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,7 +48,7 @@ class RequestLimitsTest {
                     TOKEN,
                     "sealer.allow-unauthenticated",
                     "false",
-                    "sealer.limits.in-flight-body-bytes",
+                    "sealer.limits.in-flight-bytes",
                     "4M",
                     "sealer.limits.body-read-timeout",
                     "1s");
@@ -58,7 +59,7 @@ class RequestLimitsTest {
     URL root;
 
     @Inject
-    EarlyGuard guard;
+    InFlightMemory memory;
 
     private Socket connect() throws IOException {
         Socket socket = new Socket(root.getHost(), root.getPort());
@@ -133,7 +134,7 @@ class RequestLimitsTest {
                 assertThat(head).as("refused before the body was sent").startsWith("HTTP/1.1 401");
                 assertThat(head.toLowerCase()).contains("connection: close");
             }
-            assertThat(guard.inFlightBodyBytes())
+            assertThat(memory.held())
                     .as("nothing reserved for unauthenticated bodies")
                     .isZero();
             healthAnswersAndSealWorks();
@@ -153,7 +154,7 @@ class RequestLimitsTest {
             }
         }
         healthAnswersAndSealWorks();
-        assertThat(guard.inFlightBodyBytes()).isZero();
+        assertThat(memory.held()).isZero();
     }
 
     @Test
@@ -161,12 +162,13 @@ class RequestLimitsTest {
         try (Socket first = connect();
                 Socket second = connect()) {
             sendHeaders(first, "/unseal", 3_000_000, "Bearer " + TOKEN);
-            // the first request holds 3 MB of the 4 MB budget until its body arrives (or times out)
+            // the first request holds what its 3 MB body will take (alone, it may pass the 4 MB budget) until its
+            // body arrives (or times out)
             long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
-            while (guard.inFlightBodyBytes() == 0 && System.nanoTime() < deadline) {
+            while (memory.held() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(guard.inFlightBodyBytes()).isEqualTo(3_000_000);
+            assertThat(memory.held()).isEqualTo(3_000_000L * InFlightMemory.REQUEST_BYTES_PER_BODY_BYTE);
 
             sendHeaders(second, "/unseal", 3_000_000, "Bearer " + TOKEN);
             String head = readHead(second);
@@ -204,10 +206,10 @@ class RequestLimitsTest {
                     .isTrue();
         }
         long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
-        while (guard.inFlightBodyBytes() != 0 && System.nanoTime() < deadline) {
+        while (memory.held() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(guard.inFlightBodyBytes()).isZero();
+        assertThat(memory.held()).isZero();
         given().contentType(ContentType.JSON)
                 .header("Authorization", "Bearer " + TOKEN)
                 .body(Map.of("sealed", "x"))
@@ -220,5 +222,54 @@ class RequestLimitsTest {
         assertThat(severe)
                 .as("an aborted body is the caller's business: no ERROR line an outsider could flood")
                 .isEmpty();
+    }
+
+    /**
+     * The memory budget and the audit trail, composed: a request refused on its headers (its body's share does
+     * not fit) never reached a function and leaves no audit line, like any refusal before the body; one whose
+     * body fits but whose answer does not is refused where seal reserves its answer, inside the recorded call,
+     * and is audited with outcome {@code overloaded} and its caller. Other requests' shares are held here.
+     */
+    @Test
+    void overloadedWhereTheFunctionRuns_isAudited_overloadedOnTheHeaders_isNot() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
+        while (memory.held() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(memory.held()).as("the earlier tests' requests have ended").isZero();
+        String text = "overload-audit-".repeat(4000);
+        String body = "{\"text\":\"" + text + "\"}";
+        long bodyShare = (long) body.length() * InFlightMemory.REQUEST_BYTES_PER_BODY_BYTE;
+        long answerShare = SecretLimits.sealedChars(text.length()) * InFlightMemory.ANSWER_BYTES_PER_CHAR;
+        InFlightMemory.Reservation others = memory.open();
+        try (AuditLines audit = AuditLines.listen()) {
+            others.reserve(memory.budget() - bodyShare + 1);
+            sealRaw(body).statusCode(503).body("error", equalTo("overloaded"));
+            assertThat(audit.records()).as("refused before any function").isEmpty();
+
+            others.release();
+            others.reserve(memory.budget() - bodyShare - answerShare / 2);
+            sealRaw(body).statusCode(503).body("error", equalTo("overloaded"));
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("function").asText()).isEqualTo("seal");
+                assertThat(record.get("entry_point").asText()).isEqualTo("http");
+                assertThat(record.get("outcome").asText()).isEqualTo("overloaded");
+                assertThat(record.get("caller").asText()).isEqualTo("api-token");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line ->
+                            assertThat(line).doesNotContain("overload-audit-").doesNotContain(TOKEN));
+        } finally {
+            others.release();
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse sealRaw(String body) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(body.getBytes(StandardCharsets.US_ASCII))
+                .when()
+                .post("/seal")
+                .then();
     }
 }

@@ -33,7 +33,74 @@ final class PackagedApp {
         }
     }
 
+    /** A started application, until closed: its port and its output. */
+    record Running(Process process, int port, Path log) implements AutoCloseable {
+        String output() {
+            try {
+                return Files.readString(log, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     private PackagedApp() {}
+
+    /**
+     * Starts the application with these JVM flags and keeps it running (any free port) until the handle is
+     * closed.
+     */
+    static Running run(Path workDirectory, List<String> jvmFlags, Map<String, String> properties) {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmFlags);
+        command.add("-Dquarkus.http.port=0");
+        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of("-jar", JAR.toString()));
+        try {
+            Files.createDirectories(workDirectory);
+            Path log = workDirectory.resolve("output.log");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDirectory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment()
+                    .keySet()
+                    .removeIf(name -> name.startsWith("SEALER_")
+                            || name.startsWith("SEALED_SECRET_")
+                            || name.startsWith("ALIYUN_")
+                            || name.startsWith("QUARKUS_"));
+            Process process = builder.start();
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)");
+            long deadline = System.nanoTime() + HANG.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError(
+                            "the application did not start:\n" + Files.readString(log, StandardCharsets.UTF_8));
+                }
+                java.util.regex.Matcher port = listening.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                if (port.find()) {
+                    return new Running(process, Integer.parseInt(port.group(1)), log);
+                }
+            }
+            process.destroyForcibly();
+            throw new AssertionError("the application did not start within " + HANG + ":\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     /**
      * Starts the application and waits until it exits or logs that it started (then stops it).

@@ -153,6 +153,19 @@ class StartupRefusalsIT {
     }
 
     @Test
+    void tokenFolderHoldingTheCredentials_isRefused() throws IOException {
+        Map<String, String> properties = sound();
+        properties.put("aliyun.kms.credential-dir", "credentials");
+        for (String tokenFolder : new String[] {"credentials", "."}) {
+            properties.put("aliyun.kms.sts-token-dir", tokenFolder);
+
+            assertRefused(start(properties), "aliyun.kms.sts-token-dir must be a folder of its own");
+        }
+        properties.put("aliyun.kms.sts-token-dir", "tokens");
+        assertThat(start(properties).started()).isTrue();
+    }
+
+    @Test
     void credentialValuesAndFilesTogether_areRefused() throws IOException {
         Map<String, String> properties = sound();
         properties.put("aliyun.kms.instance-id", "kst-x");

@@ -105,6 +105,7 @@ class TeeStartupIT {
         env.put("SEALER_AUTH_OIDC_ISSUER", "https://kubernetes.default.svc.cluster.local");
         env.put("SEALER_AUTH_OIDC_AUDIENCE", "aliyun-kms-sealer");
         env.put("SEALER_AUTH_OIDC_JWKS", "{\"keys\":[" + PUBLIC_JWK + "]}");
+        env.put("SEALER_AUTH_OIDC_SEAL_SUBJECTS", "system:serviceaccount:sealer:seal-trigger");
 
         assertRefused(env, "sealer.auth.oidc.enabled=true trusts the cluster's API server");
 

@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serves it inside a confidential pod: {@code GET /cdh/resource/<repo>/<type>/<tag>} answers the
  * resource's bytes (here: files under {@link #FOLDER}), 404 for a resource path under
  * {@code default/missing/}, 500 (what the real API answers for every failure) under
- * {@code default/broken/}, and a slow answer (10 s) under {@code default/slow/}. {@code GET /hits/<path>}
- * tells how often a resource was asked for. Loopback only.
+ * {@code default/broken/}, no answer at all under {@code default/slow/}, and under {@code default/stalled/}
+ * an answer that stops after its first byte ({@code 200}, {@code content-length: 60000}, one byte, then
+ * nothing until the server stops). {@code GET /hits/<path>} tells how often a resource was asked for.
+ * Loopback only.
  */
 public class GuestResourceServer implements QuarkusTestResourceLifecycleManager {
 
@@ -31,7 +33,9 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
     private static final String PREFIX = "/cdh/resource/";
 
     private HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    /** A thread per exchange: stalled answers hold theirs until the server stops. */
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     /** Released when the server stops: until then a "slow" resource is never answered. */
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +77,17 @@ public class GuestResourceServer implements QuarkusTestResourceLifecycleManager 
             answer(exchange, 404, "URL NOT FOUND".getBytes(StandardCharsets.US_ASCII));
         } else if (path.startsWith("default/broken/")) {
             answer(exchange, 500, "[CDH] [ERROR]: Get Resource failed".getBytes(StandardCharsets.US_ASCII));
+        } else if (path.startsWith("default/stalled/")) {
+            exchange.sendResponseHeaders(200, 60_000);
+            OutputStream out = exchange.getResponseBody();
+            out.write('{');
+            out.flush();
+            try {
+                stopped.await(); // the rest never comes: the caller's deadline must end the exchange
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
         } else if (path.startsWith("default/slow/")) {
             try {
                 stopped.await(); // a peer that does not answer: the caller's own timeout must end the wait

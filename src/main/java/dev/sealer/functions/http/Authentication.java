@@ -4,6 +4,7 @@ import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.Caller;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -22,15 +23,18 @@ import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * Who may call the functions, from the {@code Authorization: Bearer ...} header:
+ * Who may call the functions, and what for, from the {@code Authorization: Bearer ...} header: one
+ * decision per request that yields both the caller's audit identity and what its credentials allow ({@link
+ * Caller}, carrying its {@link TokenScope}):
  *
  * <ul>
  *   <li>the static API token ({@code sealer.api-token}, or a file named by {@code sealer.api-token-file},
- *       re-read when it changes), for direct HTTP callers. Only a SHA-256 digest of the token is kept;
- *       candidates are compared digest to digest in constant time, so neither content nor length leaks
- *       through timing;
+ *       re-read when it changes), for direct callers: every entry point, every function. Only a SHA-256
+ *       digest of the token is kept; candidates are compared digest to digest in constant time, so
+ *       neither content nor length leaks through timing;
  *   <li>a Knative Eventing OIDC token ({@link EventingOidc}, {@code sealer.auth.oidc.*}), for events a
- *       Broker delivers (a Broker cannot forward our static token).
+ *       Broker delivers (a Broker cannot forward our static token): the CloudEvents entry point only, and
+ *       only the functions its subject is listed for.
  * </ul>
  *
  * <p>Fail closed: an empty or blank token stops the start; no authentication at all stops it too,
@@ -109,10 +113,11 @@ public class Authentication {
 
     /**
      * @param authorization the request's {@code Authorization} header (may be null)
-     * @return completes with who called ({@link Caller}): the API token for {@code Bearer <the token>}, the
-     *     subject of {@code Bearer <a valid Eventing OIDC token>}, {@link Caller#UNAUTHENTICATED} when no
-     *     authentication is configured and unauthenticated requests are allowed, {@link Caller#NONE} (refused)
-     *     otherwise. Completes at once, unless the OIDC keys must be fetched first.
+     * @return completes with who called, with what its credentials allow ({@link Caller}, {@link TokenScope}): the
+     *     API token for {@code Bearer <the token>} (everything); the subject of {@code Bearer <a valid Eventing
+     *     OIDC token>} (CloudEvents, its subject's functions); {@link Caller#UNAUTHENTICATED} (everything) when
+     *     no authentication is configured and unauthenticated requests are allowed; {@link Caller#NONE}
+     *     (refused) otherwise. Completes at once, unless the OIDC keys must be fetched first.
      */
     public CompletionStage<Caller> authenticate(String authorization) {
         if (!configured()) {
@@ -128,10 +133,7 @@ public class Authentication {
         if (tokenConfigured() && matchesStaticToken(presented)) {
             return CompletableFuture.completedFuture(apiTokenCaller);
         }
-        return oidc.enabled()
-                ? oidc.verify(presented)
-                        .thenApply(valid -> valid ? Caller.oidc(() -> EventingOidc.subjectOf(presented)) : Caller.NONE)
-                : CompletableFuture.completedFuture(Caller.NONE);
+        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(Caller.NONE);
     }
 
     /**

@@ -25,6 +25,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -38,6 +40,8 @@ import org.jboss.logging.Logger;
 public class ErrorResponses {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
+    /** Jackson's message for a member that appears twice (STRICT_DUPLICATE_DETECTION). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
     /** The JSON error body. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -81,6 +85,9 @@ public class ErrorResponses {
     }
 
     void write(RoutingContext context, Rendered rendered) {
+        if (ErrorCode.OVERLOADED.code().equals(rendered.body().error())) {
+            context.response().putHeader("retry-after", "1");
+        }
         try {
             context.response()
                     .setStatusCode(rendered.status())
@@ -200,11 +207,22 @@ public class ErrorResponses {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return "field '" + path(mapping) + "': invalid value";
         }
+        Matcher duplicate = DUPLICATE.matcher(e instanceof JsonParseException ? e.getOriginalMessage() : "");
+        if (duplicate.matches()) {
+            return "duplicate field '" + printable(duplicate.group(1)) + "' in the request JSON" + location(e);
+        }
         if (e instanceof JsonParseException && e.getLocation() != null) {
-            return "the request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
+            return "the request body is not valid JSON" + location(e);
         }
         return "the request body is not valid JSON";
+    }
+
+    /** " (line l, column c)" of a parse error, or nothing when it has no location. */
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     private static String at(JsonMappingException e) {

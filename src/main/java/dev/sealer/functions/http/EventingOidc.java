@@ -2,7 +2,11 @@ package dev.sealer.functions.http;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
+import dev.sealer.OutboundHttp;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.Caller;
+import dev.sealer.functions.Operation;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +17,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.jboss.logging.Logger;
@@ -56,12 +61,19 @@ import org.jose4j.lang.UnresolvableKeyException;
  *   <li>{@code iss} is the configured issuer, {@code aud} contains the configured audience;
  *   <li>{@code exp} is present and not past ({@code nbf}/{@code iat} checked when present), with the
  *       configured clock skew;
- *   <li>{@code sub} is present and, when {@code sealer.auth.oidc.subjects} is set, one of them.
+ *   <li>{@code sub} is present and listed for at least one function ({@code sealer.auth.oidc.seal-subjects},
+ *       {@code unseal-subjects}, {@code reseal-subjects}).
  * </ul>
+ *
+ * A valid token allows only its subject's functions, and only over CloudEvents ({@link TokenScope}): any
+ * pod can mount a token for any audience, and every event a Broker delivers carries one, so a token is
+ * never a credential for plain HTTP or Function Compute.
  *
  * The JWKS comes from a value, a file (re-read when it changes) or a URL (fetched asynchronously, kept
  * for {@code jwks-refresh}, fetched again early when a token names an unknown key, at most once per
- * {@code jwks-min-refresh}). Verification itself needs no I/O: it runs on the caller's thread, and only
+ * {@code jwks-min-refresh}; one fetch at a time, bounded as a whole by {@code jwks-timeout} and to 256 KiB,
+ * so a URL that stalls mid-answer neither holds the requests waiting for keys past it nor blocks the next
+ * fetch). Verification itself needs no I/O: it runs on the caller's thread, and only
  * a fetch makes the answer asynchronous. Tokens are never logged.
  */
 @ApplicationScoped
@@ -79,6 +91,8 @@ public class EventingOidc {
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
             AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+    /** A cluster's JWKS holds a few keys (a few KB); far larger answers are not read. */
+    private static final int MAX_JWKS_BYTES = 256 * 1024;
     /** Tokens longer than this are refused unparsed (a service-account token is about 1 KB). */
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
@@ -116,6 +130,17 @@ public class EventingOidc {
             throw refused(
                     "sealer.auth.oidc.issuer is required with sealer.auth.oidc.enabled=true (the cluster's service-account issuer)");
         }
+        if (oidc.subjects().isPresent()) {
+            throw refused(
+                    "sealer.auth.oidc.subjects is replaced by sealer.auth.oidc.seal-subjects, unseal-subjects and "
+                            + "reseal-subjects: list each Trigger's service account for the function its events run");
+        }
+        if (subjectsOf(Operation.SEAL).isEmpty()
+                && subjectsOf(Operation.UNSEAL).isEmpty()
+                && subjectsOf(Operation.RESEAL).isEmpty()) {
+            throw refused("sealer.auth.oidc.enabled=true, but no subject may run any function: list the Triggers' "
+                    + "service accounts in sealer.auth.oidc.seal-subjects (and unseal-subjects or reseal-subjects)");
+        }
         int sources = (oidc.jwks().isPresent() ? 1 : 0)
                 + (oidc.jwksFile().isPresent() ? 1 : 0)
                 + (oidc.jwksUrl().isPresent() ? 1 : 0);
@@ -139,34 +164,68 @@ public class EventingOidc {
             refresh();
         }
         LOG.infof(
-                "Knative Eventing OIDC tokens accepted: issuer %s, audience %s, %s",
+                "Knative Eventing OIDC tokens accepted over CloudEvents: issuer %s, audience %s, subjects for seal %d, "
+                        + "unseal %d, reseal %d",
                 oidc.issuer().get(),
                 oidc.audience().get(),
-                oidc.subjects().map(s -> s.size() + " allowed subject(s)").orElse("any subject"));
+                subjectsOf(Operation.SEAL).size(),
+                subjectsOf(Operation.UNSEAL).size(),
+                subjectsOf(Operation.RESEAL).size());
+    }
+
+    /** The subjects listed for a function. */
+    private Set<String> subjectsOf(Operation operation) {
+        SealerConfig.Oidc oidc = config.auth().oidc();
+        Optional<List<String>> listed = switch (operation) {
+            case SEAL -> oidc.sealSubjects();
+            case UNSEAL -> oidc.unsealSubjects();
+            case RESEAL -> oidc.resealSubjects();
+        };
+        return listed.map(subjects ->
+                        subjects.stream().filter(subject -> !subject.isBlank()).collect(Collectors.toUnmodifiableSet()))
+                .orElse(Set.of());
+    }
+
+    /** What a valid token of this subject allows: its functions, over CloudEvents; none when it is listed nowhere. */
+    private TokenScope scopeOf(String subject) {
+        Set<Operation> allowed = EnumSet.noneOf(Operation.class);
+        for (Operation operation : Operation.values()) {
+            if (subjectsOf(operation).contains(subject)) {
+                allowed.add(operation);
+            }
+        }
+        if (allowed.isEmpty()) {
+            LOG.debug("Eventing OIDC token refused: its subject is listed for no function");
+        }
+        return TokenScope.cloudEvents(allowed);
     }
 
     /**
      * @param token the bearer token (without {@code Bearer })
-     * @return completes with true when the token is valid; completes at once unless keys must be fetched first
+     * @return completes with who the token names and what it allows ({@link Caller#oidc}: its subject, for the
+     *     audit trail, and its {@link TokenScope}); {@link Caller#NONE} when it is not valid, or its subject is
+     *     listed for no function. Completes at once unless keys must be fetched first
      */
-    public CompletionStage<Boolean> verify(String token) {
+    public CompletionStage<Caller> verify(String token) {
         if (!enabled() || token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(Caller.NONE);
         }
         Keys current = currentKeys();
         if (current == null) {
             // a URL whose first fetch has not answered (or failed): wait for the fetch under way, or start one
             if (fetching.get() == null && !mayFetchAgain()) {
-                return CompletableFuture.completedFuture(false);
+                return CompletableFuture.completedFuture(Caller.NONE);
             }
-            return refresh().thenApply(fetched -> fetched != null && check(token, fetched) == Result.VALID);
+            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
         refreshIfStale(current);
-        Result result = check(token, current);
-        if (result == Result.UNKNOWN_KEY && config.auth().oidc().jwksUrl().isPresent() && mayFetchAgain()) {
-            return refresh().thenApply(fetched -> fetched != null && check(token, fetched) == Result.VALID);
+        Checked checked = check(token, current);
+        if (checked.result() == Result.UNKNOWN_KEY
+                && config.auth().oidc().jwksUrl().isPresent()
+                && mayFetchAgain()) {
+            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
-        return CompletableFuture.completedFuture(result == Result.VALID);
+        return CompletableFuture.completedFuture(callerOf(checked));
     }
 
     private enum Result {
@@ -175,7 +234,20 @@ public class EventingOidc {
         UNKNOWN_KEY
     }
 
-    private Result check(String token, Keys current) {
+    /** A token checked: valid (with its subject) or why not. */
+    private record Checked(Result result, String subject) {
+        static final Checked INVALID = new Checked(Result.INVALID, null);
+        static final Checked UNKNOWN_KEY = new Checked(Result.UNKNOWN_KEY, null);
+    }
+
+    /** A valid token's subject, with what it allows; nobody otherwise. */
+    private Caller callerOf(Checked checked) {
+        return checked.result() == Result.VALID
+                ? Caller.oidc(checked.subject(), scopeOf(checked.subject()))
+                : Caller.NONE;
+    }
+
+    private Checked check(String token, Keys current) {
         SealerConfig.Oidc oidc = config.auth().oidc();
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
@@ -189,25 +261,20 @@ public class EventingOidc {
                 .build();
         try {
             JwtClaims claims = consumer.processToClaims(token);
-            Optional<List<String>> subjects = oidc.subjects();
-            if (subjects.isPresent() && !Set.copyOf(subjects.get()).contains(claims.getSubject())) {
-                LOG.debug("Eventing OIDC token refused: subject not allowed");
-                return Result.INVALID;
-            }
-            return Result.VALID;
+            return new Checked(Result.VALID, claims.getSubject());
         } catch (InvalidJwtException e) {
             if (hasCause(e, UnresolvableKeyException.class)) {
                 LOG.debug("Eventing OIDC token refused: no key of the JWKS matches it");
-                return Result.UNKNOWN_KEY;
+                return Checked.UNKNOWN_KEY;
             }
             LOG.debugf(
                     "Eventing OIDC token refused: %s",
                     e.getErrorDetails().stream()
                             .map(d -> String.valueOf(d.getErrorCode()))
                             .toList());
-            return Result.INVALID;
+            return Checked.INVALID;
         } catch (MalformedClaimException e) {
-            return Result.INVALID;
+            return Checked.INVALID;
         }
     }
 
@@ -271,19 +338,26 @@ public class EventingOidc {
         } catch (IOException e) {
             LOG.warn("the OIDC JWKS request token file cannot be read; fetching without it");
         }
-        client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        // the timeout bounds the whole exchange, body included: a URL that stalls mid-answer ends this fetch
+        // at its deadline, and the next one may start (requests waiting for keys are answered by then)
+        OutboundHttp.send(client, request.build(), OutboundHttp.atMost(MAX_JWKS_BYTES), oidc.jwksTimeout())
                 .handle((response, failure) -> {
                     Keys fetched = null;
                     if (failure != null) {
                         LOG.warnf(
                                 "the OIDC JWKS could not be fetched: %s",
-                                failure.getClass().getSimpleName());
+                                OutboundHttp.passedDeadline(failure)
+                                        ? "no complete answer within "
+                                                + oidc.jwksTimeout().toMillis() + " ms"
+                                        : OutboundHttp.cause(failure).getClass().getSimpleName());
                     } else if (response.statusCode() != 200) {
                         LOG.warnf("the OIDC JWKS could not be fetched: HTTP %d", response.statusCode());
                     } else {
                         try {
-                            fetched =
-                                    new Keys(parse(response.body(), "the JWKS URL's answer"), null, System.nanoTime());
+                            fetched = new Keys(
+                                    parse(new String(response.body(), StandardCharsets.UTF_8), "the JWKS URL's answer"),
+                                    null,
+                                    System.nanoTime());
                             keys.set(fetched);
                         } catch (ServiceFaultException e) {
                             LOG.warn(e.getMessage());
@@ -377,26 +451,5 @@ public class EventingOidc {
 
     private static ServiceFaultException refused(String message) {
         return new ServiceFaultException(ErrorCode.NOT_CONFIGURED, message);
-    }
-
-    /**
-     * The {@code sub} claim of a token {@link #verify} has accepted, for the audit trail: read from the token's
-     * claims without verifying again (the same bytes were just verified); null when it cannot be read. Cut to
-     * 256 characters.
-     */
-    static String subjectOf(String verifiedToken) {
-        try {
-            String[] parts = verifiedToken.split("\\.", -1);
-            com.fasterxml.jackson.databind.JsonNode sub = dev.sealer.Json.MAPPER
-                    .readTree(java.util.Base64.getUrlDecoder().decode(parts[1]))
-                    .get("sub");
-            if (sub == null || !sub.isTextual()) {
-                return null;
-            }
-            String subject = sub.textValue();
-            return subject.length() > 256 ? subject.substring(0, 256) : subject;
-        } catch (Exception e) {
-            return null;
-        }
     }
 }

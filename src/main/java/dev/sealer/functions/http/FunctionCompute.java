@@ -3,16 +3,22 @@ package dev.sealer.functions.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.SealerException;
+import dev.sealer.functions.FunctionAccess;
+import dev.sealer.functions.FunctionCalls;
 import dev.sealer.functions.Invocation;
+import dev.sealer.functions.Operation;
 import dev.sealer.functions.ResealRequest;
 import dev.sealer.functions.SealRequest;
 import dev.sealer.functions.SealerService;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.functions.runtime.WarmUp;
+import dev.sealer.kms.AuthenticatedInvocation;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -24,8 +30,9 @@ import org.jboss.logging.Logger;
  * Alibaba Cloud Function Compute's custom-container protocol, served only when
  * {@code sealer.function-compute.enabled} (the {@code fc} profile): {@code POST /invoke} carries an
  * event as its body; the function it runs is {@code sealer.function-compute.function} (set per FC
- * function), or, without it, the {@code x-fc-function-handler} header ({@code seal} or {@code unseal}),
- * so one image serves both FC functions. {@code POST /initialize} starts the warm-up once and waits for
+ * function; the deployment then serves that function only, on every entry point: {@link FunctionAccess}),
+ * or, without it, the {@code x-fc-function-handler} header ({@code seal}, {@code unseal} or {@code reseal}),
+ * so one image serves every FC function. {@code POST /initialize} starts the warm-up once and waits for
  * it up to a bound; it always answers 200 (a warm-up failure is logged and shown by readiness: it must
  * not make FC discard the instance).
  *
@@ -55,6 +62,15 @@ public class FunctionCompute {
     @Inject
     WarmUp warmUp;
 
+    @Inject
+    FunctionAccess access;
+
+    @Inject
+    FunctionCalls calls;
+
+    @Inject
+    Event<AuthenticatedInvocation> invocations;
+
     void routes(@Observes Router router) {
         if (!config.functionCompute().enabled()) {
             return;
@@ -67,19 +83,24 @@ public class FunctionCompute {
         String requestId = requestId(context);
         INVOCATIONS.info("FC Invoke Start RequestId: " + requestId);
         try {
-            String function = config.functionCompute()
-                    .function()
-                    .orElseGet(() -> context.request().getHeader("x-fc-function-handler"));
-            Invocation invocation = Invocation.functionCompute(context);
-            Object result = switch (function == null ? "" : function) {
-                case "seal" -> service.seal(read(context, SealRequest.class), invocation);
-                case "unseal" -> service.unseal(read(context, UnsealRequest.class), invocation);
-                case "reseal" -> service.reseal(read(context, ResealRequest.class), invocation);
-                default ->
-                    throw new CallerFaultException(
+            Operation operation = access.served()
+                    .or(() -> Operation.named(context.request().getHeader("x-fc-function-handler")))
+                    .orElseThrow(() -> new CallerFaultException(
                             ErrorCode.NOT_FOUND,
                             "no function for this invocation: set sealer.function-compute.function, or send "
-                                    + "x-fc-function-handler 'seal', 'unseal' or 'reseal'");
+                                    + "x-fc-function-handler 'seal', 'unseal' or 'reseal'"));
+            Invocation invocation = Invocation.functionCompute(context);
+            try {
+                // before the body is parsed and FC's role headers are handed on (EarlyGuard checked it already)
+                access.require(operation, invocation);
+            } catch (SealerException refused) {
+                calls.refused(operation, invocation, refused);
+                throw refused;
+            }
+            Object result = switch (operation) {
+                case SEAL -> service.seal(accepted(context, SealRequest.class), invocation);
+                case UNSEAL -> service.unseal(accepted(context, UnsealRequest.class), invocation);
+                case RESEAL -> service.reseal(accepted(context, ResealRequest.class), invocation);
             };
             context.response()
                     .setStatusCode(200)
@@ -105,6 +126,16 @@ public class FunctionCompute {
             LOG.warnf("FC initialize %s: %s", requestId, e.toString());
         }
         context.response().setStatusCode(200).putHeader("x-fc-status", "200").end();
+    }
+
+    /**
+     * The invocation's input; once it reads, the invocation is accepted (authenticated by EarlyGuard, its
+     * function served, its body valid), and only then may a provider take FC's role headers from it.
+     */
+    private <T> T accepted(RoutingContext context, Class<T> type) throws IOException {
+        T input = read(context, type);
+        invocations.fire(new AuthenticatedInvocation(context.request()::getHeader));
+        return input;
     }
 
     private <T> T read(RoutingContext context, Class<T> type) throws IOException {

@@ -27,7 +27,8 @@ public class RequestGuard {
     @Inject
     ErrorResponses errors;
 
-    private final ObjectMapper json = Json.MAPPER;
+    /** Duplicate attributes refused: Funqy (last-wins) must not read another type than this check did. */
+    private final ObjectMapper json = Json.STRICT;
 
     void install(@Observes Router router) {
         // After the body handler (Integer.MIN_VALUE + 1), before the Funqy routes.

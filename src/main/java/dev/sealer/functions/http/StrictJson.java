@@ -15,10 +15,12 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 
 /**
- * Makes request JSON strict for every binding: an unknown field, or a number or boolean where a
- * string belongs, is an error rather than silently ignored or coerced. Funqy forces
- * {@code FAIL_ON_UNKNOWN_PROPERTIES} off on its copy of the mapper, so unknown fields are refused
- * through a problem handler, which survives that copy.
+ * Makes request JSON strict for every binding: an unknown field, a member that appears twice, or a
+ * number or boolean where a string belongs, is an error rather than silently ignored, last-wins or
+ * coerced. Funqy forces {@code FAIL_ON_UNKNOWN_PROPERTIES} off on its copy of the mapper, so unknown
+ * fields are refused through a problem handler, which survives that copy; duplicate detection is a
+ * parser feature of the mapper's factory, which the copy keeps. (Funqy also turns on case-insensitive
+ * property names; the request types turn that off for themselves.)
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -54,6 +56,8 @@ public class StrictJson implements ObjectMapperCustomizer {
             }
         });
         mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+        // {"text":"a","text":"b"}: refused, never last-wins (also inside maps: secrets, labels, settings)
+        mapper.configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
         var textual = mapper.coercionConfigFor(LogicalType.Textual);
         textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         textual.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);

@@ -79,8 +79,9 @@ public interface SealerConfig {
      * Knative Eventing's OIDC authentication: a Broker or Channel sends {@code Authorization: Bearer
      * <JWT>}, a Kubernetes service-account token whose audience is the Trigger's
      * {@code subscriber.audience}. Accepted when it is signed by a key of the issuer's JWKS, has this
-     * issuer and audience, is not expired and, when {@link #subjects()} is set, names one of them.
-     * Works beside the static token (direct HTTP callers send that one).
+     * issuer and audience, is not expired and names a subject listed for a function; it then allows that
+     * subject's functions over CloudEvents only. Works beside the static token (direct HTTP callers send
+     * that one).
      */
     interface Oidc {
         @WithDefault("false")
@@ -93,9 +94,22 @@ public interface SealerConfig {
         Optional<String> issuer();
 
         /**
-         * The subjects allowed, e.g. {@code system:serviceaccount:<ns>:<trigger>-oidc-eventing.knative.dev-trigger}
-         * (a Trigger's {@code status.auth.serviceAccountName}); unset: any subject of the issuer with
-         * this audience.
+         * The subjects whose events may run seal, e.g.
+         * {@code system:serviceaccount:<ns>:<trigger>-oidc-eventing.knative.dev-trigger} (a Trigger's
+         * {@code status.auth.serviceAccountName}). A subject may run only the functions it is listed for,
+         * and only over CloudEvents; at least one of the three lists must be set.
+         */
+        Optional<List<String>> sealSubjects();
+
+        /** The subjects whose events may run unseal (which is served over events only where enabled). */
+        Optional<List<String>> unsealSubjects();
+
+        /** The subjects whose events may run reseal (over events it keeps the secret's KMS key). */
+        Optional<List<String>> resealSubjects();
+
+        /**
+         * Replaced by {@link #sealSubjects()}, {@link #unsealSubjects()} and {@link #resealSubjects()}:
+         * when set, the start fails and says so (it allowed every function to every listed subject).
          */
         Optional<List<String>> subjects();
 
@@ -153,11 +167,14 @@ public interface SealerConfig {
         }
     }
 
-    /** Bounds on what a request may hold before it is authenticated and read. */
+    /** Bounds on what requests may hold. */
     interface Limits {
-        /** Request bodies all connections together may hold in memory at once; above it, 503. */
-        @WithDefault("32M")
-        MemorySize inFlightBodyBytes();
+        /**
+         * The heap all requests in flight together may hold: their bodies, what reading them makes of
+         * them, and their answers while they are built and written (dev.sealer.functions.InFlightMemory);
+         * above it, 503 {@code overloaded}. Default: a quarter of the JVM's maximum heap.
+         */
+        Optional<MemorySize> inFlightBytes();
 
         /** Time a request may take to send its body once its headers arrived; then the connection is closed. */
         @WithDefault("10s")
@@ -200,8 +217,10 @@ public interface SealerConfig {
         boolean enabled();
 
         /**
-         * The function an {@code /invoke} runs ({@code seal} or {@code unseal}), set per FC function;
-         * without it, the {@code x-fc-function-handler} header decides.
+         * The one function this deployment serves ({@code seal}, {@code unseal} or {@code reseal}), set per
+         * FC function: {@code /invoke} runs it, and every other entry point (plain HTTP paths, CloudEvents)
+         * serves it only. Without it, every function is served and the {@code x-fc-function-handler} header
+         * says which one an {@code /invoke} runs.
          */
         Optional<String> function();
 

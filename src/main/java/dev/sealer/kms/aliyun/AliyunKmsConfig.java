@@ -104,7 +104,8 @@ public interface AliyunKmsConfig {
 
     /**
      * The only folder {@code sts_token} token files are read from ({@code provider_settings.token_path}
-     * must resolve inside it). Default: the credential folder.
+     * must resolve inside it, and name no credential file). A folder of its own: it may not hold the
+     * credential folder. Default: {@code sts-tokens} inside the credential folder.
      */
     Optional<Path> stsTokenDir();
 

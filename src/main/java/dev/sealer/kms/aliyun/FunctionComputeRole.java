@@ -2,10 +2,9 @@ package dev.sealer.kms.aliyun;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.kms.AuthenticatedInvocation;
 import dev.sealer.kms.aliyun.openapi.RamCredentialSource;
 import dev.sealer.kms.aliyun.openapi.RamCredentials;
-import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -24,8 +23,11 @@ import java.util.function.UnaryOperator;
  * fresh for each invocation, and in the environment at start ({@code ALIBABA_CLOUD_ACCESS_KEY_ID},
  * {@code ALIBABA_CLOUD_ACCESS_KEY_SECRET}, {@code ALIBABA_CLOUD_SECURITY_TOKEN}, valid 36 hours). The
  * newest headers seen win (every request of the function carries the same role), the environment
- * is the fall-back. Headers are read only in this mode: FC does not let clients send {@code x-fc-*}
- * headers, other hosts do. The credentials are secret; nothing here logs them.
+ * is the fall-back. Headers are read only in this mode (FC does not let clients send {@code x-fc-*}
+ * headers, other hosts do), and only from invocations this service authenticated and runs
+ * ({@link AuthenticatedInvocation}, fired by {@code /invoke} once its caller, function and body passed):
+ * never from health checks, {@code /initialize} or a refused request, so nobody can make later calls sign
+ * with a role of their choosing. The credentials are secret; nothing here logs them.
  */
 @ApplicationScoped
 public class FunctionComputeRole implements RamCredentialSource {
@@ -38,8 +40,6 @@ public class FunctionComputeRole implements RamCredentialSource {
     public static final String ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN";
     /** The function's region, set by FC. */
     public static final String ENV_REGION = "FC_REGION";
-    /** Before the application's own routes and authentication. */
-    private static final int FILTER_PRIORITY = 1000;
 
     @Inject
     AliyunKmsConfig config;
@@ -56,21 +56,16 @@ public class FunctionComputeRole implements RamCredentialSource {
         return config.roleCredentials().source() == AliyunKmsConfig.RoleCredentials.Source.FUNCTION_COMPUTE;
     }
 
-    void captureHeaders(@Observes Filters filters) {
+    void onInvocation(@Observes AuthenticatedInvocation invocation) {
         if (enabled()) {
-            filters.register(
-                    context -> {
-                        capture(context.request());
-                        context.next();
-                    },
-                    FILTER_PRIORITY);
+            capture(invocation.header());
         }
     }
 
-    private void capture(HttpServerRequest request) {
-        String id = request.getHeader(HEADER_ACCESS_KEY_ID);
-        String secret = request.getHeader(HEADER_ACCESS_KEY_SECRET);
-        String token = request.getHeader(HEADER_SECURITY_TOKEN);
+    private void capture(UnaryOperator<String> header) {
+        String id = header.apply(HEADER_ACCESS_KEY_ID);
+        String secret = header.apply(HEADER_ACCESS_KEY_SECRET);
+        String token = header.apply(HEADER_SECURITY_TOKEN);
         if (usable(id) && usable(secret) && usable(token)) {
             RamCredentials current = fromHeaders.get();
             if (current == null

@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  *   <li>trust: {@code aliyun.kms.openapi.ca-file}, else the emulator's CA when its endpoint is used,
  *       else the JVM's anchors;
  *   <li>{@code ecsRamRole.json} from the credential folder; token files only inside
- *       {@code aliyun.kms.sts-token-dir} (default: the credential folder).
+ *       {@code aliyun.kms.sts-token-dir} (default: {@code sts-tokens} inside the credential folder), a
+ *       folder of its own: the start fails when it holds the credential folder or a credential file
+ *       named in the configuration.
  * </ul>
  */
 final class RamClients implements AutoCloseable {
@@ -75,7 +77,33 @@ final class RamClients implements AutoCloseable {
                 config.roleCredentials().refreshBeforeExpiry(),
                 clock);
         this.ecsRamRoleFile = credentialFolder.map(EcsRamRoleFile::new);
-        this.tokenFiles = config.stsTokenDir().or(() -> credentialFolder).map(StsTokenFiles::new);
+        Optional<Path> tokenFolder = config.stsTokenDir()
+                .or(() -> credentialFolder.map(folder -> folder.resolve(StsTokenFiles.DEFAULT_FOLDER)));
+        tokenFolder.ifPresent(folder -> requireOwnTokenFolder(folder, credentialFolder, config));
+        this.tokenFiles = tokenFolder.map(StsTokenFiles::new);
+    }
+
+    /**
+     * A token path is chosen by whoever seals: the token folder must hold no credential (else a vault
+     * secret could name the client key, and the service would send it to the KMS as a token).
+     */
+    private static void requireOwnTokenFolder(
+            Path tokenFolder, Optional<Path> credentialFolder, AliyunKmsConfig config) {
+        Path tokens = tokenFolder.toAbsolutePath().normalize();
+        boolean holdsCredentials = credentialFolder
+                        .map(folder -> folder.toAbsolutePath().normalize().startsWith(tokens))
+                        .orElse(false)
+                || config.legacyCredentialDir()
+                        .map(folder -> folder.toAbsolutePath().normalize().startsWith(tokens))
+                        .orElse(false)
+                || java.util.stream.Stream.of(config.clientKeyFile(), config.passwordFile(), config.caFile())
+                        .flatMap(Optional::stream)
+                        .anyMatch(file -> file.toAbsolutePath().normalize().startsWith(tokens));
+        if (holdsCredentials) {
+            throw notConfigured(
+                    "aliyun.kms.sts-token-dir must be a folder of its own: it holds the credential folder or "
+                            + "a credential file, which a token_path could then name (default: sts-tokens inside the credential folder)");
+        }
     }
 
     /**
@@ -105,7 +133,7 @@ final class RamClients implements AutoCloseable {
     private OpenApiKmsClient stsToken(AliyunClientSettings.StsToken settings) {
         StsTokenFiles files = tokenFiles.orElseThrow(
                 () -> notConfigured(
-                        "the sts_token client type needs a token folder (aliyun.kms.sts-token-dir or aliyun.kms.credential-dir)"));
+                        "the sts_token client type needs a token folder (aliyun.kms.sts-token-dir, or sts-tokens in aliyun.kms.credential-dir)"));
         return factory.client(endpoint(settings.regionId()), settings.regionId(), files.source(settings.tokenPath()));
     }
 

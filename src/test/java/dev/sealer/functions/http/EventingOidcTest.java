@@ -21,6 +21,10 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.functions.Caller;
+import dev.sealer.functions.EntryPoint;
+import dev.sealer.functions.Operation;
+import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
 import dev.sealer.testsupport.ApplicationConfig;
 import java.net.InetSocketAddress;
@@ -106,6 +110,9 @@ class EventingOidcTest {
                 ISSUER,
                 "sealer.auth.oidc.audience",
                 AUDIENCE));
+        if (properties.keySet().stream().noneMatch(name -> name.endsWith("-subjects"))) {
+            all.put("sealer.auth.oidc.seal-subjects", SUBJECT);
+        }
         all.putAll(properties);
         EventingOidc oidc = new EventingOidc();
         oidc.config = ApplicationConfig.build("test", all).getConfigMapping(SealerConfig.class);
@@ -114,12 +121,19 @@ class EventingOidcTest {
     }
 
     private static EventingOidc withJwksValue() {
-        return oidc(
-                Map.of("sealer.auth.oidc.jwks", jwks(issuerKey, ecIssuerKey), "sealer.auth.oidc.subjects", SUBJECT));
+        return oidc(Map.of(
+                "sealer.auth.oidc.jwks", jwks(issuerKey, ecIssuerKey), "sealer.auth.oidc.seal-subjects", SUBJECT));
     }
 
     private static boolean accepted(EventingOidc oidc, String token) throws Exception {
-        return oidc.verify(token).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return !scope(oidc, token).isNone();
+    }
+
+    private static TokenScope scope(EventingOidc oidc, String token) throws Exception {
+        return oidc.verify(token)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)
+                .scope();
     }
 
     @Test
@@ -253,6 +267,54 @@ class EventingOidcTest {
     }
 
     @Test
+    void validToken_allowsItsSubjectsFunctions_overCloudEventsOnly() throws Exception {
+        String reseal = "system:serviceaccount:sealer:reseal-trigger";
+        EventingOidc oidc = oidc(Map.of(
+                "sealer.auth.oidc.jwks",
+                jwks(issuerKey),
+                "sealer.auth.oidc.seal-subjects",
+                SUBJECT + "," + reseal,
+                "sealer.auth.oidc.reseal-subjects",
+                reseal));
+        TokenScope sealer = scope(oidc, sign(issuerKey, claims().build()));
+        assertThat(sealer.permits(EntryPoint.CLOUD_EVENT, Operation.SEAL)).isTrue();
+        assertThat(sealer.permits(EntryPoint.CLOUD_EVENT, Operation.RESEAL)).isFalse();
+        assertThat(sealer.permits(EntryPoint.CLOUD_EVENT, Operation.UNSEAL)).isFalse();
+        for (EntryPoint other : new EntryPoint[] {EntryPoint.HTTP, EntryPoint.FUNCTION_COMPUTE}) {
+            assertThat(sealer.reaches(other)).isFalse();
+            assertThat(sealer.permits(other, Operation.SEAL)).isFalse();
+        }
+        TokenScope resealer =
+                scope(oidc, sign(issuerKey, claims().subject(reseal).build()));
+        assertThat(resealer.operations()).containsExactlyInAnyOrder(Operation.SEAL, Operation.RESEAL);
+        assertThat(scope(
+                        oidc,
+                        sign(
+                                issuerKey,
+                                claims().subject("system:serviceaccount:x:y").build())))
+                .isEqualTo(TokenScope.NONE);
+    }
+
+    /** One verification yields both what the token allows and who it is for the audit trail: its subject. */
+    @Test
+    void validToken_isACallerNamedByItsSubject_refusedTokenIsNobody() throws Exception {
+        EventingOidc oidc = withJwksValue();
+        Caller caller = oidc.verify(sign(issuerKey, claims().build()))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(caller.kind()).isEqualTo("oidc");
+        assertThat(caller.id()).isEqualTo(SUBJECT);
+        assertThat(caller.scope().permits(EntryPoint.CLOUD_EVENT, Operation.SEAL))
+                .isTrue();
+        assertThat(caller.toString()).doesNotContain(SUBJECT);
+        Caller refused = oidc.verify(sign(otherKey, claims().build()))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(refused).isSameAs(Caller.NONE);
+        assertThat(refused.id()).isNull();
+    }
+
+    @Test
     void jwksFile_isReadAndReReadWhenItChanges() throws Exception {
         Path file = dir.resolve("jwks.json");
         Files.writeString(file, jwks(issuerKey));
@@ -308,6 +370,58 @@ class EventingOidcTest {
         assertThat(authorizations).hasSize(afterRotation);
     }
 
+    /**
+     * A JWKS URL that sends its headers and a few bytes, then nothing: the fetch ends at jwks-timeout, the
+     * token that waited for it is refused then (not at some idle timeout), and the next fetch is not
+     * blocked by the stalled one: once the URL answers, tokens are accepted.
+     */
+    @Test
+    void jwksUrl_thatStallsMidAnswer_endsAtItsTimeout_andDoesNotBlockTheNextFetch() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/openid/v1/jwks", exchange -> {
+            byte[] body = jwks(issuerKey).getBytes(StandardCharsets.UTF_8);
+            if (requests.incrementAndGet() == 1) {
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body, 0, 10);
+                exchange.getResponseBody().flush();
+                try {
+                    release.await(); // the rest of the first answer never comes (until the test ends)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            EventingOidc oidc = oidc(Map.of(
+                    "sealer.auth.oidc.jwks-url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks",
+                    "sealer.auth.oidc.jwks-timeout",
+                    "1s",
+                    "sealer.auth.oidc.jwks-min-refresh",
+                    "0s"));
+            String token = sign(issuerKey, claims().build());
+
+            // waits for the stalled first fetch, which ends at its 1 s deadline (then refused), or, on a machine
+            // slow enough that the deadline passed already, starts the next fetch (the 30 s bound only catches a hang)
+            boolean accepted = accepted(oidc, token);
+            // the next fetch is not blocked by the stalled one, and succeeds
+            accepted = accepted || accepted(oidc, token);
+            assertThat(accepted).isTrue();
+            assertThat(requests.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void jwksUrl_unreachable_refusesTokensButStarts() throws Exception {
         EventingOidc oidc = oidc(Map.of(
@@ -321,7 +435,7 @@ class EventingOidcTest {
     @Test
     void configuration_withoutIssuerAudienceOrExactlyOneKeySource_stopsTheStart() {
         assertRefused(
-                Map.of(
+                withSubject(
                         "sealer.auth.oidc.enabled",
                         "true",
                         "sealer.auth.oidc.issuer",
@@ -330,7 +444,7 @@ class EventingOidcTest {
                         jwks(issuerKey)),
                 "audience");
         assertRefused(
-                Map.of(
+                withSubject(
                         "sealer.auth.oidc.enabled",
                         "true",
                         "sealer.auth.oidc.audience",
@@ -339,7 +453,7 @@ class EventingOidcTest {
                         jwks(issuerKey)),
                 "issuer");
         assertRefused(
-                Map.of(
+                withSubject(
                         "sealer.auth.oidc.enabled",
                         "true",
                         "sealer.auth.oidc.issuer",
@@ -348,7 +462,7 @@ class EventingOidcTest {
                         AUDIENCE),
                 "exactly one");
         assertRefused(
-                Map.of(
+                withSubject(
                         "sealer.auth.oidc.enabled",
                         "true",
                         "sealer.auth.oidc.issuer",
@@ -359,7 +473,7 @@ class EventingOidcTest {
                         "{\"keys\":[]}"),
                 "no key");
         assertRefused(
-                Map.of(
+                withSubject(
                         "sealer.auth.oidc.enabled",
                         "true",
                         "sealer.auth.oidc.issuer",
@@ -369,6 +483,33 @@ class EventingOidcTest {
                         "sealer.auth.oidc.jwks-file",
                         dir.resolve("absent").toString()),
                 "jwks-file");
+    }
+
+    @Test
+    void configuration_withTheFormerSubjectsList_orNoSubjectForAnyFunction_stopsTheStart() {
+        Map<String, String> base = Map.of(
+                "sealer.auth.oidc.enabled",
+                "true",
+                "sealer.auth.oidc.issuer",
+                ISSUER,
+                "sealer.auth.oidc.audience",
+                AUDIENCE,
+                "sealer.auth.oidc.jwks",
+                jwks(issuerKey));
+        Map<String, String> former = new HashMap<>(base);
+        former.put("sealer.auth.oidc.subjects", SUBJECT);
+        assertRefused(former, "seal-subjects");
+        assertRefused(base, "no subject may run any function");
+    }
+
+    /** The properties plus a subject for seal, so that only the defect under test remains. */
+    private static Map<String, String> withSubject(String... properties) {
+        Map<String, String> all = new HashMap<>();
+        for (int i = 0; i < properties.length; i += 2) {
+            all.put(properties[i], properties[i + 1]);
+        }
+        all.put("sealer.auth.oidc.seal-subjects", SUBJECT);
+        return all;
     }
 
     private static void assertRefused(Map<String, String> properties, String message) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The RAM client types over real HTTPS against the embedded emulator of the {@code %test} profile,
  * reached through the provider as the functions reach it: {@code sts_token} with token files in the
- * emulator's folder (the token folder by default), {@code ecs_ram_role} with the role of the
+ * token folder the emulator's folder has by default ({@code sts-tokens}), {@code ecs_ram_role} with the role of the
  * emulator's {@code ecsRamRole.json} and metadata service. Requests are counted by the emulator,
  * never timed.
  */
@@ -213,7 +213,7 @@ class RamClientsHttpsTest {
     }
 
     private Path tokenFile(String name, String content) throws IOException {
-        Path file = emulator.credentialDir().resolve("tokens").resolve(name);
+        Path file = emulator.credentialDir().resolve("sts-tokens").resolve(name);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;

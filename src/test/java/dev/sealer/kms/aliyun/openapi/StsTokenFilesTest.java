@@ -66,18 +66,50 @@ class StsTokenFilesTest {
     }
 
     @Test
-    void twoAndFourParts_sayHowManyPartsTheyHold() throws IOException {
+    void everyFileThatIsNoTokenFile_getsTheSameMessage() throws IOException {
         write("two", "a:b");
         write("four", "a:b:c:d");
+        write("space", "a:b c:d");
+        write("big", "a:b:" + "c".repeat(20_000));
+        Files.write(folder.resolve("latin1"), new byte[] {'a', ':', 'b', ':', (byte) 0xe9}); // not UTF-8
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (String name : new String[] {"two", "four", "space", "big", "latin1"}) {
+            SealerException e = catchThrowableOfType(
+                    SealerException.class, () -> files.source(name).credentials());
+            assertThat(e.errorCode()).as(name).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
+            messages.add(e.getMessage());
+        }
+        assertThat(messages).as("nothing of a file's shape in an answer").hasSize(1);
         assertThat(catchThrowableOfType(
                                 SealerException.class, () -> files.source("two").credentials())
-                        .getMessage())
-                .contains("holds 2");
-        assertThat(catchThrowableOfType(
-                                SealerException.class,
-                                () -> files.source("four").credentials())
-                        .getMessage())
-                .contains("holds 4");
+                        .logMessage())
+                .as("the log says which check failed")
+                .contains("2 parts");
+    }
+
+    @Test
+    void credentialFileNames_areRefused_evenInsideTheFolder_andThroughLinks() throws IOException {
+        write("clientKey_KAAP.x.json", "a:b:c");
+        write("password_KAAP.x.json", "a:b:c");
+        write("PrivateKmsCA_kst-x.pem", "a:b:c");
+        write("ecsRamRole.json", "a:b:c");
+        write("sub/CLIENTKEY_KAAP.Y.JSON", "a:b:c");
+        Files.writeString(root.resolve("clientKey_KAAP.z.json"), "a:b:c");
+        Files.createSymbolicLink(folder.resolve("link"), folder.resolve("clientKey_KAAP.x.json"));
+        for (String path : new String[] {
+            "clientKey_KAAP.x.json",
+            "password_KAAP.x.json",
+            "PrivateKmsCA_kst-x.pem",
+            "ecsRamRole.json",
+            "sub/CLIENTKEY_KAAP.Y.JSON",
+            "link",
+            "../clientKey_KAAP.z.json"
+        }) {
+            SealerException e = catchThrowableOfType(
+                    SealerException.class, () -> files.source(path).credentials());
+            assertThat(e.errorCode()).as(path).isEqualTo(ErrorCode.INVALID_ID);
+            assertThat(e.getMessage()).as(path).contains("token_path").doesNotContain(root.toString());
+        }
     }
 
     @Test
