@@ -9,9 +9,9 @@ import jakarta.inject.Inject;
 
 /**
  * The Funqy functions. Thin adapters: every binding (plain HTTP {@code POST /seal}, {@code /unseal},
- * {@code /reseal}, CloudEvents by type) lands here, says by which entry point it came (Funqy passes the
- * event; it is null over plain HTTP), and {@link SealerService} does the work: an unseal that arrives as a
- * CloudEvent is answered without plaintext, or refused ({@link EventAnswers}).
+ * {@code /reseal}, CloudEvents by type) lands here, says by which entry point and from whom it came
+ * ({@link Invocation}: Funqy passes the event, null over plain HTTP), and {@link SealerService} does the work:
+ * an unseal that arrives as a CloudEvent is answered without plaintext, or refused ({@link EventAnswers}).
  */
 public class SealerFunctions {
 
@@ -39,10 +39,10 @@ public class SealerFunctions {
 
     /**
      * Funqy passes the event when a CloudEvent brought the call, and null over plain HTTP; the request
-     * carries what its credentials allow.
+     * carries who called, with what its credentials allow.
      */
     private Invocation invocation(CloudEvent<?> event) {
         RoutingContext context = request.getCurrent();
-        return event == null ? Invocation.http(context) : Invocation.cloudEvent(context, event.id());
+        return event == null ? Invocation.http(context) : Invocation.cloudEvent(context, event);
     }
 }

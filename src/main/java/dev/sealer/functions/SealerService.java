@@ -8,7 +8,6 @@ import dev.sealer.StrictBase64;
 import dev.sealer.Texts;
 import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
-import dev.sealer.functions.runtime.SealerMetrics;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
@@ -23,11 +22,13 @@ import java.util.TreeMap;
 
 /**
  * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
- * CloudEvents, Function Compute): checks that the call may run the function ({@link FunctionAccess}) and the
+ * CloudEvents, Function Compute, the tee loopback listener): checks that the call may run the function ({@link FunctionAccess}) and the
  * shape of its request, then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
  * used. Plaintext buffers are wiped once encoded. Each call reserves, before the work, the memory its
- * answer will hold ({@link InFlightMemory}).
+ * answer will hold ({@link InFlightMemory}). Each call, from its access check on, runs inside {@link
+ * FunctionCalls#run}, so that a refusal (by access, by the memory budget, by the KMS) leaves the same metric,
+ * span and audit line as a success, with its stable error code as the outcome.
  *
  * <p>In the {@code tee} profile no plaintext leaves the guest in clear: every unseal answer, whatever the
  * entry point, is a JWE to the attested recipient ({@link AttestedKeys}); only {@link #unsealInClear} (the
@@ -48,7 +49,7 @@ public class SealerService {
     SealerConfig config;
 
     @Inject
-    SealerMetrics metrics;
+    FunctionCalls calls;
 
     @Inject
     EventAnswers eventAnswers;
@@ -69,11 +70,14 @@ public class SealerService {
         tee = Profiles.isTee(Profiles.active());
     }
 
-    /** seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. */
+    /**
+     * seal, by any entry point; {@link FunctionAccess} decides first whether this call may run it. Every call
+     * is recorded by {@link FunctionCalls} (metric, span, audit line), refusals included.
+     */
     public SealResponse seal(SealRequest request, Invocation invocation) {
-        return metrics.timed("seal", () -> {
+        return calls.run(Operation.SEAL, invocation, call -> {
             access.require(Operation.SEAL, invocation);
-            return tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory());
+            return call.wrote(tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory()));
         });
     }
 
@@ -81,10 +85,12 @@ public class SealerService {
      * unseal. Over plain HTTP and Function Compute the answer holds the secret (in {@code tee}: only a JWE to
      * the attested recipient). Over CloudEvents it is refused unless {@code sealer.events.unseal.enabled},
      * and then answered with the secret encrypted to the configured recipient only ({@link EventAnswers};
-     * in {@code tee} the attested one): the answer event goes back to the Broker.
+     * in {@code tee} the attested one): the answer event goes back to the Broker. A refused call still
+     * records which sealed secret it named.
      */
     public UnsealResponse unseal(UnsealRequest request, Invocation invocation) {
-        return metrics.timed("unseal", () -> {
+        return calls.run(Operation.UNSEAL, invocation, call -> {
+            call.read(request == null ? null : request.sealed());
             access.require(Operation.UNSEAL, invocation);
             if (invocation.entryPoint() == EntryPoint.CLOUD_EVENT) {
                 return doUnsealForEvent(request, invocation.eventId(), invocation.memory());
@@ -96,12 +102,13 @@ public class SealerService {
     /**
      * unseal answering the secret itself, in every profile: for the tee profile's loopback listener only
      * (its caller is a container of the same pod, inside the guest; that listener is not behind the HTTP
-     * layer's guard, so nothing is reserved for it).
+     * layer's guard, so nothing is reserved for it: {@link Invocation#loopback}).
      */
-    public UnsealResponse unsealInClear(UnsealRequest request) {
-        return metrics.timed("unseal", () -> {
-            access.requireServed(Operation.UNSEAL);
-            return doUnseal(request, InFlightMemory.of(null));
+    public UnsealResponse unsealInClear(UnsealRequest request, Invocation invocation) {
+        return calls.run(Operation.UNSEAL, invocation, call -> {
+            call.read(request == null ? null : request.sealed());
+            access.require(Operation.UNSEAL, invocation);
+            return doUnseal(request, invocation.memory());
         });
     }
 
@@ -112,7 +119,10 @@ public class SealerService {
      * is not trusted like the API token's holder. Moving a secret takes {@code POST /reseal}.
      */
     public SealResponse reseal(ResealRequest request, Invocation invocation) {
-        return metrics.timed("reseal", () -> {
+        return calls.run(Operation.RESEAL, invocation, call -> {
+            if (request != null) {
+                call.read(request.sealed());
+            }
             access.require(Operation.RESEAL, invocation);
             if (request == null) {
                 throw invalid("the request body must be a JSON object with 'sealed'");
@@ -137,7 +147,8 @@ public class SealerService {
                     .memory()
                     .reserveAnswer(
                             (request.sealed() == null ? 0 : request.sealed().length()) + 4096L);
-            return SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings()));
+            return call.wrote(
+                    SealResponse.single(sealer.reseal(request.sealed(), request.keyId(), request.providerSettings())));
         });
     }
 

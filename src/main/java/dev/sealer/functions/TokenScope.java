@@ -1,33 +1,33 @@
 package dev.sealer.functions;
 
-import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * What a request's credentials allow: the entry points it may come by and the functions it may run.
  * Decided once per request from its {@code Authorization} header, before its body is read (by the HTTP
- * layer's authentication), carried with the request, and checked again where each function starts
- * ({@link FunctionAccess}), whatever route led there.
+ * layer's authentication), carried with the request as part of its {@link Caller}, and checked again where
+ * each function starts ({@link FunctionAccess}), whatever route led there.
  *
  * <ul>
  *   <li>{@link #EVERYTHING}: the API token, or any request where {@code sealer.allow-unauthenticated}
- *       says the platform authenticates;
+ *       says the platform authenticates: plain HTTP, CloudEvents and Function Compute, every function;
  *   <li>{@link #cloudEvents}: a Knative Eventing OIDC token. It reaches the CloudEvents entry point only
  *       (every event a Broker delivers carries such a token, so it must not open plain HTTP's unseal),
  *       and only the functions its subject is listed for ({@code sealer.auth.oidc.seal-subjects},
  *       {@code unseal-subjects}, {@code reseal-subjects});
- *   <li>{@link #NONE}: missing or wrong credentials, and a request no scope was attached to (fail closed).
+ *   <li>{@link #LOOPBACK}: the {@code tee} loopback listener's token: unseal there, nothing else (that
+ *       listener never consults the API token);
+ *   <li>{@link #NONE}: missing or wrong credentials, and a request no caller was attached to (fail closed).
  * </ul>
  */
 public record TokenScope(Set<EntryPoint> entryPoints, Set<Operation> operations) {
 
-    public static final TokenScope EVERYTHING =
-            new TokenScope(EnumSet.allOf(EntryPoint.class), EnumSet.allOf(Operation.class));
+    public static final TokenScope EVERYTHING = new TokenScope(
+            EnumSet.of(EntryPoint.HTTP, EntryPoint.CLOUD_EVENT, EntryPoint.FUNCTION_COMPUTE),
+            EnumSet.allOf(Operation.class));
+    public static final TokenScope LOOPBACK = new TokenScope(Set.of(EntryPoint.LOOPBACK), Set.of(Operation.UNSEAL));
     public static final TokenScope NONE = new TokenScope(Set.of(), Set.of());
-
-    /** Where the scope travels with its request, from authentication to the function. */
-    private static final String CONTEXT_KEY = TokenScope.class.getName();
 
     public TokenScope {
         entryPoints = Set.copyOf(entryPoints);
@@ -52,16 +52,5 @@ public record TokenScope(Set<EntryPoint> entryPoints, Set<Operation> operations)
     /** True when a call may run this function, coming by this entry point. */
     public boolean permits(EntryPoint entryPoint, Operation operation) {
         return entryPoints.contains(entryPoint) && operations.contains(operation);
-    }
-
-    /** Attaches this scope to its request. */
-    public void attachTo(RoutingContext context) {
-        context.put(CONTEXT_KEY, this);
-    }
-
-    /** The scope attached to a request; {@link #NONE} when there is none. */
-    public static TokenScope of(RoutingContext context) {
-        Object scope = context == null ? null : context.get(CONTEXT_KEY);
-        return scope instanceof TokenScope attached ? attached : NONE;
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -78,6 +79,13 @@ public final class SecretSealer {
 
     public boolean canSeal() {
         return signingKey != null;
+    }
+
+    /** The kid and public key that verify what this instance seals; empty when it only unseals. */
+    public Optional<PublishedKeys.Entry> verificationKey() {
+        return signingKey == null
+                ? Optional.empty()
+                : Optional.of(new PublishedKeys.Entry(signingKey.kid(), signingKey.publicKey()));
     }
 
     public SecretLimits limits() {

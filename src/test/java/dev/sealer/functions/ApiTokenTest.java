@@ -1,9 +1,11 @@
 package dev.sealer.functions;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With sealer.api-token set, every entry point requires it, checked before the body is read; health
- * stays open. Function Compute's routes are off here (as outside the fc profile): /initialize does not
+ * and the public key set ({@code GET /jwks}) stay open. Function Compute's routes are off here (as outside the fc profile): /initialize does not
  * exist for callers with the token, and is refused like everything else to callers without it.
  */
 @QuarkusTest
@@ -152,5 +154,57 @@ class ApiTokenTest {
     @Test
     void health_isOpen() {
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void auditTrail_namesTheApiToken_byWhichTokenIsConfigured_neverByTheToken() {
+        try (AuditLines audit = AuditLines.listen()) {
+            given().contentType(ContentType.JSON)
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .body(Map.of("text", "api-token-audit-9a2"))
+                    .when()
+                    .post("/seal")
+                    .then()
+                    .statusCode(200);
+
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("caller").asText()).isEqualTo("api-token");
+                assertThat(record.get("caller_id").asText()).matches("[0-9a-f]{12}");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line -> assertThat(line)
+                            .doesNotContain(TOKEN)
+                            .doesNotContain(java.util.HexFormat.of()
+                                    .formatHex(sha256(TOKEN))
+                                    .substring(0, 12))
+                            .doesNotContain("api-token-audit-9a2"));
+        }
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void jwks_isOpen_forGetOnly() {
+        given().when()
+                .get("/jwks")
+                .then()
+                .statusCode(200)
+                .contentType("application/jwk-set+json")
+                .body("keys.size()", equalTo(1));
+        // the exemption is this one method and path: anything else there is a function call, and guarded
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .when()
+                .post("/jwks")
+                .then()
+                .statusCode(401);
+        given().when().get("/jwks/").then().statusCode(401);
     }
 }

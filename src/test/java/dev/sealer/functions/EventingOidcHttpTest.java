@@ -1,6 +1,7 @@
 package dev.sealer.functions;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -14,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -203,6 +205,29 @@ class EventingOidcHttpTest {
     }
 
     @Test
+    void auditTrail_namesTheTokensSubject() throws Exception {
+        String token = token(key("key-1.json"), AUDIENCE);
+        try (AuditLines audit = AuditLines.listen()) {
+            sealEvent("Bearer " + token, "oidc-audit-1")
+                    .body(Map.of("text", "oidc-audit-secret-6b0"))
+                    .when()
+                    .post("/")
+                    .then()
+                    .statusCode(200);
+
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("entry_point").asText()).isEqualTo("events");
+                assertThat(record.get("caller").asText()).isEqualTo("oidc");
+                assertThat(record.get("caller_id").asText())
+                        .isEqualTo(
+                                "system:serviceaccount:sealer:aliyun-kms-sealer-seal-oidc-eventing.knative.dev-trigger");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line -> assertThat(line).doesNotContain(token).doesNotContain("oidc-audit-secret-6b0"));
+        }
+    }
+
+    @Test
     void brokerDelivery_withoutOrWithWrongToken_isUnauthorized() throws Exception {
         sealEvent(null, "oidc-2")
                 .body(Map.of("text", "x"))
@@ -311,6 +336,61 @@ class EventingOidcHttpTest {
                 .post("/invoke")
                 .then()
                 .statusCode(403);
+    }
+
+    /**
+     * Calls refused by a token's scope are in the audit trail with the token's subject, whichever layer refused
+     * them: plain HTTP's unseal on the request's headers (no body read, so no secret named), a reseal event at
+     * the function (naming the secret it aimed at). Refused credentials are nobody, and leave no line.
+     */
+    @Test
+    void auditTrail_recordsScopeRefusals_withTheTokensSubject() throws Exception {
+        String sealed = sealedByTheApiToken("audited-refusal-2d8");
+        String token = token(key("key-1.json"), AUDIENCE, SEAL_TRIGGER);
+        try (AuditLines audit = AuditLines.listen()) {
+            given().contentType(ContentType.JSON)
+                    .header("Authorization", "Bearer " + token)
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post("/unseal")
+                    .then()
+                    .statusCode(403);
+            event("Bearer " + token, "dev.sealer.reseal", "audit-scope-1")
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post("/")
+                    .then()
+                    .statusCode(403);
+            sealEvent("Bearer " + token(key("key-1.json"), "another-audience"), "audit-scope-2")
+                    .body(Map.of("text", "x"))
+                    .when()
+                    .post("/")
+                    .then()
+                    .statusCode(401);
+
+            List<com.fasterxml.jackson.databind.JsonNode> records = audit.records();
+            assertThat(records).hasSize(2);
+            com.fasterxml.jackson.databind.JsonNode onHeaders = records.get(0);
+            assertThat(onHeaders.get("function").asText()).isEqualTo("unseal");
+            assertThat(onHeaders.get("entry_point").asText()).isEqualTo("http");
+            assertThat(onHeaders.get("outcome").asText()).isEqualTo("forbidden");
+            assertThat(onHeaders.get("caller").asText()).isEqualTo("oidc");
+            assertThat(onHeaders.get("caller_id").asText()).isEqualTo(SEAL_TRIGGER);
+            assertThat(onHeaders.has("sealed_sha256")).isFalse();
+            com.fasterxml.jackson.databind.JsonNode atTheFunction = records.get(1);
+            assertThat(atTheFunction.get("function").asText()).isEqualTo("reseal");
+            assertThat(atTheFunction.get("entry_point").asText()).isEqualTo("events");
+            assertThat(atTheFunction.get("outcome").asText()).isEqualTo("forbidden");
+            assertThat(atTheFunction.get("caller").asText()).isEqualTo("oidc");
+            assertThat(atTheFunction.get("caller_id").asText()).isEqualTo(SEAL_TRIGGER);
+            assertThat(atTheFunction.get("sealed_sha256").get(0).asText())
+                    .isEqualTo(AuditTrailTest.signingInputSha256(sealed));
+            assertThat(audit.lines())
+                    .allSatisfy(line -> assertThat(line)
+                            .doesNotContain(token)
+                            .doesNotContain(sealed)
+                            .doesNotContain("audited-refusal-2d8"));
+        }
     }
 
     /** A subject runs only the functions it is listed for: the seal Trigger's token cannot reseal or unseal. */

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.sealer.secret.SecretSealer;
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -117,5 +118,39 @@ class FunctionComputeDeploymentTest {
         invoke("unseal", "{\"sealed\":\"" + sealed + "\"}").statusCode(400).header("x-fc-status", "404");
         // seal itself, over its events, still works
         event("dev.sealer.seal", Map.of("text", "x")).statusCode(200).body("sealed", startsWith("sealed."));
+    }
+
+    /**
+     * A call of a function this deployment does not serve is in the audit trail as {@code not_found}, whether it
+     * was refused on its headers (a plain HTTP path: no body read) or where the function runs (an event, whose
+     * function is its type: the secret it aimed at is named by its hash).
+     */
+    @Test
+    void callsOfFunctionsNotServed_areAudited_asNotFound() throws Exception {
+        String sealed = sealer.sealEnvelope(
+                "fc-audited-not-found-4e0".getBytes(StandardCharsets.UTF_8), "aliyun", null, Map.of());
+        try (AuditLines audit = AuditLines.listen()) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("sealed", sealed))
+                    .when()
+                    .post("/unseal")
+                    .then()
+                    .statusCode(404);
+            event("dev.sealer.unseal", Map.of("sealed", sealed)).statusCode(404);
+
+            assertThat(audit.records())
+                    .extracting(record -> record.get("function").asText() + " "
+                            + record.get("entry_point").asText() + " "
+                            + record.get("outcome").asText() + " "
+                            + record.get("caller").asText())
+                    .containsExactly(
+                            "unseal http not_found unauthenticated", "unseal events not_found unauthenticated");
+            assertThat(audit.records().get(0).has("sealed_sha256")).isFalse();
+            assertThat(audit.records().get(1).get("sealed_sha256").get(0).asText())
+                    .isEqualTo(AuditTrailTest.signingInputSha256(sealed));
+            assertThat(audit.lines())
+                    .allSatisfy(
+                            line -> assertThat(line).doesNotContain(sealed).doesNotContain("fc-audited-not-found-4e0"));
+        }
     }
 }

@@ -44,6 +44,16 @@ class OptionalSigningKeyTest {
     }
 
     @Test
+    void jwks_withoutASigningKey_isAnEmptySet() {
+        given().when()
+                .get("/jwks")
+                .then()
+                .statusCode(200)
+                .contentType("application/jwk-set+json")
+                .body("keys.size()", equalTo(0));
+    }
+
+    @Test
     void seal_isNotConfigured_unsealStillWorks() {
         given().contentType(ContentType.JSON)
                 .body(Map.of("text", "x"))

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.sealer.secret.SecretLimits;
+import dev.sealer.testsupport.AuditLines;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -220,5 +222,54 @@ class RequestLimitsTest {
         assertThat(severe)
                 .as("an aborted body is the caller's business: no ERROR line an outsider could flood")
                 .isEmpty();
+    }
+
+    /**
+     * The memory budget and the audit trail, composed: a request refused on its headers (its body's share does
+     * not fit) never reached a function and leaves no audit line, like any refusal before the body; one whose
+     * body fits but whose answer does not is refused where seal reserves its answer, inside the recorded call,
+     * and is audited with outcome {@code overloaded} and its caller. Other requests' shares are held here.
+     */
+    @Test
+    void overloadedWhereTheFunctionRuns_isAudited_overloadedOnTheHeaders_isNot() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMillis(HANG_MILLIS).toNanos();
+        while (memory.held() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(memory.held()).as("the earlier tests' requests have ended").isZero();
+        String text = "overload-audit-".repeat(4000);
+        String body = "{\"text\":\"" + text + "\"}";
+        long bodyShare = (long) body.length() * InFlightMemory.REQUEST_BYTES_PER_BODY_BYTE;
+        long answerShare = SecretLimits.sealedChars(text.length()) * InFlightMemory.ANSWER_BYTES_PER_CHAR;
+        InFlightMemory.Reservation others = memory.open();
+        try (AuditLines audit = AuditLines.listen()) {
+            others.reserve(memory.budget() - bodyShare + 1);
+            sealRaw(body).statusCode(503).body("error", equalTo("overloaded"));
+            assertThat(audit.records()).as("refused before any function").isEmpty();
+
+            others.release();
+            others.reserve(memory.budget() - bodyShare - answerShare / 2);
+            sealRaw(body).statusCode(503).body("error", equalTo("overloaded"));
+            assertThat(audit.records()).singleElement().satisfies(record -> {
+                assertThat(record.get("function").asText()).isEqualTo("seal");
+                assertThat(record.get("entry_point").asText()).isEqualTo("http");
+                assertThat(record.get("outcome").asText()).isEqualTo("overloaded");
+                assertThat(record.get("caller").asText()).isEqualTo("api-token");
+            });
+            assertThat(audit.lines())
+                    .allSatisfy(line ->
+                            assertThat(line).doesNotContain("overload-audit-").doesNotContain(TOKEN));
+        } finally {
+            others.release();
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse sealRaw(String body) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(body.getBytes(StandardCharsets.US_ASCII))
+                .when()
+                .post("/seal")
+                .then();
     }
 }

@@ -34,7 +34,10 @@ class SigningKeyRotationTest {
                     "sealed-secret.signing.jwk-file",
                     "target/test-state/signing/rotated-signing-key.jwk",
                     "sealed-secret.signing.kid",
-                    NEW_KID);
+                    NEW_KID,
+                    // published by GET /jwks beside the current key (JwksHttpTest)
+                    "sealed-secret.signing.previous-public-keys",
+                    JwksHttpTest.RotationKey.folder().toString());
         }
     }
 

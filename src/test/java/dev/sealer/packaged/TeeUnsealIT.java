@@ -254,6 +254,18 @@ class TeeUnsealIT {
     }
 
     @Test
+    void jwks_isNotServedInTee() throws Exception {
+        // the signing key there comes from a Secret the host can replace: publishing it could hand KBS the host's key
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jwks"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("not_found");
+    }
+
+    @Test
     void withoutTheToken_nothingIsServed() throws Exception {
         assertThat(post(port, "/unseal", "{\"sealed\":\"sealed.x.y.z\"}", null).status())
                 .isEqualTo(401);

@@ -3,6 +3,7 @@ package dev.sealer.functions.http;
 import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -22,8 +23,9 @@ import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
- * Who may call the functions, and what for ({@link TokenScope}), from the {@code Authorization: Bearer ...}
- * header:
+ * Who may call the functions, and what for, from the {@code Authorization: Bearer ...} header: one
+ * decision per request that yields both the caller's audit identity and what its credentials allow ({@link
+ * Caller}, carrying its {@link TokenScope}):
  *
  * <ul>
  *   <li>the static API token ({@code sealer.api-token}, or a file named by {@code sealer.api-token-file},
@@ -58,6 +60,8 @@ public class Authentication {
 
     private volatile FileToken fileToken;
 
+    private Caller apiTokenCaller = Caller.NONE;
+
     void onStart(@Observes @Priority(2) StartupEvent event) {
         checkConfiguration();
     }
@@ -84,6 +88,7 @@ public class Authentication {
             throw refused("sealer.api-token-file names a file that is missing, unreadable or empty");
         }
         oidc.checkConfiguration();
+        apiTokenCaller = Caller.apiToken(tokenLabel(config.apiTokenFile()));
         if (!configured()) {
             if (!config.allowUnauthenticated()) {
                 throw refused("no authentication is configured: set sealer.api-token or sealer.api-token-file, or "
@@ -108,26 +113,38 @@ public class Authentication {
 
     /**
      * @param authorization the request's {@code Authorization} header (may be null)
-     * @return completes with what the request may do: {@link TokenScope#EVERYTHING} for {@code Bearer <the
-     *     token>}, or when no authentication is configured and unauthenticated requests are allowed; the
-     *     scope of a valid Eventing OIDC token; {@link TokenScope#NONE} otherwise. Completes at once, unless
-     *     the OIDC keys must be fetched first.
+     * @return completes with who called, with what its credentials allow ({@link Caller}, {@link TokenScope}): the
+     *     API token for {@code Bearer <the token>} (everything); the subject of {@code Bearer <a valid Eventing
+     *     OIDC token>} (CloudEvents, its subject's functions); {@link Caller#UNAUTHENTICATED} (everything) when
+     *     no authentication is configured and unauthenticated requests are allowed; {@link Caller#NONE}
+     *     (refused) otherwise. Completes at once, unless the OIDC keys must be fetched first.
      */
-    public CompletionStage<TokenScope> authenticate(String authorization) {
+    public CompletionStage<Caller> authenticate(String authorization) {
         if (!configured()) {
             return CompletableFuture.completedFuture(
-                    config.allowUnauthenticated() ? TokenScope.EVERYTHING : TokenScope.NONE);
+                    config.allowUnauthenticated() ? Caller.UNAUTHENTICATED : Caller.NONE);
         }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : "";
         if (presented.isEmpty()) {
-            return CompletableFuture.completedFuture(TokenScope.NONE);
+            return CompletableFuture.completedFuture(Caller.NONE);
         }
         if (tokenConfigured() && matchesStaticToken(presented)) {
-            return CompletableFuture.completedFuture(TokenScope.EVERYTHING);
+            return CompletableFuture.completedFuture(apiTokenCaller);
         }
-        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(TokenScope.NONE);
+        return oidc.enabled() ? oidc.verify(presented) : CompletableFuture.completedFuture(Caller.NONE);
+    }
+
+    /**
+     * Which API token is configured, as the audit trail names it: a short hash of the property (and the
+     * file's path), never of the token, so that it tells token files apart without helping to guess one.
+     */
+    static String tokenLabel(Optional<Path> tokenFile) {
+        String source = tokenFile
+                .map(file -> "sealer.api-token-file=" + file.toAbsolutePath().normalize())
+                .orElse("sealer.api-token");
+        return java.util.HexFormat.of().formatHex(sha256(source), 0, 6);
     }
 
     private boolean matchesStaticToken(String presented) {
@@ -170,7 +187,7 @@ public class Authentication {
         }
     }
 
-    private static byte[] sha256(String value) {
+    static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

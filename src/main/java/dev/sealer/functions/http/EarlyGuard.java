@@ -3,11 +3,13 @@ package dev.sealer.functions.http;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.EntryPoint;
 import dev.sealer.functions.FunctionAccess;
+import dev.sealer.functions.FunctionCalls;
 import dev.sealer.functions.InFlightMemory;
+import dev.sealer.functions.Invocation;
 import dev.sealer.functions.Operation;
-import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.HttpLimits;
 import dev.sealer.functions.runtime.SealerConfig;
 import io.vertx.core.Context;
@@ -28,12 +30,15 @@ import java.util.concurrent.CompletableFuture;
  * <ol>
  *   <li>authentication ({@link Authentication}); a refused request is answered 401 and its connection
  *       closed without reading the body. When the answer must wait (Eventing OIDC keys being fetched),
- *       the request is paused meanwhile, so that no body byte is read or lost. What the credentials allow
- *       ({@link TokenScope}) is attached to the request;
+ *       the request is paused meanwhile, so that no body byte is read or lost. Who called, with what the
+ *       credentials allow ({@link Caller}, its {@link dev.sealer.functions.TokenScope}), is attached to the
+ *       request, for the access checks and the audit trail;
  *   <li>an entry point the credentials do not allow (an Eventing OIDC token off the CloudEvents entry
  *       point): 403; a plain HTTP path naming a function this deployment does not serve (404) or the
  *       credentials do not allow (403). {@link FunctionAccess} checks again where the function runs,
- *       whatever the route;
+ *       whatever the route. Such a refusal of a function the headers name (a plain HTTP path, Function
+ *       Compute's function) is recorded like one where the function runs ({@link
+ *       FunctionCalls#refused}: metric, span, audit line with the caller);
  *   <li>the content type of a function call (JSON or a CloudEvent; anything on Function Compute's
  *       {@code /invoke}): 415 otherwise;
  *   <li>the declared body length: at most {@code quarkus.http.limits.max-body-size} (413), and what the
@@ -45,8 +50,8 @@ import java.util.concurrent.CompletableFuture;
  *       trickles its body is cut off.
  * </ol>
  *
- * Health and metrics ({@code /q/}) and Function Compute's {@code /initialize} (called by the platform,
- * without credentials) are not guarded.
+ * Health and metrics ({@code /q/}), the public key set ({@code GET /jwks}) and Function Compute's
+ * {@code /initialize} (called by the platform, without credentials) are not guarded.
  */
 @ApplicationScoped
 public class EarlyGuard {
@@ -66,6 +71,9 @@ public class EarlyGuard {
     @Inject
     InFlightMemory memory;
 
+    @Inject
+    FunctionCalls calls;
+
     private long maxBodyBytes;
 
     void install(@Observes Router router) {
@@ -77,47 +85,48 @@ public class EarlyGuard {
     private void guard(RoutingContext context) {
         String path = context.normalizedPath();
         if (path.startsWith("/q/")
+                || JwksRoute.isJwksRequest(context)
                 || (path.equals("/initialize") && config.functionCompute().enabled())) {
             context.next();
             return;
         }
-        CompletableFuture<TokenScope> decision = authentication
+        CompletableFuture<Caller> decision = authentication
                 .authenticate(context.request().getHeader("authorization"))
                 .toCompletableFuture();
         if (decision.isDone()) {
-            afterAuthentication(context, path, decision.getNow(TokenScope.NONE));
+            afterAuthentication(context, path, decision.getNow(Caller.NONE));
             return;
         }
         context.request().pause();
         Context vertxContext = context.vertx().getOrCreateContext();
-        decision.whenComplete((scope, failure) -> vertxContext.runOnContext(done ->
-                afterAuthentication(context, path, failure == null && scope != null ? scope : TokenScope.NONE)));
+        decision.whenComplete((caller, failure) -> vertxContext.runOnContext(
+                done -> afterAuthentication(context, path, failure == null && caller != null ? caller : Caller.NONE)));
     }
 
-    private void afterAuthentication(RoutingContext context, String path, TokenScope scope) {
-        if (scope.isNone()) {
+    private void afterAuthentication(RoutingContext context, String path, Caller caller) {
+        if (caller.isNone()) {
             context.response().putHeader("www-authenticate", "Bearer");
             reject(context, new CallerFaultException(ErrorCode.UNAUTHORIZED, "missing or wrong API token"));
             return;
         }
+        caller.attachTo(context);
         EntryPoint entryPoint = entryPointOf(context, path);
+        Optional<Operation> function = functionNamed(context, path, entryPoint);
         try {
-            if (!scope.reaches(entryPoint)) {
+            if (!caller.scope().reaches(entryPoint)) {
                 throw new CallerFaultException(
                         ErrorCode.FORBIDDEN, "these credentials do not allow calls over " + entryPoint);
             }
-            if (entryPoint == EntryPoint.HTTP) {
+            if (entryPoint == EntryPoint.HTTP && function.isPresent()) {
                 // the function a plain HTTP path names: refused before its body is read when not allowed
-                Optional<Operation> function = Operation.named(path.substring(1));
-                if (function.isPresent()) {
-                    access.requireAllowed(function.get(), EntryPoint.HTTP, scope);
-                }
+                access.requireAllowed(function.get(), EntryPoint.HTTP, caller.scope());
             }
         } catch (SealerException e) {
+            // an authenticated caller refused a function: what an auditor wants to see, though no body is read
+            function.ifPresent(refused -> calls.refused(refused, invocationOf(context, entryPoint), e));
             reject(context, e);
             return;
         }
-        scope.attachTo(context);
         InFlightMemory.Reservation reservation = memory.open();
         // called when the answer is sent, and when the connection goes away before it is
         context.addEndHandler(done -> reservation.release());
@@ -162,6 +171,27 @@ public class EarlyGuard {
             return EntryPoint.CLOUD_EVENT;
         }
         return EntryPoint.HTTP;
+    }
+
+    /**
+     * The function a request's headers name: a plain HTTP path's ({@code /seal}, ...), or the one Function
+     * Compute's {@code /invoke} runs. A CloudEvent's is its type, which structured mode carries in the body:
+     * Funqy dispatches it, and {@link FunctionAccess} checks it where the function runs.
+     */
+    private Optional<Operation> functionNamed(RoutingContext context, String path, EntryPoint entryPoint) {
+        return switch (entryPoint) {
+            case HTTP -> Operation.named(path.substring(1));
+            case FUNCTION_COMPUTE ->
+                access.served().or(() -> Operation.named(context.request().getHeader("x-fc-function-handler")));
+            case CLOUD_EVENT, LOOPBACK -> Optional.empty();
+        };
+    }
+
+    /** The invocation a refused request would have been, as far as its headers tell (no body, no event). */
+    private static Invocation invocationOf(RoutingContext context, EntryPoint entryPoint) {
+        return entryPoint == EntryPoint.FUNCTION_COMPUTE
+                ? Invocation.functionCompute(context)
+                : Invocation.http(context);
     }
 
     private void checkContentType(RoutingContext context, String path) {

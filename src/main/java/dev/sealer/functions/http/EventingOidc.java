@@ -4,6 +4,7 @@ import dev.sealer.ErrorCode;
 import dev.sealer.FileStamp;
 import dev.sealer.OutboundHttp;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.Operation;
 import dev.sealer.functions.TokenScope;
 import dev.sealer.functions.runtime.SealerConfig;
@@ -201,29 +202,30 @@ public class EventingOidc {
 
     /**
      * @param token the bearer token (without {@code Bearer })
-     * @return completes with what the token allows ({@link TokenScope#NONE} when it is not valid, or its
-     *     subject is listed for no function); completes at once unless keys must be fetched first
+     * @return completes with who the token names and what it allows ({@link Caller#oidc}: its subject, for the
+     *     audit trail, and its {@link TokenScope}); {@link Caller#NONE} when it is not valid, or its subject is
+     *     listed for no function. Completes at once unless keys must be fetched first
      */
-    public CompletionStage<TokenScope> verify(String token) {
+    public CompletionStage<Caller> verify(String token) {
         if (!enabled() || token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
-            return CompletableFuture.completedFuture(TokenScope.NONE);
+            return CompletableFuture.completedFuture(Caller.NONE);
         }
         Keys current = currentKeys();
         if (current == null) {
             // a URL whose first fetch has not answered (or failed): wait for the fetch under way, or start one
             if (fetching.get() == null && !mayFetchAgain()) {
-                return CompletableFuture.completedFuture(TokenScope.NONE);
+                return CompletableFuture.completedFuture(Caller.NONE);
             }
-            return refresh().thenApply(fetched -> fetched == null ? TokenScope.NONE : scopeOf(check(token, fetched)));
+            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
         refreshIfStale(current);
         Checked checked = check(token, current);
         if (checked.result() == Result.UNKNOWN_KEY
                 && config.auth().oidc().jwksUrl().isPresent()
                 && mayFetchAgain()) {
-            return refresh().thenApply(fetched -> fetched == null ? TokenScope.NONE : scopeOf(check(token, fetched)));
+            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
-        return CompletableFuture.completedFuture(scopeOf(checked));
+        return CompletableFuture.completedFuture(callerOf(checked));
     }
 
     private enum Result {
@@ -238,8 +240,11 @@ public class EventingOidc {
         static final Checked UNKNOWN_KEY = new Checked(Result.UNKNOWN_KEY, null);
     }
 
-    private TokenScope scopeOf(Checked checked) {
-        return checked.result() == Result.VALID ? scopeOf(checked.subject()) : TokenScope.NONE;
+    /** A valid token's subject, with what it allows; nobody otherwise. */
+    private Caller callerOf(Checked checked) {
+        return checked.result() == Result.VALID
+                ? Caller.oidc(checked.subject(), scopeOf(checked.subject()))
+                : Caller.NONE;
     }
 
     private Checked check(String token, Keys current) {

@@ -3,7 +3,9 @@ package dev.sealer.functions.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.SealerException;
 import dev.sealer.functions.FunctionAccess;
+import dev.sealer.functions.FunctionCalls;
 import dev.sealer.functions.Invocation;
 import dev.sealer.functions.Operation;
 import dev.sealer.functions.ResealRequest;
@@ -64,6 +66,9 @@ public class FunctionCompute {
     FunctionAccess access;
 
     @Inject
+    FunctionCalls calls;
+
+    @Inject
     Event<AuthenticatedInvocation> invocations;
 
     void routes(@Observes Router router) {
@@ -85,7 +90,13 @@ public class FunctionCompute {
                             "no function for this invocation: set sealer.function-compute.function, or send "
                                     + "x-fc-function-handler 'seal', 'unseal' or 'reseal'"));
             Invocation invocation = Invocation.functionCompute(context);
-            access.require(operation, invocation);
+            try {
+                // before the body is parsed and FC's role headers are handed on (EarlyGuard checked it already)
+                access.require(operation, invocation);
+            } catch (SealerException refused) {
+                calls.refused(operation, invocation, refused);
+                throw refused;
+            }
             Object result = switch (operation) {
                 case SEAL -> service.seal(accepted(context, SealRequest.class), invocation);
                 case UNSEAL -> service.unseal(accepted(context, UnsealRequest.class), invocation);

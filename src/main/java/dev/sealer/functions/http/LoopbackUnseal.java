@@ -5,6 +5,7 @@ import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.AttestedKeys;
+import dev.sealer.functions.Invocation;
 import dev.sealer.functions.SealerService;
 import dev.sealer.functions.UnsealRequest;
 import dev.sealer.functions.runtime.HttpLimits;
@@ -132,7 +133,7 @@ public class LoopbackUnseal {
             context.response()
                     .setStatusCode(200)
                     .putHeader("content-type", "application/json")
-                    .end(mapper.writeValueAsString(service.unsealInClear(request)));
+                    .end(mapper.writeValueAsString(service.unsealInClear(request, Invocation.loopback(context))));
         } catch (Throwable failure) {
             errors.write(context, errors.render(failure, -1, null));
         }

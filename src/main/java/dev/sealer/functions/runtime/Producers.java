@@ -6,6 +6,7 @@ import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.DataKeyCache;
 import dev.sealer.secret.GuestResourceApi;
 import dev.sealer.secret.KidResolver;
+import dev.sealer.secret.PublishedKeys;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,6 +70,23 @@ public class Producers {
                         secretConfig.verification().requireLowS()),
                 dataKeyCache(config.dataKeyCache()),
                 new SecureRandom());
+    }
+
+    /**
+     * What {@code GET /jwks} publishes: the signing key's public half and the rotation window's keys. Not in
+     * {@code tee}, where the signing key comes from files the host can replace (README "Publishing the
+     * verification key"): there the set is empty and the route answers 404.
+     */
+    @Produces
+    @ApplicationScoped
+    PublishedKeys publishedKeys(SecretSealer sealer, SealedSecretConfig config) {
+        if (Profiles.isTee(Profiles.active())) {
+            return PublishedKeys.of(java.util.Optional.empty(), java.util.List.of());
+        }
+        PublishedKeys keys =
+                PublishedKeys.of(sealer.verificationKey(), SigningKeyLoader.rotationKeys(config.signing()));
+        LOG.infof("GET /jwks publishes the kids %s", keys.kids());
+        return keys;
     }
 
     private static DataKeyCache dataKeyCache(SealerConfig.DataKeyCache cache) {

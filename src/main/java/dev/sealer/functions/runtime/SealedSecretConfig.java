@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration of sealed-secret signing and verification ({@code sealed-secret.*}). */
@@ -40,6 +41,14 @@ public interface SealedSecretConfig {
          */
         @WithDefault("false")
         boolean generateIfMissing();
+
+        /**
+         * Public keys that {@code GET /jwks} publishes beside the current one, for a rotation window (the
+         * previous key while secrets it signed are resealed, or the next one before sealing with it): files,
+         * or folders whose every regular file is one, each a public P-256 JWK whose {@code kid} member is the
+         * kid it verifies. Read at start; a file with a private part stops the start.
+         */
+        Optional<List<Path>> previousPublicKeys();
     }
 
     interface Verification {

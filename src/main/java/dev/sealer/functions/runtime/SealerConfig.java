@@ -61,6 +61,15 @@ public interface SealerConfig {
 
     Tee tee();
 
+    Audit audit();
+
+    /** The audit trail: one JSON line per function call on the log category {@code dev.sealer.audit}. */
+    interface Audit {
+        /** Off: no line is built or written (as with that category's level at OFF). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     /** Authentication besides the static API token. */
     interface Auth {
         Oidc oidc();

@@ -1,14 +1,10 @@
 package dev.sealer.functions.runtime;
 
-import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
-import dev.sealer.kms.KmsCallObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Micrometer timers (with counts) for the functions and for every KMS call, by outcome
@@ -16,7 +12,7 @@ import java.util.function.Supplier;
  * secret, a key or client key id, or anything from a sealed secret.
  */
 @ApplicationScoped
-public class SealerMetrics implements KmsCallObserver {
+public class SealerMetrics {
 
     public static final String OPERATIONS = "sealer.operations";
     public static final String KMS_CALLS = "sealer.kms.calls";
@@ -24,8 +20,8 @@ public class SealerMetrics implements KmsCallObserver {
     @Inject
     MeterRegistry registry;
 
-    @Override
-    public void called(String api, String outcome, long nanos) {
+    /** Records one KMS call, retries included. */
+    public void kmsCall(String api, String outcome, long nanos) {
         Timer.builder(KMS_CALLS)
                 .description("KMS calls, retries included")
                 .tag("api", api)
@@ -34,24 +30,13 @@ public class SealerMetrics implements KmsCallObserver {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Runs one function call and records its duration and outcome. */
-    public <T> T timed(String function, Supplier<T> call) {
-        long start = System.nanoTime();
-        String outcome = ErrorCode.INTERNAL_ERROR.code();
-        try {
-            T result = call.get();
-            outcome = "success";
-            return result;
-        } catch (SealerException e) {
-            outcome = e.errorCode().code();
-            throw e;
-        } finally {
-            Timer.builder(OPERATIONS)
-                    .description("seal and unseal calls")
-                    .tag("function", function)
-                    .tag("outcome", outcome)
-                    .register(registry)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+    /** Records one function call that ended with this outcome. */
+    public void functionCall(String function, String outcome, long nanos) {
+        Timer.builder(OPERATIONS)
+                .description("seal and unseal calls")
+                .tag("function", function)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

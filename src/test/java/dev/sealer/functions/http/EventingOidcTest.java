@@ -21,6 +21,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.functions.Caller;
 import dev.sealer.functions.EntryPoint;
 import dev.sealer.functions.Operation;
 import dev.sealer.functions.TokenScope;
@@ -129,7 +130,10 @@ class EventingOidcTest {
     }
 
     private static TokenScope scope(EventingOidc oidc, String token) throws Exception {
-        return oidc.verify(token).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return oidc.verify(token)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)
+                .scope();
     }
 
     @Test
@@ -289,6 +293,25 @@ class EventingOidcTest {
                                 issuerKey,
                                 claims().subject("system:serviceaccount:x:y").build())))
                 .isEqualTo(TokenScope.NONE);
+    }
+
+    /** One verification yields both what the token allows and who it is for the audit trail: its subject. */
+    @Test
+    void validToken_isACallerNamedByItsSubject_refusedTokenIsNobody() throws Exception {
+        EventingOidc oidc = withJwksValue();
+        Caller caller = oidc.verify(sign(issuerKey, claims().build()))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(caller.kind()).isEqualTo("oidc");
+        assertThat(caller.id()).isEqualTo(SUBJECT);
+        assertThat(caller.scope().permits(EntryPoint.CLOUD_EVENT, Operation.SEAL))
+                .isTrue();
+        assertThat(caller.toString()).doesNotContain(SUBJECT);
+        Caller refused = oidc.verify(sign(otherKey, claims().build()))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(refused).isSameAs(Caller.NONE);
+        assertThat(refused.id()).isNull();
     }
 
     @Test

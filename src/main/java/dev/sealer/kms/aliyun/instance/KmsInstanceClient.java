@@ -152,9 +152,14 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
     private <T> T call(String apiName, Supplier<Uni<? extends T>> operation) {
         long start = System.nanoTime();
         String outcome = ErrorCode.INTERNAL_ERROR.code();
+        int[] attempts = {0};
         try {
-            T result =
-                    retries.run(remaining -> operation.get().await().atMost(remaining), KmsInstanceClient::isRetryable);
+            T result = retries.run(
+                    remaining -> {
+                        attempts[0]++;
+                        return operation.get().await().atMost(remaining);
+                    },
+                    KmsInstanceClient::isRetryable);
             outcome = "success";
             return result;
         } catch (RuntimeException e) {
@@ -162,7 +167,7 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
             outcome = translated.errorCode().code();
             throw translated;
         } finally {
-            observer.called(apiName, outcome, System.nanoTime() - start);
+            observer.called(apiName, outcome, System.nanoTime() - start, attempts[0]);
         }
     }
 

@@ -90,13 +90,17 @@ public final class OpenApiKmsClient implements KmsClient {
         AliyunVault.Reference reference = AliyunVault.reference(name, annotations);
         long start = System.nanoTime();
         String outcome = ErrorCode.INTERNAL_ERROR.code();
+        int[] attempts = {0};
         try {
             RamCredentials current = credentials.credentials();
             GetSecretValueAnswer answer = retries.run(
-                    remaining -> api.getSecretValue(form(GetSecretValueParameters.signed(
-                                    current, regionId, reference, clock.instant(), nonce())))
-                            .await()
-                            .atMost(remaining),
+                    remaining -> {
+                        attempts[0]++;
+                        return api.getSecretValue(form(GetSecretValueParameters.signed(
+                                        current, regionId, reference, clock.instant(), nonce())))
+                                .await()
+                                .atMost(remaining);
+                    },
                     OpenApiKmsClient::isRetryable);
             if (answer.secretData() == null) {
                 throw new KmsFailureException(
@@ -122,7 +126,7 @@ public final class OpenApiKmsClient implements KmsClient {
             outcome = translated.errorCode().code();
             throw translated;
         } finally {
-            observer.called(API, outcome, System.nanoTime() - start);
+            observer.called(API, outcome, System.nanoTime() - start, attempts[0]);
         }
     }
 
