@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -30,10 +31,7 @@ class SealUnsealHttpTest {
     }
 
     static Response unseal(String sealed) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal");
+        return SealerHttp.unseal(sealed);
     }
 
     @Test

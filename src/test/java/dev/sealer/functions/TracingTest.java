@@ -3,6 +3,7 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
@@ -77,20 +78,8 @@ class TracingTest {
 
     @Test
     void httpCalls_continueTheCallersTrace_withAKmsSpanBelowEachFunctionSpan() {
-        String sealed = given().contentType(ContentType.JSON)
-                .header("traceparent", TRACEPARENT)
-                .body(Map.of("text", SECRET))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
-        given().contentType(ContentType.JSON)
-                .header("traceparent", TRACEPARENT)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        String sealed = SealerHttp.seal(given().header("traceparent", TRACEPARENT), Map.of("text", SECRET));
+        SealerHttp.unseal(given().header("traceparent", TRACEPARENT), sealed)
                 .then()
                 .statusCode(200);
 
@@ -130,11 +119,7 @@ class TracingTest {
     @Test
     void cloudEvents_continueTheTraceOfTheirDelivery_orOfTheEventItself() {
         // binary mode, as Knative Eventing's dispatcher sends it: traceparent as an HTTP header
-        given().contentType(ContentType.JSON)
-                .header("ce-id", "trace-1")
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/tests/tracing")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.seal", "trace-1", "/tests/tracing")
                 .header("traceparent", TRACEPARENT)
                 .body(Map.of("text", SECRET))
                 .when()
