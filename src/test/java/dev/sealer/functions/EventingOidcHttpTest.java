@@ -275,12 +275,11 @@ class EventingOidcHttpTest {
     }
 
     private static RequestSpecification event(String authorization, String type, String id) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", authorization)
-                .header("ce-id", id)
-                .header("ce-type", type)
-                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test")
-                .header("ce-specversion", "1.0");
+        return SealerHttp.event(
+                given().contentType(ContentType.JSON).header("Authorization", authorization),
+                type,
+                id,
+                "/apis/v1/namespaces/sealer/pingsources/test");
     }
 
     /**

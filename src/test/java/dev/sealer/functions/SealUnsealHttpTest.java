@@ -3,7 +3,6 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 
 import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,15 +18,7 @@ import org.junit.jupiter.api.Test;
 class SealUnsealHttpTest {
 
     static String seal(Map<String, Object> request) {
-        return given().contentType(ContentType.JSON)
-                .body(request)
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .body("sealed", startsWith("sealed."))
-                .extract()
-                .path("sealed");
+        return SealerHttp.seal(request);
     }
 
     static Response unseal(String sealed) {

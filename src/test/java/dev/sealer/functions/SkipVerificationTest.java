@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
@@ -17,15 +16,8 @@ import org.junit.jupiter.api.Test;
  * reseal turns it into a signed secret.
  */
 @QuarkusTest
-@TestProfile(SkipVerificationTest.Skip.class)
+@TestProfile(OptInFeaturesProfile.class)
 class SkipVerificationTest {
-
-    public static class Skip implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("sealed-secret.verification.skip", "true");
-        }
-    }
 
     @Test
     void unseal_legacyForm_opensWhenSkipIsSetOnPurpose() {

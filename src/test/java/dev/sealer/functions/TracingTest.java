@@ -14,7 +14,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.enterprise.inject.Produces;
@@ -36,23 +35,13 @@ import org.junit.jupiter.api.Test;
  * a path, a host or a secret.
  */
 @QuarkusTest
-@TestProfile(TracingTest.Traced.class)
+@TestProfile(OptInFeaturesProfile.class)
 class TracingTest {
 
     private static final String SECRET = "traced-secret-41be9";
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PARENT_ID = "00f067aa0ba902b7";
     private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_ID + "-01";
-
-    public static class Traced implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.otel.sdk.disabled", "false",
-                    // the in-memory exporter below only: no collector runs here
-                    "quarkus.otel.exporter.otlp.enabled", "false");
-        }
-    }
 
     /** The exporter the SDK finds among the application's beans (Quarkus's default {@code cdi} exporter). */
     @Singleton

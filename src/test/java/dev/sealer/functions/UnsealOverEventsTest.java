@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -32,21 +31,10 @@ import org.junit.jupiter.api.Test;
  * {@code text}, in binary and structured mode. Plain HTTP unseal still answers in clear.
  */
 @QuarkusTest
-@TestProfile(UnsealOverEventsTest.Enabled.class)
+@TestProfile(OptInFeaturesProfile.class)
 class UnsealOverEventsTest {
 
     static final Path RECIPIENT = Path.of("target/test-state/events/recipient-private.jwk");
-
-    public static class Enabled implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "sealer.events.unseal.enabled",
-                    "true",
-                    "sealer.events.unseal.recipient-jwk",
-                    recipient().toPublicJWK().toJSONString());
-        }
-    }
 
     /** The recipient's key pair, made once and kept in a file (the profile and the test may load in different class loaders). */
     static synchronized ECKey recipient() {
