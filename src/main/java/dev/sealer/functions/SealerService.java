@@ -279,7 +279,7 @@ public class SealerService {
     private UnsealResponse doUnseal(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            String text = SecretSealer.utf8OrNull(secret);
+            String text = Texts.utf8OrNull(secret);
             // the base64 and the text as JSON (control characters escaped, up to six-fold)
             memory.reserveAnswer(
                     StrictBase64.standardLength(secret.length) + (text == null ? 0 : Texts.jsonStringChars(text)) + 64);
