@@ -4,9 +4,10 @@ import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
 import dev.sealer.StrictBase64;
-import dev.sealer.kms.KmsClient;
+import dev.sealer.kms.EnvelopeKey;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.KmsProviders;
+import dev.sealer.kms.ProviderSettings;
 import dev.sealer.kms.WrappedKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -148,9 +149,9 @@ public final class SecretSealer {
 
     private String sealEnvelope(
             byte[] plaintext, KmsProvider provider, String keyId, Map<String, String> providerSettings) {
-        Map<String, String> settings = provider.canonicalSettings(KmsProvider.SealedKind.ENVELOPE, providerSettings);
+        ProviderSettings settings = provider.settingsForSeal(KmsProvider.SealedKind.ENVELOPE, providerSettings);
         String effectiveKeyId = SafeIds.requireKeyId("key_id", keyId != null ? keyId : provider.defaultKeyId());
-        KmsClient kms = provider.client(settings);
+        EnvelopeKey kms = provider.envelopeKey(settings);
         byte[] dataKey = new byte[DataCipher.KEY_BYTES];
         byte[] iv = new byte[WrapType.A256GCM.ivBytes()];
         try {
@@ -164,7 +165,7 @@ public final class SecretSealer {
                     StrictBase64.encodeStandard(wrapped.ciphertext()),
                     StrictBase64.encodeStandard(encryptedData),
                     StrictBase64.encodeStandard(iv),
-                    settings,
+                    settings.toMap(),
                     new LinkedHashMap<>(wrapped.annotations())));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
@@ -176,13 +177,16 @@ public final class SecretSealer {
         if (name == null || name.isEmpty()) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'name': required for a vault secret");
         }
-        Map<String, String> settings = provider.canonicalSettings(KmsProvider.SealedKind.VAULT, providerSettings);
+        Map<String, String> settings = provider.settingsForSeal(KmsProvider.SealedKind.VAULT, providerSettings)
+                .toMap();
         Map<String, String> checkedAnnotations = provider.canonicalVaultReference(name, annotations);
         return signer.sign(SealedSecretPayload.vault(provider.name(), name, settings, checkedAnnotations));
     }
 
     private byte[] readVault(SealedSecret.Vault vault) {
-        byte[] secret = vault.provider().client(vault.providerSettings()).getSecret(vault.name(), vault.annotations());
+        KmsProvider provider = vault.provider();
+        byte[] secret = provider.vault(provider.settings(KmsProvider.SealedKind.VAULT, vault.providerSettings()))
+                .getSecret(vault.name(), vault.annotations());
         try {
             limits.check(secret.length);
         } catch (RuntimeException e) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The provider settings of the three client types, as the CDH reads them, and the OpenAPI endpoints they lead to. */
 class AliyunClientSettingsTest {
 
-    private static final AliyunProviderSettings.Defaults DEFAULTS =
-            new AliyunProviderSettings.Defaults("KAAP.default", "kst-default");
+    private static final AliyunClientSettings.Defaults DEFAULTS =
+            new AliyunClientSettings.Defaults("KAAP.default", "kst-default");
 
     @Test
     void sealRequest_ecsRamRole_writesOnlyTheClientType() {
@@ -47,7 +47,7 @@ class AliyunClientSettingsTest {
     @Test
     void sealRequest_withoutClientType_isClientKeyWithDefaults() {
         assertThat(AliyunClientSettings.fromSealRequest(SealedKind.ENVELOPE, Map.of(), DEFAULTS))
-                .isEqualTo(new AliyunProviderSettings("KAAP.default", "kst-default"));
+                .isEqualTo(new AliyunClientSettings.ClientKey("KAAP.default", "kst-default"));
     }
 
     @ParameterizedTest
