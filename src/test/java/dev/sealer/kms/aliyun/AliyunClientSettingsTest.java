@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.credentials.ram.AliyunRegions;
 import dev.sealer.kms.KmsProvider.SealedKind;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.testsupport.ApplicationConfig;
 import java.net.URI;
 import java.util.HashMap;

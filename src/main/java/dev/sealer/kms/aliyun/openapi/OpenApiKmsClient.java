@@ -2,6 +2,8 @@ package dev.sealer.kms.aliyun.openapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sealer.ErrorCode;
+import dev.sealer.credentials.ram.RamCredentialSource;
+import dev.sealer.credentials.ram.RamCredentials;
 import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.RetryLoop;
