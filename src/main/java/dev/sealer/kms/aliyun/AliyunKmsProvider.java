@@ -31,11 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The {@code aliyun} KMS provider: resolves the provider settings of a sealed secret (or the
- * configured defaults) to a client, by {@code client_type} ({@link AliyunClientSettings}):
- * {@code client_key} to a cached client of the KMS-instance API, whose credentials are decided and
- * checked at start ({@link CredentialSources}); {@code ecs_ram_role} and {@code sts_token} to a
- * client of the KMS OpenAPI with RAM credentials ({@link RamClients}), for vault secrets only. When
+ * The {@code aliyun} KMS provider: reads the provider settings of a sealed secret or a seal request once
+ * (missing members from the configured defaults) into their type by {@code client_type}
+ * ({@link AliyunClientSettings}), and offers for them what that type can do: {@code client_key} an envelope key
+ * and a vault, both a cached client of the KMS-instance API whose credentials are decided and checked at start
+ * ({@link CredentialSources}); {@code ecs_ram_role} and {@code sts_token} a vault only, a client of the KMS
+ * OpenAPI with RAM credentials ({@link RamClients}). When
  * the embedded emulator runs and nothing else is configured, its endpoints, ids and folder are the
  * defaults.
  */
