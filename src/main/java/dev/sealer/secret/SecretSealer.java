@@ -199,6 +199,19 @@ public final class SecretSealer {
 
     /** The payload, verified (or, with the explicit skip switch, merely decoded), the version checked first. */
     private SealedSecretPayload verifiedPayload(String sealed) {
+        return SealedSecretPayload.parse(payloadJson(sealed, !options.skipVerification()));
+    }
+
+    /**
+     * The payload bytes of a sealed secret whose signature verifies, as unseal reads it, but verified even where
+     * verification is skipped (a stock CDH verifies); the legacy unsigned form only with the skip switch. Nothing
+     * is decrypted and no KMS is called: for {@code check}.
+     */
+    public byte[] verifiedPayloadJson(String sealed) {
+        return payloadJson(sealed, true);
+    }
+
+    private byte[] payloadJson(String sealed, boolean verifySigned) {
         if (sealed == null) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
         }
@@ -209,17 +222,14 @@ public final class SecretSealer {
                             + options.limits().maxSecretBytes() + " bytes can be");
         }
         SealedSecretJws.Parts parts = SealedSecretJws.split(sealed.strip());
-        byte[] payloadJson;
-        if (options.skipVerification()) {
-            payloadJson = SealedSecretJws.unverifiedPayload(parts);
-        } else if (parts.isLegacy()) {
+        if (parts.isLegacy() && !options.skipVerification()) {
             throw new CallerFaultException(
                     ErrorCode.SIGNATURE_REQUIRED,
                     "the sealed secret is unsigned (legacy form) and signature verification is on");
-        } else {
-            payloadJson = SealedSecretJws.verify(parts, verificationKeys, options.requireLowS());
         }
-        return SealedSecretPayload.parse(payloadJson);
+        return parts.isLegacy() || !verifySigned
+                ? SealedSecretJws.unverifiedPayload(parts)
+                : SealedSecretJws.verify(parts, verificationKeys, options.requireLowS());
     }
 
     /** The string members of a payload map (values that were not strings are dropped). */
