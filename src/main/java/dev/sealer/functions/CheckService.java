@@ -2,6 +2,7 @@ package dev.sealer.functions;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
 import dev.sealer.StrictBase64;
 import dev.sealer.functions.runtime.SealerConfig;
@@ -119,6 +120,7 @@ public class CheckService {
                 throw new CallerFaultException(
                         ErrorCode.UNSUPPORTED_WRAP_TYPE, "field 'wrap_type': must be A256GCM or A256CTR");
         };
+        SafeIds.requireKeyId("key_id", payload.keyId());
         StrictBase64.decodeStandard("encrypted_key", payload.encryptedKey());
         StrictBase64.decodeStandard("encrypted_data", payload.encryptedData());
         if (StrictBase64.decodeStandard("iv", payload.iv()).length != ivBytes) {
