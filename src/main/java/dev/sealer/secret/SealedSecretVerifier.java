@@ -22,6 +22,18 @@ final class SealedSecretVerifier {
 
     /** The payload, verified (or, with the explicit skip switch, merely decoded), the version checked first. */
     SealedSecretPayload payload(String sealed) {
+        return SealedSecretPayload.parse(payloadJson(sealed, !options.skipVerification()));
+    }
+
+    /**
+     * The payload bytes, verified even where verification is skipped (a stock CDH verifies); the legacy unsigned
+     * form only with the skip switch. Nothing is decrypted and no KMS is called: for {@code check}.
+     */
+    byte[] verifiedPayloadJson(String sealed) {
+        return payloadJson(sealed, true);
+    }
+
+    private byte[] payloadJson(String sealed, boolean verifySigned) {
         if (sealed == null) {
             throw new CallerFaultException(ErrorCode.INVALID_REQUEST, "field 'sealed': required");
         }
@@ -32,16 +44,13 @@ final class SealedSecretVerifier {
                             + options.limits().maxSecretBytes() + " bytes can be");
         }
         SealedSecretJws.Parts parts = SealedSecretJws.split(sealed.strip());
-        byte[] payloadJson;
-        if (options.skipVerification()) {
-            payloadJson = SealedSecretJws.unverifiedPayload(parts);
-        } else if (parts.isLegacy()) {
+        if (parts.isLegacy() && !options.skipVerification()) {
             throw new CallerFaultException(
                     ErrorCode.SIGNATURE_REQUIRED,
                     "the sealed secret is unsigned (legacy form) and signature verification is on");
-        } else {
-            payloadJson = SealedSecretJws.verify(parts, keys, options.requireLowS());
         }
-        return SealedSecretPayload.parse(payloadJson);
+        return parts.isLegacy() || !verifySigned
+                ? SealedSecretJws.unverifiedPayload(parts)
+                : SealedSecretJws.verify(parts, keys, options.requireLowS());
     }
 }

@@ -115,6 +115,15 @@ public final class SecretSealer {
     }
 
     /**
+     * The payload bytes of a sealed secret whose signature verifies, verified even where verification is skipped
+     * (a stock CDH verifies); the legacy unsigned form only with the skip switch. Nothing is decrypted and no KMS
+     * is called: for {@code check}.
+     */
+    public byte[] verifiedPayloadJson(String sealed) {
+        return verifier.verifiedPayloadJson(sealed);
+    }
+
+    /**
      * Opens a sealed secret and seals it again, here, with a fresh data key and IV, signed with this
      * instance's signing key and kid: the plaintext never leaves. An envelope secret (A256GCM, A256CTR,
      * or the legacy unsigned form where verification is skipped) becomes a signed A256GCM one; a vault

@@ -142,6 +142,23 @@ class LayeringTest {
                 .check(classes);
     }
 
+    /** The CDH parity model is pure: it judges strings, and reaches no key, KMS, credential or other part. */
+    @Test
+    void cdhParity_dependsOnlyOnTheRootPackage() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.secret.cdh..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.sealer.secret",
+                        "dev.sealer.kms..",
+                        "dev.sealer.credentials..",
+                        "dev.sealer.functions..",
+                        "dev.sealer.emulator..")
+                .check(classes);
+    }
+
     @Test
     void packages_haveNoCycles() {
         slices().matching("dev.sealer.(**)").should().beFreeOfCycles().check(classes);

@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * Public values, validated here because they are untrusted input that ends up in file names and host
  * names. {@link #fromSealedSecret} is as tolerant as the CDH (members it does not use are ignored);
- * {@link #fromSealRequest} is strict (an unknown member is an error), since a mistake there would be
- * signed into a secret. A non-string value of a member arrives as a null map entry.
+ * {@link #fromSealRequest} is strict (an unknown member is an error, and so is a relative {@code token_path},
+ * which a stock CDH reads from its own working directory), since a mistake there would be signed into a secret. A non-string value of a member arrives as a null map entry.
  */
 public sealed interface AliyunClientSettings extends ProviderSettings {
 
@@ -130,7 +130,16 @@ public sealed interface AliyunClientSettings extends ProviderSettings {
                                 + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
-        return fromSealedSecret(kind, settings, defaults);
+        AliyunClientSettings checked = fromSealedSecret(kind, settings, defaults);
+        if (checked instanceof StsToken sts && !sts.tokenPath().startsWith("/")) {
+            // the CDH's sts_token client reads token_path as given (guest-components 8246e5e,
+            // kms/src/plugins/aliyun/client/sts_token_client/mod.rs): relative to its own working directory
+            throw new CallerFaultException(
+                    ErrorCode.INVALID_ID,
+                    "field '" + StsTokenFiles.FIELD + "': must be an absolute path (a stock CDH reads a relative one "
+                            + "from its own working directory)");
+        }
+        return checked;
     }
 
     /** The CDH's rule: RAM credentials open vault secrets only; envelopes need a client key. */
