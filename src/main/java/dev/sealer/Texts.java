@@ -4,7 +4,7 @@ import java.util.function.Predicate;
 
 /**
  * Small rules shared by every layer, each written once: how untrusted text is shown in a message, how
- * many bytes a text takes (in UTF-8, in JSON), and how the real failure is found under the wrappers
+ * many bytes a text takes (in UTF-8, in JSON), whether bytes are UTF-8 text, and how the real failure is found under the wrappers
  * frameworks put around it.
  */
 public final class Texts {
@@ -21,6 +21,18 @@ public final class Texts {
         }
         String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
         return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+    }
+
+    /** The UTF-8 text of {@code bytes}, or null when they are not valid UTF-8 (nothing is replaced). */
+    public static String utf8OrNull(byte[] bytes) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /**

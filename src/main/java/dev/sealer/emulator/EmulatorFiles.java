@@ -2,8 +2,7 @@ package dev.sealer.emulator;
 
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.CredentialWriter;
-import dev.sealer.kms.aliyun.openapi.StsTokenFiles;
+import dev.sealer.credentials.ram.StsTokenFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

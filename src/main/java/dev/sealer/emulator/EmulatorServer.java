@@ -2,7 +2,6 @@ package dev.sealer.emulator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.credentials.ClientKey;
-import dev.sealer.credentials.CredentialWriter;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;

@@ -2,7 +2,6 @@ package dev.sealer.emulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.Json;
-import dev.sealer.credentials.CredentialWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -43,7 +43,7 @@ public class FunctionAccess {
         if (named.isPresent() && Operation.named(named.get()).isEmpty()) {
             throw new ServiceFaultException(
                     ErrorCode.NOT_CONFIGURED,
-                    "sealer.function-compute.function must be seal, unseal or reseal (the one function this deployment serves)");
+                    "sealer.function-compute.function must be seal, unseal, reseal or check (the one function this deployment serves)");
         }
         served().ifPresent(only -> LOG.infof(
                 "this deployment serves the function '%s' only, on every entry point (sealer.function-compute.function)",

@@ -37,6 +37,9 @@ public class FunctionCalls {
     @Inject
     AuditLog audit;
 
+    @Inject
+    CdhIncompatibility cdh;
+
     /** A function's body. */
     @FunctionalInterface
     public interface Body<T> {
@@ -45,19 +48,23 @@ public class FunctionCalls {
 
     /** What a body tells about the sealed secrets of its call (ignored when the audit trail is off). */
     public static final class Call {
-        private static final Call IGNORED = new Call(false);
+        private static final Call IGNORED = new Call(false, false);
 
         private final boolean recording;
+        /** Unseal: what it opened is judged against a stock CDH once it succeeded ({@link CdhIncompatibility}). */
+        private final boolean opening;
+
         private final List<String> read = new ArrayList<>(1);
         private final List<String> written = new ArrayList<>(1);
 
-        private Call(boolean recording) {
+        private Call(boolean recording, boolean opening) {
             this.recording = recording;
+            this.opening = opening;
         }
 
         /** The call reads (opens, checks) this sealed secret, as the caller sent it. */
         public void read(String sealed) {
-            if (recording && sealed != null) {
+            if ((recording || opening) && sealed != null) {
                 read.add(sealed);
             }
         }
@@ -80,12 +87,16 @@ public class FunctionCalls {
         String function = operation.function();
         long start = System.nanoTime();
         String outcome = ErrorCode.INTERNAL_ERROR.code();
-        Call call = audit.enabled() ? new Call(true) : Call.IGNORED;
+        boolean opening = operation == Operation.UNSEAL;
+        Call call = audit.enabled() || opening ? new Call(audit.enabled(), opening) : Call.IGNORED;
         Tracing.FunctionSpan span =
                 tracing.function(function, invocation.entryPoint().wireName(), invocation.traceHeader());
         try {
             T result = body.run(call);
             outcome = "success";
+            if (call.opening) {
+                call.read.forEach(cdh::opened);
+            }
             return result;
         } catch (SealerException e) {
             outcome = e.errorCode().code();

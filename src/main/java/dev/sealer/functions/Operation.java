@@ -8,9 +8,11 @@ import java.util.Optional;
 public enum Operation {
     SEAL,
     UNSEAL,
-    RESEAL;
+    RESEAL,
+    /** Judges sealed secrets (here and in a stock CDH) without a KMS call: {@link CheckService}. */
+    CHECK;
 
-    /** The function's name: {@code seal}, {@code unseal} or {@code reseal}. */
+    /** The function's name: {@code seal}, {@code unseal}, {@code reseal} or {@code check}. */
     public String function() {
         return name().toLowerCase(Locale.ROOT);
     }

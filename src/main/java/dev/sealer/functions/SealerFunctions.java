@@ -9,14 +9,18 @@ import jakarta.inject.Inject;
 
 /**
  * The Funqy functions. Thin adapters: every binding (plain HTTP {@code POST /seal}, {@code /unseal},
- * {@code /reseal}, CloudEvents by type) lands here, says by which entry point and from whom it came
- * ({@link Invocation}: Funqy passes the event, null over plain HTTP), and {@link SealerService} does the work:
+ * {@code /reseal}, {@code /check}, CloudEvents by type) lands here, says by which entry point and from whom it
+ * came ({@link Invocation}: Funqy passes the event, null over plain HTTP), and {@link SealerService} (for check
+ * {@link CheckService}) does the work:
  * an unseal that arrives as a CloudEvent is answered without plaintext, or refused ({@link EventAnswers}).
  */
 public class SealerFunctions {
 
     @Inject
     SealerService service;
+
+    @Inject
+    CheckService checks;
 
     /** The HTTP request Funqy is serving (it sets it before calling a function). */
     @Inject
@@ -35,6 +39,11 @@ public class SealerFunctions {
     @Funq
     public SealResponse reseal(ResealRequest request, @Context CloudEvent<?> event) {
         return service.reseal(request, invocation(event));
+    }
+
+    @Funq
+    public CheckResponse check(CheckRequest request, @Context CloudEvent<?> event) {
+        return checks.check(request, invocation(event));
     }
 
     /**

@@ -8,22 +8,17 @@ import dev.sealer.StrictBase64;
 import dev.sealer.Texts;
 import dev.sealer.functions.runtime.Profiles;
 import dev.sealer.functions.runtime.SealerConfig;
-import dev.sealer.kms.KmsProviders;
-import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The application side of {@code seal}, {@code unseal} and {@code reseal}, shared by every entry point (plain HTTP,
  * CloudEvents, Function Compute, the tee loopback listener): checks that the call may run the function ({@link FunctionAccess}) and the
- * shape of its request, then delegates to the CDI-free
+ * shape of its request ({@link SealCommand}, run by {@link Sealing}), then delegates to the CDI-free
  * {@link SecretSealer}. Knows no KMS provider: the request names one, or the service's default is
  * used. Plaintext buffers are wiped once encoded. Each call reserves, before the work, the memory its
  * answer will hold ({@link InFlightMemory}). Each call, from its access check on, runs inside {@link
@@ -43,7 +38,7 @@ public class SealerService {
     SecretSealer sealer;
 
     @Inject
-    KmsProviders providers;
+    Sealing sealing;
 
     @Inject
     SealerConfig config;
@@ -77,7 +72,8 @@ public class SealerService {
     public SealResponse seal(SealRequest request, Invocation invocation) {
         return calls.run(Operation.SEAL, invocation, call -> {
             access.require(Operation.SEAL, invocation);
-            return call.wrote(tee ? sealInTee(request, invocation.memory()) : doSeal(request, invocation.memory()));
+            return call.wrote(
+                    tee ? sealInTee(request, invocation.memory()) : sealing.seal(request, invocation.memory()));
         });
     }
 
@@ -229,57 +225,13 @@ public class SealerService {
         if (decrypted == null || decrypted.jwe() != null) {
             throw invalid("field 'jwe': its plaintext must be a seal request without 'jwe'");
         }
-        return doSeal(decrypted, memory);
-    }
-
-    private SealResponse doSeal(SealRequest request, InFlightMemory.Reservation memory) {
-        if (request == null) {
-            throw invalid("the request body must be a JSON object with 'plaintext' or 'text'");
-        }
-        if (request.jwe() != null) {
-            throw invalid("field 'jwe' is read only by the tee profile with sealer.tee.seal enabled");
-        }
-        String provider = request.provider() != null ? request.provider() : defaultProvider();
-        Map<String, String> settings = request.providerSettings() == null ? Map.of() : request.providerSettings();
-        String type = request.type() == null ? "envelope" : request.type();
-        if (request.secrets() != null) {
-            return sealBatch(request, provider, settings, type, memory);
-        }
-        if (request.output() != null || request.metadata() != null) {
-            throw invalid("fields 'output' and 'metadata' are only for a batch ('secrets')");
-        }
-        switch (type) {
-            case "envelope" -> {
-                if (request.name() != null || request.annotations() != null) {
-                    throw invalid("fields 'name' and 'annotations' are only for type 'vault'");
-                }
-                byte[] secret = secretBytes(request, sealer.limits());
-                try {
-                    memory.reserveAnswer(SecretLimits.sealedChars(secret.length));
-                    return SealResponse.single(sealer.sealEnvelope(secret, provider, request.keyId(), settings));
-                } finally {
-                    Arrays.fill(secret, (byte) 0);
-                }
-            }
-            case "vault" -> {
-                if (request.plaintext() != null || request.text() != null || request.keyId() != null) {
-                    throw invalid(
-                            "fields 'plaintext', 'text' and 'key_id' are not for type 'vault' (it only names a KMS secret)");
-                }
-                return SealResponse.single(sealer.sealVault(
-                        provider,
-                        request.name(),
-                        settings,
-                        request.annotations() == null ? Map.of() : request.annotations()));
-            }
-            default -> throw invalid("field 'type': must be 'envelope' or 'vault'");
-        }
+        return sealing.seal(decrypted, memory);
     }
 
     private UnsealResponse doUnseal(UnsealRequest request, InFlightMemory.Reservation memory) {
         byte[] secret = sealer.unseal(request == null ? null : request.sealed());
         try {
-            String text = SecretSealer.utf8OrNull(secret);
+            String text = Texts.utf8OrNull(secret);
             // the base64 and the text as JSON (control characters escaped, up to six-fold)
             memory.reserveAnswer(
                     StrictBase64.standardLength(secret.length) + (text == null ? 0 : Texts.jsonStringChars(text)) + 64);
@@ -287,113 +239,6 @@ public class SealerService {
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
-    }
-
-    /**
-     * Seals every secret of a batch with the same settings, all or nothing: the first bad item fails
-     * the call, naming its key (never its value), and nothing sealed so far is returned.
-     */
-    private SealResponse sealBatch(
-            SealRequest request,
-            String provider,
-            Map<String, String> settings,
-            String type,
-            InFlightMemory.Reservation memory) {
-        if (!"envelope".equals(type)
-                || request.plaintext() != null
-                || request.text() != null
-                || request.name() != null
-                || request.annotations() != null) {
-            throw invalid(
-                    "field 'secrets': a batch holds envelope secrets only, and no 'plaintext', 'text', 'name' or 'annotations' beside it");
-        }
-        boolean manifest = request.output() != null;
-        if (manifest && !"kubernetes-secret".equals(request.output())) {
-            throw invalid("field 'output': must be 'kubernetes-secret'");
-        }
-        SealerConfig.Batch bounds = config.batch();
-        if (request.secrets().isEmpty() || request.secrets().size() > bounds.maxItems()) {
-            throw invalid("field 'secrets': must hold 1 to " + bounds.maxItems() + " secrets");
-        }
-        long total = 0;
-        long answer = 0;
-        for (Map.Entry<String, SealRequest.SecretItem> item : request.secrets().entrySet()) {
-            if (!SecretManifest.isDataKey(item.getKey())) {
-                throw invalid(
-                        "field 'secrets': a key must be 1-253 letters, digits, '-', '_' or '.', and not '.', '..' "
-                                + "or start with '..' (a Kubernetes Secret data key)");
-            }
-            SealRequest.SecretItem secret = item.getValue();
-            if (secret == null) {
-                throw invalid("field 'secrets." + item.getKey() + "': must be an object with 'plaintext' or 'text'");
-            }
-            // bytes, as the limit says: UTF-8 bytes of a text, decoded bytes of base64
-            long bytes = secret.text() != null
-                    ? Texts.utf8Length(secret.text())
-                    : secret.plaintext() != null ? secret.plaintext().length() * 3L / 4 : 0;
-            total += bytes;
-            answer += SecretLimits.sealedChars(bytes) + item.getKey().length() + 16;
-        }
-        if (total > bounds.maxTotalBytes().asLongValue()) {
-            throw new CallerFaultException(
-                    ErrorCode.PAYLOAD_TOO_LARGE,
-                    "field 'secrets': the secrets exceed the batch limit of "
-                            + bounds.maxTotalBytes().asLongValue() + " bytes");
-        }
-        // the answer holds every sealed secret once, and with a manifest three times (map, JSON, YAML): reserved
-        // before anything is decoded or sealed
-        memory.reserveAnswer(manifest ? 3 * answer + 4096 : answer);
-        // every item is checked and decoded before the first KMS call: a bad one costs nothing
-        Map<String, byte[]> secrets = new TreeMap<>();
-        Map<String, String> sealed = new TreeMap<>();
-        try {
-            request.secrets().forEach((key, item) -> secrets.put(key, itemBytes(key, item)));
-            for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
-                try {
-                    sealed.put(
-                            secret.getKey(),
-                            sealer.sealEnvelope(secret.getValue(), provider, request.keyId(), settings));
-                } catch (CallerFaultException e) {
-                    throw new CallerFaultException(
-                            e.errorCode(), "secret '" + secret.getKey() + "': " + e.getMessage(), e.detail(), e);
-                }
-            }
-        } finally {
-            secrets.values().forEach(bytes -> Arrays.fill(bytes, (byte) 0));
-        }
-        return SealResponse.batch(sealed, manifest ? SecretManifest.of(request.metadata(), sealed) : null);
-    }
-
-    private byte[] itemBytes(String key, SealRequest.SecretItem item) {
-        try {
-            return secretBytes(item.plaintext(), item.text(), sealer.limits());
-        } catch (CallerFaultException e) {
-            throw new CallerFaultException(e.errorCode(), "secret '" + key + "': " + e.getMessage(), e.detail(), e);
-        }
-    }
-
-    /** The secret bytes of an envelope seal request, size-checked before decoding. */
-    private static byte[] secretBytes(SealRequest request, SecretLimits limits) {
-        return secretBytes(request.plaintext(), request.text(), limits);
-    }
-
-    private static byte[] secretBytes(String plaintext, String text, SecretLimits limits) {
-        if ((plaintext == null) == (text == null)) {
-            throw invalid("exactly one of 'plaintext' (std base64) and 'text' (UTF-8) is required");
-        }
-        if (plaintext != null) {
-            limits.checkBase64(plaintext.length());
-            return StrictBase64.decodeStandard("plaintext", plaintext);
-        }
-        limits.checkText(text.length());
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private String defaultProvider() {
-        return config.defaultProvider()
-                .orElseGet(() -> providers.all().size() == 1
-                        ? providers.all().iterator().next().name()
-                        : null);
     }
 
     private static CallerFaultException invalid(String message) {

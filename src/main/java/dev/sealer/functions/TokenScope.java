@@ -15,7 +15,7 @@ import java.util.Set;
  *   <li>{@link #cloudEvents}: a Knative Eventing OIDC token. It reaches the CloudEvents entry point only
  *       (every event a Broker delivers carries such a token, so it must not open plain HTTP's unseal),
  *       and only the functions its subject is listed for ({@code sealer.auth.oidc.seal-subjects},
- *       {@code unseal-subjects}, {@code reseal-subjects});
+ *       {@code unseal-subjects}, {@code reseal-subjects}, {@code check-subjects});
  *   <li>{@link #LOOPBACK}: the {@code tee} loopback listener's token: unseal there, nothing else (that
  *       listener never consults the API token);
  *   <li>{@link #NONE}: missing or wrong credentials, and a request no caller was attached to (fail closed).

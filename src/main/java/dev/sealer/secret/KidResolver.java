@@ -4,15 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 
 /**
  * Resolves kids as the CDH does: a KBS resource URI through the configured resource source (the
- * guest's resource API, or a local folder mirroring KBS resources), any other kid as a file under the
- * verification-key folder. Keys fetched over the network are cached, bounded by count and age; a
- * fetch failure is not cached.
+ * guest's resource API, a local folder mirroring KBS resources, or the CDH's offline resource file), any other
+ * kid as a file under the verification-key folder. Keys fetched over the network are cached, bounded by count
+ * and age ({@code 0}: not cached, fetched for every secret, as the CDH fetches them: guest-components 8246e5e,
+ * {@code hub/src/secret/mod.rs} {@code get_kid}); a fetch failure is not cached.
  */
 public final class KidResolver implements VerificationKeys {
 
@@ -20,18 +22,23 @@ public final class KidResolver implements VerificationKeys {
 
     private final KeyFolder files;
     private final KeyFolder resourceFolder;
+    private final OfflineResourceFile resourceFile;
     private final KbsResources resourceApi;
     private final Cache<String, ECPublicKey> fetched;
 
     private KidResolver(Path keyFolder, Path resourceFolder, KbsResources resourceApi, Duration maxAge, Ticker ticker) {
         this.files = new KeyFolder(keyFolder);
-        this.resourceFolder = resourceFolder == null ? null : new KeyFolder(resourceFolder);
+        boolean file = resourceFolder != null && Files.isRegularFile(resourceFolder);
+        this.resourceFolder = resourceFolder == null || file ? null : new KeyFolder(resourceFolder);
+        this.resourceFile = file ? new OfflineResourceFile(resourceFolder) : null;
         this.resourceApi = resourceApi;
-        this.fetched = Caffeine.newBuilder()
-                .maximumSize(MAX_FETCHED_KEYS)
-                .expireAfterWrite(maxAge)
-                .ticker(ticker)
-                .build();
+        this.fetched = maxAge.isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(MAX_FETCHED_KEYS)
+                        .expireAfterWrite(maxAge)
+                        .ticker(ticker)
+                        .build();
     }
 
     /** File kids only: URI kids are unknown. */
@@ -39,7 +46,11 @@ public final class KidResolver implements VerificationKeys {
         return new KidResolver(keyFolder, null, null, Duration.ofMinutes(5), Ticker.systemTicker());
     }
 
-    /** File kids, and URI kids from a local folder mirroring KBS resources ({@code <folder>/<repo>/<type>/<tag>}). */
+    /**
+     * File kids, and URI kids from a local folder mirroring KBS resources ({@code <folder>/<repo>/<type>/<tag>}),
+     * or, when {@code resourceFolder} is a regular file, from the CDH's offline resource file ({@link
+     * OfflineResourceFile}).
+     */
     public static KidResolver withResourceFolder(Path keyFolder, Path resourceFolder) {
         return new KidResolver(keyFolder, resourceFolder, null, Duration.ofMinutes(5), Ticker.systemTicker());
     }
@@ -58,6 +69,12 @@ public final class KidResolver implements VerificationKeys {
     }
 
     private ECPublicKey fromResource(Kid.ResourceUri uri) {
+        if (resourceFile != null) {
+            if (!uri.plugin().equals("resource")) {
+                throw KeyFolder.unknown(uri.value() + " (the offline resource file holds only the 'resource' plugin)");
+            }
+            return resourceFile.find(uri);
+        }
         if (resourceFolder != null) {
             if (!uri.plugin().equals("resource")) {
                 throw KeyFolder.unknown(
@@ -70,14 +87,16 @@ public final class KidResolver implements VerificationKeys {
                     + "sealed-secret.verification.kbs-resource-url or kbs-resource-dir)");
         }
         String key = uri.plugin() + ":" + uri.resourcePath();
-        ECPublicKey cached = fetched.getIfPresent(key);
+        ECPublicKey cached = fetched == null ? null : fetched.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
         byte[] jwk = resourceApi.fetch(uri);
         ECPublicKey parsed =
                 SigningKey.parsePublicJwk(new String(jwk, StandardCharsets.UTF_8), "KBS resource " + uri.value());
-        fetched.put(key, parsed);
+        if (fetched != null) {
+            fetched.put(key, parsed);
+        }
         return parsed;
     }
 

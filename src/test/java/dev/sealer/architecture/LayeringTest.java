@@ -24,8 +24,13 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   functions -> secret -> kms <- kms.aliyun -> credentials
- *   emulator -> kms.aliyun (protocol classes), credentials
+ *                                   kms.aliyun -> credentials.ram -> credentials
+ *   emulator -> kms.aliyun (protocol classes), credentials, credentials.ram
  * </pre>
+ *
+ * Credentials live in one room: client keys in {@code credentials}, the RAM sources (metadata service, token
+ * files, {@code ecsRamRole.json}) in {@code credentials.ram}; neither knows a KMS or the provider's
+ * configuration.
  *
  * The root package ({@code dev.sealer}: error codes, exceptions, id and base64 rules) is used by all
  * and uses none. Nothing depends on the emulator except through {@code LocalKmsInstance}, and the
@@ -55,7 +60,9 @@ class LayeringTest {
                 .layer("Aliyun")
                 .definedBy("dev.sealer.kms.aliyun..")
                 .layer("Credentials")
-                .definedBy("dev.sealer.credentials..")
+                .definedBy("dev.sealer.credentials")
+                .layer("RamCredentials")
+                .definedBy("dev.sealer.credentials.ram..")
                 .layer("Emulator")
                 .definedBy("dev.sealer.emulator..")
                 .whereLayer("Functions")
@@ -69,7 +76,9 @@ class LayeringTest {
                 .whereLayer("Aliyun")
                 .mayOnlyBeAccessedByLayers("Emulator")
                 .whereLayer("Credentials")
-                .mayOnlyBeAccessedByLayers("Aliyun", "Emulator", "Functions")
+                .mayOnlyBeAccessedByLayers("Aliyun", "Emulator", "Functions", "RamCredentials")
+                .whereLayer("RamCredentials")
+                .mayOnlyBeAccessedByLayers("Aliyun", "Emulator")
                 .check(classes);
     }
 
@@ -88,10 +97,46 @@ class LayeringTest {
     void theCore_isFreeOfTheFramework() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.sealer.secret..", "dev.sealer.credentials..")
+                .resideInAnyPackage("dev.sealer.secret..", "dev.sealer.credentials")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..", "io.quarkus..", "io.vertx..")
+                .check(classes);
+    }
+
+    /** The RAM sources use no CDI; only the metadata service's typed REST client is built with the framework's builder. */
+    @Test
+    void ramCredentials_useNoCdi() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.credentials.ram..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta.enterprise..", "jakarta.inject..", "io.vertx..", "io.quarkus.arc..")
+                .check(classes);
+    }
+
+    /** Credentials know no KMS: neither the provider-neutral interfaces nor any provider. */
+    @Test
+    void credentials_knowNoKms() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.credentials..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sealer.kms..", "dev.sealer.secret..", "dev.sealer.functions..")
+                .check(classes);
+    }
+
+    /** The envelope core reaches a KMS only through the provider-neutral capabilities. */
+    @Test
+    void secret_knowsNoProvider() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.secret..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.sealer.kms.aliyun..", "dev.sealer.credentials..", "dev.sealer.emulator..")
                 .check(classes);
     }
 
@@ -103,6 +148,23 @@ class LayeringTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.sealer.*..")
+                .check(classes);
+    }
+
+    /** The CDH parity model is pure: it judges strings, and reaches no key, KMS, credential or other part. */
+    @Test
+    void cdhParity_dependsOnlyOnTheRootPackage() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sealer.secret.cdh..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.sealer.secret",
+                        "dev.sealer.kms..",
+                        "dev.sealer.credentials..",
+                        "dev.sealer.functions..",
+                        "dev.sealer.emulator..")
                 .check(classes);
     }
 

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
-import dev.sealer.credentials.CredentialWriter.PasswordFormat;
+import dev.sealer.emulator.CredentialWriter;
+import dev.sealer.emulator.CredentialWriter.PasswordFormat;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.kms.aliyun.instance.proto.GetSecretValueRequest;
 import dev.sealer.kms.aliyun.instance.proto.GetSecretValueResponse;
 import dev.sealer.testsupport.OfficialSdk;

@@ -8,7 +8,7 @@ import com.aliyun.dkms.gcs.sdk.models.EncryptRequest;
 import com.aliyun.dkms.gcs.sdk.models.EncryptResponse;
 import com.aliyun.dkms.gcs.sdk.models.GetSecretValueRequest;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.kms.KmsClient;
+import dev.sealer.kms.KmsProvider.SealedKind;
 import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.aliyun.AliyunKmsProvider;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
@@ -50,8 +50,8 @@ class OfficialSdkCrossCheckTest {
                 emulator.credentialDir().resolve(CredentialFiles.caFileName(emulator.instanceId())));
     }
 
-    private KmsClient ours() {
-        return provider.client(Map.of());
+    private KmsInstanceClient ours() {
+        return (KmsInstanceClient) provider.envelopeKey(provider.settings(SealedKind.ENVELOPE, Map.of()));
     }
 
     @Test

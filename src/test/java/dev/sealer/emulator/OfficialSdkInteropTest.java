@@ -14,7 +14,6 @@ import com.aliyun.dkms.gcs.sdk.models.GetSecretValueRequest;
 import com.aliyun.dkms.gcs.sdk.models.GetSecretValueResponse;
 import com.aliyun.tea.TeaException;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.testsupport.OfficialSdk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

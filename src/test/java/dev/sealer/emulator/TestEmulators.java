@@ -1,7 +1,6 @@
 package dev.sealer.emulator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.sealer.credentials.CredentialWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

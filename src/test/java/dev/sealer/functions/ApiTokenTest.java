@@ -54,6 +54,14 @@ class ApiTokenTest {
                 .post("/seal")
                 .then()
                 .statusCode(401);
+        // check never calls the KMS and judges only public strings, but is behind authentication like every function
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sealed", "sealed.a.b.c"))
+                .when()
+                .post("/check")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"));
     }
 
     @Test
@@ -63,6 +71,14 @@ class ApiTokenTest {
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("guarded"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/check")
+                .then()
+                .statusCode(200)
+                .body("secrets[0].opens_in_stock_cdh", equalTo(true));
     }
 
     @Test

@@ -58,6 +58,9 @@ class EventingOidcHttpTest {
     /** A Trigger whose events reseal. */
     static final String RESEAL_TRIGGER =
             "system:serviceaccount:sealer:aliyun-kms-sealer-reseal-oidc-eventing.knative.dev-trigger";
+    /** A Trigger whose events check. */
+    static final String CHECK_TRIGGER =
+            "system:serviceaccount:sealer:aliyun-kms-sealer-check-oidc-eventing.knative.dev-trigger";
 
     public static class WithOidc implements QuarkusTestProfile {
         @Override
@@ -80,7 +83,9 @@ class EventingOidcHttpTest {
                     "sealer.auth.oidc.seal-subjects",
                     SEAL_TRIGGER,
                     "sealer.auth.oidc.reseal-subjects",
-                    RESEAL_TRIGGER);
+                    RESEAL_TRIGGER,
+                    "sealer.auth.oidc.check-subjects",
+                    CHECK_TRIGGER);
         }
     }
 
@@ -440,6 +445,42 @@ class EventingOidcHttpTest {
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("scoped-by-subject-31f"));
+    }
+
+    @Test
+    void checkSubject_runsCheckOverEvents_only() throws Exception {
+        String sealed = sealedByTheApiToken("checked-over-events-5d1");
+        String checkTrigger = "Bearer " + token(key("key-1.json"), AUDIENCE, CHECK_TRIGGER);
+        String sealTrigger = "Bearer " + token(key("key-1.json"), AUDIENCE, SEAL_TRIGGER);
+
+        event(checkTrigger, "dev.sealer.check", "check-1")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(200)
+                .header("ce-type", "dev.sealer.check.result")
+                .body("secrets[0].opens_in_stock_cdh", equalTo(true));
+        event(checkTrigger, "dev.sealer.unseal", "check-2")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+        event(sealTrigger, "dev.sealer.check", "check-3")
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/")
+                .then()
+                .statusCode(403);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", checkTrigger)
+                .body(Map.of("sealed", sealed))
+                .when()
+                .post("/check")
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"));
     }
 
     /** Over events, reseal renews a secret's data key and signature but never moves it to another KMS key. */

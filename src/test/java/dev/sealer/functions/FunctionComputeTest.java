@@ -108,6 +108,21 @@ class FunctionComputeTest {
     }
 
     @Test
+    void invoke_check_judgesWithoutTheKms() {
+        String sealed = invoke("seal", "req-seal-2", "{\"text\":\"to check\"}")
+                .statusCode(200)
+                .extract()
+                .path("sealed");
+
+        invoke("check", "req-check-1", "{\"sealed\":\"" + sealed + "\\n\"}")
+                .statusCode(200)
+                .header("x-fc-status", "200")
+                .body("secrets[0].valid", equalTo(true))
+                .body("secrets[0].opens_in_stock_cdh", equalTo(false))
+                .body("secrets[0].cdh_problems[0]", equalTo("surrounding_whitespace"));
+    }
+
+    @Test
     void invoke_unknownHandler_answersErrorWithFcStatus404() {
         invoke("explode", "req-x", "{}")
                 .header("x-fc-status", "404")

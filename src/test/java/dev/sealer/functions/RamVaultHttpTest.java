@@ -102,21 +102,50 @@ class RamVaultHttpTest {
                 .isEqualTo(1);
     }
 
+    /** An sts_token vault secret as the CDH's tool writes it with these provider settings (seal refuses relative paths). */
+    private String cdhStsVault(String tokenPath) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("version", "0.1.0");
+        payload.put("type", "vault");
+        payload.put("name", NAME);
+        payload.put("provider", "aliyun");
+        payload.put(
+                "provider_settings",
+                Map.of("client_type", "sts_token", "token_path", tokenPath, "region_id", "cn-hangzhou"));
+        payload.put("annotations", Map.of());
+        return TestSigner.fromJwkFile(signingJwk, kid).sign(payload);
+    }
+
     @Test
-    void stsToken_theEmulatorsOwnTokenFile_opensByARelativePath_asInDevMode() throws IOException {
+    void stsToken_theEmulatorsOwnTokenFile_byARelativePath_sealRefuses_unsealStillOpens() throws IOException {
         for (String part : Files.readString(emulator.credentialDir().resolve("sts-tokens/emulator-sts-token"))
                 .strip()
                 .split(":")) {
             SecretRecorder.remember(part);
         }
-        String sealed = SealUnsealHttpTest.seal(Map.of(
-                "type",
-                "vault",
-                "name",
-                NAME,
-                "provider_settings",
-                Map.of("client_type", "sts_token", "token_path", "emulator-sts-token", "region_id", "cn-hangzhou")));
-        SealUnsealHttpTest.unseal(sealed).then().statusCode(200).body("text", equalTo(VALUE));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "type",
+                        "vault",
+                        "name",
+                        NAME,
+                        "provider_settings",
+                        Map.of(
+                                "client_type",
+                                "sts_token",
+                                "token_path",
+                                "emulator-sts-token",
+                                "region_id",
+                                "cn-hangzhou")))
+                .when()
+                .post("/seal")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_id"));
+        SealUnsealHttpTest.unseal(cdhStsVault("emulator-sts-token"))
+                .then()
+                .statusCode(200)
+                .body("text", equalTo(VALUE));
     }
 
     @Test
@@ -139,14 +168,7 @@ class RamVaultHttpTest {
             "CLIENTKEY_KAAP.emulator-client-key-0001.JSON",
             "innocent-name"
         }) {
-            String sealed = SealUnsealHttpTest.seal(Map.of(
-                    "type",
-                    "vault",
-                    "name",
-                    NAME,
-                    "provider_settings",
-                    Map.of("client_type", "sts_token", "token_path", tokenPath, "region_id", "cn-hangzhou")));
-            String body = SealUnsealHttpTest.unseal(sealed)
+            String body = SealUnsealHttpTest.unseal(cdhStsVault(tokenPath))
                     .then()
                     .statusCode(400)
                     .body("error", equalTo("invalid_id"))

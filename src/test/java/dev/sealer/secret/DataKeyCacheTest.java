@@ -43,10 +43,12 @@ class DataKeyCacheTest {
     private SecretSealer sealer(DataKeyCache.Limits limits) {
         return new SecretSealer(
                 new KmsProviders(List.of(kms)),
-                signingKey,
+                Signer.with(signingKey),
                 KidResolver.files(keyDirectory),
                 new SecretSealer.Options(new SecretLimits(1024), false, false),
-                limits == null ? null : new DataKeyCache(limits, now::get),
+                limits == null
+                        ? DataKeyDecrypter.fromKms()
+                        : DataKeyDecrypter.cached(new DataKeyCache(limits, now::get)),
                 new SecureRandom());
     }
 

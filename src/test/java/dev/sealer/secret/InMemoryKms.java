@@ -2,10 +2,12 @@ package dev.sealer.secret;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.kms.KmsClient;
+import dev.sealer.kms.EnvelopeKey;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.KmsRefusedException;
 import dev.sealer.kms.ProviderHealth;
+import dev.sealer.kms.ProviderSettings;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.WrappedKey;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -26,7 +28,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * the {@code iv} annotation, as Alibaba's KMS does. Records what it was asked, and keeps a reference
  * to the plaintext arrays it saw and returned, so tests can check they were wiped.
  */
-final class InMemoryKms implements KmsProvider, KmsClient {
+final class InMemoryKms implements KmsProvider, EnvelopeKey, SecretGetter {
 
     /** A {@code getSecret} call. */
     record SecretCall(String name, Map<String, String> annotations) {}
@@ -55,17 +57,31 @@ final class InMemoryKms implements KmsProvider, KmsClient {
         return name;
     }
 
+    /** Its settings: the map as it is. */
+    record Settings(Map<String, String> toMap) implements ProviderSettings {}
+
     @Override
-    public KmsClient client(Map<String, String> providerSettings) {
-        clientSettings.add(Map.copyOf(providerSettings));
+    public ProviderSettings settings(SealedKind kind, Map<String, String> providerSettings) {
+        return new Settings(providerSettings);
+    }
+
+    @Override
+    public ProviderSettings settingsForSeal(SealedKind kind, Map<String, String> providerSettings) {
+        Map<String, String> settings = new LinkedHashMap<>(providerSettings == null ? Map.of() : providerSettings);
+        settings.putIfAbsent("client_type", "client_key");
+        return new Settings(settings);
+    }
+
+    @Override
+    public EnvelopeKey envelopeKey(ProviderSettings settings) {
+        clientSettings.add(Map.copyOf(settings.toMap()));
         return this;
     }
 
     @Override
-    public Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> providerSettings) {
-        Map<String, String> settings = new LinkedHashMap<>(providerSettings == null ? Map.of() : providerSettings);
-        settings.putIfAbsent("client_type", "client_key");
-        return settings;
+    public SecretGetter vault(ProviderSettings settings) {
+        clientSettings.add(Map.copyOf(settings.toMap()));
+        return this;
     }
 
     @Override
@@ -86,7 +102,7 @@ final class InMemoryKms implements KmsProvider, KmsClient {
         return "key-default";
     }
 
-    // ---- KmsClient ----
+    // ---- EnvelopeKey, SecretGetter ----
 
     @Override
     public synchronized WrappedKey encrypt(String keyId, byte[] plaintext) {

@@ -12,6 +12,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.Texts;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.kms.WrappedKey;
 import java.io.IOException;
@@ -70,10 +71,10 @@ class SecretSealerTest {
     private SecretSealer sealer(SigningKey key, int maxSecretBytes, boolean skipVerification) {
         return new SecretSealer(
                 new KmsProviders(List.of(kms)),
-                key,
+                Signer.of(java.util.Optional.ofNullable(key)),
                 verificationKeys,
                 new SecretSealer.Options(new SecretLimits(maxSecretBytes), skipVerification, false),
-                null,
+                DataKeyDecrypter.fromKms(),
                 new SecureRandom());
     }
 
@@ -577,11 +578,10 @@ class SecretSealerTest {
 
     @Test
     void utf8OrNull_text_isDecoded_binary_isNull() {
-        assertThat(SecretSealer.utf8OrNull("pässwörd".getBytes(StandardCharsets.UTF_8)))
+        assertThat(Texts.utf8OrNull("pässwörd".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("pässwörd");
-        assertThat(SecretSealer.utf8OrNull(new byte[] {(byte) 0xff, (byte) 0xfe}))
-                .isNull();
-        assertThat(SecretSealer.utf8OrNull(new byte[0])).isEmpty();
+        assertThat(Texts.utf8OrNull(new byte[] {(byte) 0xff, (byte) 0xfe})).isNull();
+        assertThat(Texts.utf8OrNull(new byte[0])).isEmpty();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

@@ -177,6 +177,7 @@ public class ErrorResponses {
             case "/seal" -> SealRequest.class;
             case "/unseal" -> UnsealRequest.class;
             case "/reseal" -> dev.sealer.functions.ResealRequest.class;
+            case "/check" -> dev.sealer.functions.CheckRequest.class;
             default -> null;
         };
         if (type == null) {

@@ -40,7 +40,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  *   <li>{@code exp} is present and not past ({@code nbf}/{@code iat} checked when present), with the
  *       configured clock skew;
  *   <li>{@code sub} is present and listed for at least one function ({@code sealer.auth.oidc.seal-subjects},
- *       {@code unseal-subjects}, {@code reseal-subjects}).
+ *       {@code unseal-subjects}, {@code reseal-subjects}, {@code check-subjects}).
  * </ul>
  *
  * A valid token allows only its subject's functions, and only over CloudEvents ({@link TokenScope}): any
@@ -107,9 +107,11 @@ public class EventingOidc {
         }
         if (subjectsOf(Operation.SEAL).isEmpty()
                 && subjectsOf(Operation.UNSEAL).isEmpty()
-                && subjectsOf(Operation.RESEAL).isEmpty()) {
-            throw refused("sealer.auth.oidc.enabled=true, but no subject may run any function: list the Triggers' "
-                    + "service accounts in sealer.auth.oidc.seal-subjects (and unseal-subjects or reseal-subjects)");
+                && subjectsOf(Operation.RESEAL).isEmpty()
+                && subjectsOf(Operation.CHECK).isEmpty()) {
+            throw refused(
+                    "sealer.auth.oidc.enabled=true, but no subject may run any function: list the Triggers' "
+                            + "service accounts in sealer.auth.oidc.seal-subjects (and unseal-subjects, reseal-subjects or check-subjects)");
         }
         int sources = (oidc.jwks().isPresent() ? 1 : 0)
                 + (oidc.jwksFile().isPresent() ? 1 : 0)
@@ -120,12 +122,13 @@ public class EventingOidc {
         jwks = OidcJwks.start(oidc);
         LOG.infof(
                 "Knative Eventing OIDC tokens accepted over CloudEvents: issuer %s, audience %s, subjects for seal %d, "
-                        + "unseal %d, reseal %d",
+                        + "unseal %d, reseal %d, check %d",
                 oidc.issuer().get(),
                 oidc.audience().get(),
                 subjectsOf(Operation.SEAL).size(),
                 subjectsOf(Operation.UNSEAL).size(),
-                subjectsOf(Operation.RESEAL).size());
+                subjectsOf(Operation.RESEAL).size(),
+                subjectsOf(Operation.CHECK).size());
     }
 
     /** The subjects listed for a function. */
@@ -135,6 +138,7 @@ public class EventingOidc {
             case SEAL -> oidc.sealSubjects();
             case UNSEAL -> oidc.unsealSubjects();
             case RESEAL -> oidc.resealSubjects();
+            case CHECK -> oidc.checkSubjects();
         };
         return listed.map(subjects ->
                         subjects.stream().filter(subject -> !subject.isBlank()).collect(Collectors.toUnmodifiableSet()))

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
+import dev.sealer.functions.CheckRequest;
+import dev.sealer.functions.CheckService;
 import dev.sealer.functions.FunctionAccess;
 import dev.sealer.functions.FunctionCalls;
 import dev.sealer.functions.Invocation;
@@ -31,7 +33,7 @@ import org.jboss.logging.Logger;
  * {@code sealer.function-compute.enabled} (the {@code fc} profile): {@code POST /invoke} carries an
  * event as its body; the function it runs is {@code sealer.function-compute.function} (set per FC
  * function; the deployment then serves that function only, on every entry point: {@link FunctionAccess}),
- * or, without it, the {@code x-fc-function-handler} header ({@code seal}, {@code unseal} or {@code reseal}),
+ * or, without it, the {@code x-fc-function-handler} header ({@code seal}, {@code unseal}, {@code reseal} or {@code check}),
  * so one image serves every FC function. {@code POST /initialize} starts the warm-up once and waits for
  * it up to a bound; it always answers 200 (a warm-up failure is logged and shown by readiness: it must
  * not make FC discard the instance).
@@ -49,6 +51,9 @@ public class FunctionCompute {
 
     @Inject
     SealerService service;
+
+    @Inject
+    CheckService checks;
 
     @Inject
     ErrorResponses errors;
@@ -88,7 +93,7 @@ public class FunctionCompute {
                     .orElseThrow(() -> new CallerFaultException(
                             ErrorCode.NOT_FOUND,
                             "no function for this invocation: set sealer.function-compute.function, or send "
-                                    + "x-fc-function-handler 'seal', 'unseal' or 'reseal'"));
+                                    + "x-fc-function-handler 'seal', 'unseal', 'reseal' or 'check'"));
             Invocation invocation = Invocation.functionCompute(context);
             try {
                 // before the body is parsed and FC's role headers are handed on (EarlyGuard checked it already)
@@ -101,6 +106,7 @@ public class FunctionCompute {
                 case SEAL -> service.seal(accepted(context, SealRequest.class), invocation);
                 case UNSEAL -> service.unseal(accepted(context, UnsealRequest.class), invocation);
                 case RESEAL -> service.reseal(accepted(context, ResealRequest.class), invocation);
+                case CHECK -> checks.check(accepted(context, CheckRequest.class), invocation);
             };
             context.response()
                     .setStatusCode(200)

@@ -4,11 +4,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.KmsProviders;
 import dev.sealer.secret.DataKeyCache;
+import dev.sealer.secret.DataKeyDecrypter;
 import dev.sealer.secret.GuestResourceApi;
 import dev.sealer.secret.KidResolver;
 import dev.sealer.secret.PublishedKeys;
 import dev.sealer.secret.SecretLimits;
 import dev.sealer.secret.SecretSealer;
+import dev.sealer.secret.Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -62,13 +64,13 @@ public class Producers {
         }
         return new SecretSealer(
                 providers,
-                SigningKeyLoader.load(secretConfig.signing(), verificationKeys).orElse(null),
+                Signer.of(SigningKeyLoader.load(secretConfig.signing(), verificationKeys)),
                 verificationKeys,
                 new SecretSealer.Options(
                         new SecretLimits(config.maxSecretBytes()),
                         skip,
                         secretConfig.verification().requireLowS()),
-                dataKeyCache(config.dataKeyCache()),
+                dataKeys(config.dataKeyCache()),
                 new SecureRandom());
     }
 
@@ -89,14 +91,14 @@ public class Producers {
         return keys;
     }
 
-    private static DataKeyCache dataKeyCache(SealerConfig.DataKeyCache cache) {
+    private static DataKeyDecrypter dataKeys(SealerConfig.DataKeyCache cache) {
         if (!cache.enabled()) {
-            return null;
+            return DataKeyDecrypter.fromKms();
         }
         LOG.infof(
                 "data-key cache on: decrypted data keys stay in memory up to %s, %d uses, %d entries",
                 cache.maxAge(), cache.maxUses(), cache.maxEntries());
-        return new DataKeyCache(
-                new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries()), Ticker.systemTicker());
+        return DataKeyDecrypter.cached(new DataKeyCache(
+                new DataKeyCache.Limits(cache.maxAge(), cache.maxUses(), cache.maxEntries()), Ticker.systemTicker()));
     }
 }

@@ -56,7 +56,11 @@ public interface SealedSecretConfig {
         @WithDefault("/run/confidential-containers/cdh/sealed-secret")
         Path keyDir();
 
-        /** A local folder mirroring KBS resources, {@code <dir>/<repo>/<type>/<tag>}, for URI kids. */
+        /**
+         * For URI kids: a local folder mirroring KBS resources, {@code <dir>/<repo>/<type>/<tag>}, or the CDH's
+         * offline resource file (a JSON map of {@code <repo>/<type>/<tag>} to standard base64, the format of
+         * {@code OFFLINE_FS_KBC_EXTRA_FILE_PATH}).
+         */
         Optional<Path> kbsResourceDir();
 
         /**
@@ -69,8 +73,11 @@ public interface SealedSecretConfig {
         @WithDefault("5s")
         Duration kbsResourceTimeout();
 
-        /** How long a key fetched from the resource API is kept. */
-        @WithDefault("5m")
+        /**
+         * How long a key fetched from the resource API is kept: as long as a key withdrawn from KBS still verifies
+         * here. {@code 0}: fetched for every secret, as the CDH does.
+         */
+        @WithDefault("30s")
         Duration kbsResourceMaxAge();
 
         /**

@@ -107,6 +107,9 @@ public interface SealerConfig {
         /** The subjects whose events may run reseal (over events it keeps the secret's KMS key). */
         Optional<List<String>> resealSubjects();
 
+        /** The subjects whose events may run check (it never calls the KMS). */
+        Optional<List<String>> checkSubjects();
+
         /**
          * Replaced by {@link #sealSubjects()}, {@link #unsealSubjects()} and {@link #resealSubjects()}:
          * when set, the start fails and says so (it allowed every function to every listed subject).
@@ -217,7 +220,7 @@ public interface SealerConfig {
         boolean enabled();
 
         /**
-         * The one function this deployment serves ({@code seal}, {@code unseal} or {@code reseal}), set per
+         * The one function this deployment serves ({@code seal}, {@code unseal}, {@code reseal} or {@code check}), set per
          * FC function: {@code /invoke} runs it, and every other entry point (plain HTTP paths, CloudEvents)
          * serves it only. Without it, every function is served and the {@code x-fc-function-handler} header
          * says which one an {@code /invoke} runs.

@@ -2,7 +2,7 @@ package dev.sealer.functions.runtime;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.credentials.CredentialWriter;
+import dev.sealer.credentials.SecretFiles;
 import dev.sealer.secret.KidResolver;
 import dev.sealer.secret.PublishedKeys;
 import dev.sealer.secret.SigningKey;
@@ -41,7 +41,7 @@ public final class SigningKeyLoader {
                         "sealed-secret.signing.kid is required with sealed-secret.signing.jwk-file"));
         if (!Files.exists(file) && signing.generateIfMissing()) {
             SigningKey generated = SigningKey.generate(kid);
-            CredentialWriter.writeSecretFile(file, generated.privateJwk().getBytes(StandardCharsets.UTF_8));
+            SecretFiles.writeOwnerOnly(file, generated.privateJwk().getBytes(StandardCharsets.UTF_8));
             if (verification.install(generated.kid(), generated.publicJwk())) {
                 LOG.infof(
                         "generated a development signing key %s (kid %s) and installed its public half",

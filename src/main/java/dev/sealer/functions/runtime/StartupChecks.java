@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
 class StartupChecks {
 
     private static final Logger LOG = Logger.getLogger(StartupChecks.class);
-    private static final Set<String> FUNCTIONS = Set.of("seal", "unseal", "reseal");
+    private static final Set<String> FUNCTIONS = Set.of("seal", "unseal", "reseal", "check");
     /** Room in a request body for JSON around the sealed secret. */
     private static final long JSON_OVERHEAD = 8 * 1024;
 
@@ -49,6 +49,21 @@ class StartupChecks {
                 sealer.canSeal()
                         ? "enabled (kid " + secretConfig.signing().kid().orElse("?") + ")"
                         : "disabled: this instance only unseals");
+        secretConfig
+                .signing()
+                .kid()
+                .filter(kid -> sealer.canSeal() && !isKbsUri(kid))
+                .ifPresent(kid -> LOG.warnf(
+                        "sealed-secret.signing.kid %s is a file kid: a stock CDH opens what this service seals only where the "
+                                + "guest image ships the public key under /run/confidential-containers/cdh/sealed-secret (a "
+                                + "KBS-URI kid, kbs:///<repo>/<type>/<tag>, is fetched from KBS)",
+                        kid));
+    }
+
+    /** A kid the CDH reads as a KBS resource URI (guest-components 8246e5e, hub/src/secret/mod.rs get_kid). */
+    static boolean isKbsUri(String kid) {
+        String lower = kid.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("kbs://") || lower.startsWith("kbs+");
     }
 
     void check(List<String> profiles) {
@@ -72,7 +87,7 @@ class StartupChecks {
         }
         config.functionCompute().function().ifPresent(function -> {
             if (!FUNCTIONS.contains(function)) {
-                throw refused("sealer.function-compute.function must be 'seal', 'unseal' or 'reseal'");
+                throw refused("sealer.function-compute.function must be 'seal', 'unseal', 'reseal' or 'check'");
             }
         });
     }

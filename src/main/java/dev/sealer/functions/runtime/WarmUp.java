@@ -1,7 +1,7 @@
 package dev.sealer.functions.runtime;
 
 import dev.sealer.kms.KmsProviders;
-import dev.sealer.secret.SecretSealer;
+import dev.sealer.secret.CoreWarmUp;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,7 +50,7 @@ public class WarmUp {
                 () -> {
                     long start = System.nanoTime();
                     try {
-                        SecretSealer.warmUp();
+                        CoreWarmUp.run();
                         LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
                         providers.all().forEach(provider -> provider.warmUp());
                         LOG.debugf("warm-up done in %d ms", (System.nanoTime() - start) / 1_000_000);

@@ -5,10 +5,12 @@ import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.credentials.CredentialStore;
+import dev.sealer.kms.EnvelopeKey;
 import dev.sealer.kms.KmsCallObserver;
-import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsProvider;
 import dev.sealer.kms.ProviderHealth;
+import dev.sealer.kms.ProviderSettings;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.aliyun.common.AliyunVault;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClient;
 import dev.sealer.kms.aliyun.instance.KmsInstanceClientFactory;
@@ -29,11 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The {@code aliyun} KMS provider: resolves the provider settings of a sealed secret (or the
- * configured defaults) to a client, by {@code client_type} ({@link AliyunClientSettings}):
- * {@code client_key} to a cached client of the KMS-instance API, whose credentials are decided and
- * checked at start ({@link CredentialSources}); {@code ecs_ram_role} and {@code sts_token} to a
- * client of the KMS OpenAPI with RAM credentials ({@link RamClients}), for vault secrets only. When
+ * The {@code aliyun} KMS provider: reads the provider settings of a sealed secret or a seal request once
+ * (missing members from the configured defaults) into their type by {@code client_type}
+ * ({@link AliyunClientSettings}), and offers for them what that type can do: {@code client_key} an envelope key
+ * and a vault, both a cached client of the KMS-instance API whose credentials are decided and checked at start
+ * ({@link CredentialSources}); {@code ecs_ram_role} and {@code sts_token} a vault only, a client of the KMS
+ * OpenAPI with RAM credentials ({@link RamClients}). When
  * the embedded emulator runs and nothing else is configured, its endpoints, ids and folder are the
  * defaults.
  */
@@ -95,19 +98,42 @@ public class AliyunKmsProvider implements KmsProvider {
     }
 
     @Override
-    public KmsClient client(Map<String, String> providerSettings) {
-        if (!AliyunClientSettings.CLIENT_KEY.equals(AliyunClientSettings.clientType(providerSettings))) {
-            // RAM client types: the other members are read (and checked) only when a vault secret is read
-            Map<String, String> copy = new java.util.HashMap<>(providerSettings);
-            return ramClients.client(() -> AliyunClientSettings.fromSealedSecret(copy, defaults()));
-        }
-        AliyunProviderSettings settings = AliyunProviderSettings.fromSealedSecret(providerSettings, defaults());
-        return clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId()));
+    public AliyunClientSettings settings(SealedKind kind, Map<String, String> providerSettings) {
+        return AliyunClientSettings.fromSealedSecret(kind, providerSettings, defaults());
     }
 
     @Override
-    public Map<String, String> canonicalSettings(SealedKind kind, Map<String, String> requested) {
-        return AliyunClientSettings.fromSealRequest(kind, requested, defaults()).toMap();
+    public AliyunClientSettings settingsForSeal(SealedKind kind, Map<String, String> requested) {
+        return AliyunClientSettings.fromSealRequest(kind, requested, defaults());
+    }
+
+    /** Only {@code client_key} has an envelope part (the RAM client types read vault secrets only, as in the CDH). */
+    @Override
+    public EnvelopeKey envelopeKey(ProviderSettings settings) {
+        if (own(settings) instanceof AliyunClientSettings.ClientKey clientKey) {
+            return instanceClient(clientKey);
+        }
+        throw AliyunClientSettings.envelopeRefused();
+    }
+
+    @Override
+    public SecretGetter vault(ProviderSettings settings) {
+        AliyunClientSettings own = own(settings);
+        return own instanceof AliyunClientSettings.ClientKey clientKey
+                ? instanceClient(clientKey)
+                : ramClients.vault(own);
+    }
+
+    private KmsInstanceClient instanceClient(AliyunClientSettings.ClientKey settings) {
+        return clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId()));
+    }
+
+    private static AliyunClientSettings own(ProviderSettings settings) {
+        if (settings instanceof AliyunClientSettings own) {
+            return own;
+        }
+        throw new IllegalArgumentException(
+                "settings of another provider: " + settings.getClass().getName());
     }
 
     @Override
@@ -126,11 +152,10 @@ public class AliyunKmsProvider implements KmsProvider {
     @Override
     public ProviderHealth health() {
         Map<String, String> data = new LinkedHashMap<>();
-        Optional<AliyunProviderSettings> defaults = defaultSettings();
+        Optional<AliyunClientSettings.ClientKey> defaults = defaultSettings();
         data.put("aliyun-default-client", defaults.isPresent() ? "configured" : "none (every request names its own)");
         try {
-            defaults.ifPresent(settings ->
-                    clients().get(new KmsInstanceClients.Key(settings.kmsInstanceId(), settings.clientKeyId())));
+            defaults.ifPresent(this::instanceClient);
         } catch (SealerException e) {
             return ProviderHealth.down(e.errorCode().code(), data);
         }
@@ -151,15 +176,13 @@ public class AliyunKmsProvider implements KmsProvider {
         if (!warmedUp.compareAndSet(false, true)) {
             return;
         }
-        Optional<AliyunProviderSettings> defaults = defaultSettings();
+        Optional<AliyunClientSettings.ClientKey> defaults = defaultSettings();
         if (defaults.isEmpty() || clients.isEmpty()) {
             return;
         }
         try {
             long start = System.nanoTime();
-            KmsInstanceClient client = clients.get()
-                    .get(new KmsInstanceClients.Key(
-                            defaults.get().kmsInstanceId(), defaults.get().clientKeyId()));
+            KmsInstanceClient client = instanceClient(defaults.get());
             LOG.debugf("warm-up: default credentials and client in %d ms", (System.nanoTime() - start) / 1_000_000);
             SealerException failure = client.connect();
             LOG.debugf("warm-up: connected to the KMS in %d ms", (System.nanoTime() - start) / 1_000_000);
@@ -183,8 +206,8 @@ public class AliyunKmsProvider implements KmsProvider {
                 .orElseGet(() -> URI.create("https://" + instanceId + ".cryptoservice.kms.aliyuncs.com"));
     }
 
-    private AliyunProviderSettings.Defaults defaults() {
-        return new AliyunProviderSettings.Defaults(
+    private AliyunClientSettings.Defaults defaults() {
+        return new AliyunClientSettings.Defaults(
                 config.clientKeyId()
                         .or(() -> local.map(LocalKmsInstance::clientKeyId))
                         .orElse(null),
@@ -193,12 +216,12 @@ public class AliyunKmsProvider implements KmsProvider {
                         .orElse(null));
     }
 
-    private Optional<AliyunProviderSettings> defaultSettings() {
-        AliyunProviderSettings.Defaults defaults = defaults();
+    private Optional<AliyunClientSettings.ClientKey> defaultSettings() {
+        AliyunClientSettings.Defaults defaults = defaults();
         if (defaults.clientKeyId() == null || defaults.instanceId() == null) {
             return Optional.empty();
         }
-        return Optional.of(new AliyunProviderSettings(defaults.clientKeyId(), defaults.instanceId()));
+        return Optional.of(new AliyunClientSettings.ClientKey(defaults.clientKeyId(), defaults.instanceId()));
     }
 
     private KmsInstanceClients clients() {

@@ -2,9 +2,9 @@ package dev.sealer.kms.aliyun;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
+import dev.sealer.credentials.ram.RamCredentialSource;
+import dev.sealer.credentials.ram.RamCredentials;
 import dev.sealer.kms.AuthenticatedInvocation;
-import dev.sealer.kms.aliyun.openapi.RamCredentialSource;
-import dev.sealer.kms.aliyun.openapi.RamCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;

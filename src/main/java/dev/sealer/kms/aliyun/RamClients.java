@@ -3,15 +3,14 @@ package dev.sealer.kms.aliyun;
 import dev.sealer.ErrorCode;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.credentials.CredentialFiles;
+import dev.sealer.credentials.ram.AliyunRegions;
+import dev.sealer.credentials.ram.EcsRamRoleFile;
+import dev.sealer.credentials.ram.InstanceMetadataCredentials;
+import dev.sealer.credentials.ram.StsTokenFiles;
 import dev.sealer.kms.KmsCallObserver;
-import dev.sealer.kms.KmsClient;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
-import dev.sealer.kms.aliyun.openapi.EcsRamRoleFile;
-import dev.sealer.kms.aliyun.openapi.InstanceMetadataCredentials;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.aliyun.openapi.OpenApiClientFactory;
 import dev.sealer.kms.aliyun.openapi.OpenApiKmsClient;
-import dev.sealer.kms.aliyun.openapi.StsTokenFiles;
-import dev.sealer.kms.aliyun.openapi.VaultOnlyClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The clients of the RAM client types, {@code ecs_ram_role} and {@code sts_token}: the KMS OpenAPI of
@@ -107,12 +105,14 @@ final class RamClients implements AutoCloseable {
     }
 
     /**
-     * A client for settings of a RAM client type; reads (and checks) the settings and resolves the
-     * target only when a vault secret is read.
+     * The vault of settings of a RAM client type (they have no envelope part); resolves the target (reads
+     * {@code ecsRamRole.json}, picks the endpoint) only when a vault secret is read.
      */
-    KmsClient client(Supplier<AliyunClientSettings> settings) {
-        return new VaultOnlyClient(
-                () -> settings.get() instanceof AliyunClientSettings.StsToken sts ? stsToken(sts) : ecsRamRole());
+    SecretGetter vault(AliyunClientSettings settings) {
+        return (name, annotations) -> (settings instanceof AliyunClientSettings.StsToken sts
+                        ? stsToken(sts)
+                        : ecsRamRole())
+                .getSecret(name, annotations);
     }
 
     /** What the provider reports about RAM credentials at start (no secret, no path). */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
+import dev.sealer.credentials.ram.AliyunRegions;
 import dev.sealer.kms.KmsProvider.SealedKind;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 import dev.sealer.testsupport.ApplicationConfig;
 import java.net.URI;
 import java.util.HashMap;
@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The provider settings of the three client types, as the CDH reads them, and the OpenAPI endpoints they lead to. */
 class AliyunClientSettingsTest {
 
-    private static final AliyunProviderSettings.Defaults DEFAULTS =
-            new AliyunProviderSettings.Defaults("KAAP.default", "kst-default");
+    private static final AliyunClientSettings.Defaults DEFAULTS =
+            new AliyunClientSettings.Defaults("KAAP.default", "kst-default");
 
     @Test
     void sealRequest_ecsRamRole_writesOnlyTheClientType() {
@@ -47,7 +47,7 @@ class AliyunClientSettingsTest {
     @Test
     void sealRequest_withoutClientType_isClientKeyWithDefaults() {
         assertThat(AliyunClientSettings.fromSealRequest(SealedKind.ENVELOPE, Map.of(), DEFAULTS))
-                .isEqualTo(new AliyunProviderSettings("KAAP.default", "kst-default"));
+                .isEqualTo(new AliyunClientSettings.ClientKey("KAAP.default", "kst-default"));
     }
 
     @ParameterizedTest

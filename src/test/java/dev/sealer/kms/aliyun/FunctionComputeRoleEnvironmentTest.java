@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.SealerException;
-import dev.sealer.kms.aliyun.openapi.RamCredentials;
+import dev.sealer.credentials.ram.RamCredentials;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.sealer.ErrorCode;
 import dev.sealer.emulator.EmulatorFaults.Action;
 import dev.sealer.emulator.KmsEmulator;
-import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsFailureException;
+import dev.sealer.kms.KmsProvider.SealedKind;
 import dev.sealer.kms.KmsRefusedException;
 import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.aliyun.common.AliyunVault;
@@ -52,17 +52,18 @@ class KmsInstanceClientHttpsTest {
         emulator.faults().clear();
     }
 
-    private KmsClient client() {
-        return provider.client(Map.of());
+    private KmsInstanceClient client() {
+        return (KmsInstanceClient) provider.envelopeKey(provider.settings(SealedKind.ENVELOPE, Map.of()));
     }
 
     @Test
     void client_withoutProviderSettings_usesTheEmulatorsIdsAndEndpoint() {
-        assertThat(provider.canonicalSettings(dev.sealer.kms.KmsProvider.SealedKind.ENVELOPE, Map.of()))
+        assertThat(provider.settingsForSeal(dev.sealer.kms.KmsProvider.SealedKind.ENVELOPE, Map.of())
+                        .toMap())
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
-                        AliyunProviderSettings.CLIENT_KEY_ID, emulator.clientKeyId(),
-                        AliyunProviderSettings.KMS_INSTANCE_ID, emulator.instanceId(),
-                        AliyunProviderSettings.CLIENT_TYPE, AliyunProviderSettings.CLIENT_TYPE_CLIENT_KEY));
+                        AliyunClientSettings.CLIENT_KEY_ID, emulator.clientKeyId(),
+                        AliyunClientSettings.KMS_INSTANCE_ID, emulator.instanceId(),
+                        AliyunClientSettings.CLIENT_TYPE, AliyunClientSettings.CLIENT_KEY));
         assertThat(provider.defaultKeyId()).isEqualTo("key-emulator-0001");
         assertThat(provider.endpointFor(emulator.instanceId())).isEqualTo(emulator.endpoint());
         assertThat(emulator.endpoint().getScheme()).isEqualTo("https");

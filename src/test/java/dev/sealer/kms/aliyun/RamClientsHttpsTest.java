@@ -9,10 +9,11 @@ import dev.sealer.emulator.EmulatorFaults;
 import dev.sealer.emulator.EmulatorFaults.Action;
 import dev.sealer.emulator.EmulatorRoles;
 import dev.sealer.emulator.KmsEmulator;
-import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsErrorAnswer;
 import dev.sealer.kms.KmsFailureException;
+import dev.sealer.kms.KmsProvider.SealedKind;
 import dev.sealer.kms.KmsRefusedException;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.aliyun.openapi.RpcSigner;
 import dev.sealer.testsupport.SecretRecorder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +60,7 @@ class RamClientsHttpsTest {
 
     @Test
     void stsToken_readsTheVaultSecret_withOneOpenApiRequest() throws IOException {
-        KmsClient client = stsClient(tokenFile(
+        SecretGetter client = stsClient(tokenFile(
                 "sts-ok",
                 remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
         assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8))
@@ -75,7 +77,7 @@ class RamClientsHttpsTest {
     @Test
     void ecsRamRole_readsTheVaultSecret_andReusesTheRolesCredentials() {
         remembered(emulator.roles().roleCredentials());
-        KmsClient client = provider.client(Map.of("client_type", "ecs_ram_role"));
+        SecretGetter client = vault(Map.of("client_type", "ecs_ram_role"));
         for (int i = 0; i < 3; i++) {
             assertThat(new String(client.getSecret(SECRET_NAME, Map.of()), StandardCharsets.UTF_8))
                     .isEqualTo(SECRET_VALUE);
@@ -87,7 +89,7 @@ class RamClientsHttpsTest {
 
     @Test
     void throttlingAndServerFaults_areRetried_withAFreshSignature() throws IOException {
-        KmsClient client = stsClient(tokenFile(
+        SecretGetter client = stsClient(tokenFile(
                 "sts-retry",
                 remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
         emulator.faults().script(Action.THROTTLE, Action.FAIL);
@@ -99,7 +101,7 @@ class RamClientsHttpsTest {
 
     @Test
     void unknownSecret_isACallerFault_withTheKmsCodeAndRequestId() throws IOException {
-        KmsClient client = stsClient(tokenFile(
+        SecretGetter client = stsClient(tokenFile(
                 "sts-404",
                 remembered(emulator.roles().issue(Duration.ofHours(1))).tokenFile()));
         KmsRefusedException e =
@@ -115,7 +117,7 @@ class RamClientsHttpsTest {
     void wrongAccessKeySecret_isSignatureDoesNotMatch_andNoMessageQuotesTheCredentials() throws IOException {
         EmulatorRoles.Issued issued = remembered(emulator.roles().issue(Duration.ofHours(1)));
         String wrongSecret = SecretRecorder.remember("WrongSecretOfTheTest0123");
-        KmsClient client = stsClient(
+        SecretGetter client = stsClient(
                 tokenFile("sts-wrong", issued.accessKeyId() + ":" + wrongSecret + ":" + issued.securityToken()));
 
         KmsFailureException e =
@@ -154,18 +156,18 @@ class RamClientsHttpsTest {
 
     @Test
     void envelopes_areRefusedWithoutTouchingAnyFile() {
-        KmsClient sts = provider.client(
-                Map.of("client_type", "sts_token", "token_path", "does-not-exist", "region_id", "cn-hangzhou"));
-        KmsClient ecs = provider.client(Map.of("client_type", "ecs_ram_role"));
-        for (KmsClient client : new KmsClient[] {sts, ecs}) {
+        Map<String, String> sts =
+                Map.of("client_type", "sts_token", "token_path", "does-not-exist", "region_id", "cn-hangzhou");
+        Map<String, String> ecs = Map.of("client_type", "ecs_ram_role");
+        for (Map<String, String> settings : List.of(sts, ecs)) {
+            // a RAM client type has no envelope part: neither a sealed envelope nor a seal request reaches one
             assertThat(catchThrowableOfType(
-                                    SealerException.class,
-                                    () -> client.decrypt(
-                                            "key-emulator-0001", new byte[32], Map.of("iv", "AAAAAAAAAAAAAAAA")))
+                                    SealerException.class, () -> provider.settings(SealedKind.ENVELOPE, settings))
                             .errorCode())
                     .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
             assertThat(catchThrowableOfType(
-                                    SealerException.class, () -> client.encrypt("key-emulator-0001", new byte[32]))
+                                    SealerException.class,
+                                    () -> provider.settingsForSeal(SealedKind.ENVELOPE, settings))
                             .errorCode())
                     .isEqualTo(ErrorCode.UNSUPPORTED_CLIENT_TYPE);
         }
@@ -187,7 +189,7 @@ class RamClientsHttpsTest {
             emulator.faults().script(Action.DROP);
             SealerException e = catchThrowableOfType(
                     SealerException.class,
-                    () -> provider.client(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
+                    () -> vault(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_UNAVAILABLE);
             assertThat(e.getMessage()).contains("metadata service").doesNotContain("RoleNeverFetched");
             assertThat(emulator.faults().requests(EmulatorFaults.OPENAPI_GET_SECRET_VALUE))
@@ -196,7 +198,7 @@ class RamClientsHttpsTest {
             // ... and a role the metadata service does not know is a configuration fault
             SealerException unknown = catchThrowableOfType(
                     SealerException.class,
-                    () -> provider.client(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
+                    () -> vault(Map.of("client_type", "ecs_ram_role")).getSecret(SECRET_NAME, Map.of()));
             assertThat(unknown.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_INVALID);
         } finally {
             Files.writeString(roleFile, original);
@@ -207,8 +209,12 @@ class RamClientsHttpsTest {
         }
     }
 
-    private KmsClient stsClient(Path tokenFile) {
-        return provider.client(
+    private SecretGetter vault(Map<String, String> settings) {
+        return provider.vault(provider.settings(SealedKind.VAULT, settings));
+    }
+
+    private SecretGetter stsClient(Path tokenFile) {
+        return vault(
                 Map.of("client_type", "sts_token", "token_path", tokenFile.toString(), "region_id", "cn-hangzhou"));
     }
 

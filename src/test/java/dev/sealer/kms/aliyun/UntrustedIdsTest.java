@@ -48,11 +48,13 @@ class UntrustedIdsTest {
         for (int i = 0; i < JUNK_IDS; i++) {
             SealerException refused = catchThrowableOfType(
                     SealerException.class,
-                    () -> provider.client(Map.of(
-                            "client_key_id",
-                            "KAAP.junk-" + Math.random(),
-                            "kms_instance_id",
-                            "kst-junk-" + Math.random())));
+                    () -> provider.envelopeKey(provider.settings(
+                            dev.sealer.kms.KmsProvider.SealedKind.ENVELOPE,
+                            Map.of(
+                                    "client_key_id",
+                                    "KAAP.junk-" + Math.random(),
+                                    "kms_instance_id",
+                                    "kst-junk-" + Math.random()))));
             assertThat(refused.errorCode()).isEqualTo(ErrorCode.CREDENTIALS_NOT_FOUND);
         }
 

@@ -7,14 +7,16 @@ import dev.sealer.ErrorCode;
 import dev.sealer.SafeIds;
 import dev.sealer.SealerException;
 import dev.sealer.StrictBase64;
+import dev.sealer.kms.EnvelopeKey;
 import dev.sealer.kms.KmsCallObserver;
-import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsErrorAnswer;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.RetryLoop;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.WrappedKey;
 import dev.sealer.kms.aliyun.common.AliyunKmsAnswers;
 import dev.sealer.kms.aliyun.common.AliyunVault;
+import dev.sealer.kms.aliyun.common.KmsCalls;
 import dev.sealer.kms.aliyun.common.KmsTransportFailures;
 import dev.sealer.kms.aliyun.instance.proto.DecryptRequest;
 import dev.sealer.kms.aliyun.instance.proto.EncryptRequest;
@@ -29,15 +31,15 @@ import java.util.function.Supplier;
 
 /**
  * One KMS instance reached with one client key over the KMS-instance API ({@code dkms-gcs-0.2}),
- * behind the provider-neutral {@link KmsClient} interfaces. Thread-safe; holds one REST client and
+ * behind the provider-neutral {@link EnvelopeKey} and {@link SecretGetter} interfaces (a client key has both). Thread-safe; holds one REST client and
  * its connection pool.
  *
  * <p>Encrypt and Decrypt use {@code AES_GCM} with an IV chosen by the KMS, returned to the caller as
  * the {@code iv} annotation (std base64), exactly as the CDH's Aliyun driver does. Every call runs in
- * a {@link RetryLoop} (throttling, 5xx answers and connection failures are retried; the whole call is
- * bounded in time); error answers are judged by {@link AliyunKmsAnswers}.
+ * a {@link RetryLoop} by {@link KmsCalls} (throttling, 5xx answers and connection failures are retried; the whole
+ * call is bounded in time); error answers are judged by {@link AliyunKmsAnswers}.
  */
-public final class KmsInstanceClient implements KmsClient, AutoCloseable {
+public final class KmsInstanceClient implements EnvelopeKey, SecretGetter, AutoCloseable {
 
     public static final String ALGORITHM = "AES_GCM";
     public static final String ANNOTATION_IV = "iv";
@@ -48,14 +50,12 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
 
     private final KmsInstanceApi api;
     private final URI endpoint;
-    private final RetryLoop retries;
-    private final KmsCallObserver observer;
+    private final KmsCalls calls;
 
     KmsInstanceClient(KmsInstanceApi api, URI endpoint, RetryLoop retries, KmsCallObserver observer) {
         this.api = api;
         this.endpoint = endpoint;
-        this.retries = retries;
-        this.observer = observer;
+        this.calls = new KmsCalls(endpoint, retries, observer, KmsInstanceClient::isBadAnswer, "protobuf message");
     }
 
     @Override
@@ -148,41 +148,12 @@ public final class KmsInstanceClient implements KmsClient, AutoCloseable {
         return bytes;
     }
 
-    /** Runs one KMS operation in the retry loop, translates its failure, and reports the outcome. */
     private <T> T call(String apiName, Supplier<Uni<? extends T>> operation) {
-        long start = System.nanoTime();
-        String outcome = ErrorCode.INTERNAL_ERROR.code();
-        int[] attempts = {0};
-        try {
-            T result = retries.run(
-                    remaining -> {
-                        attempts[0]++;
-                        return operation.get().await().atMost(remaining);
-                    },
-                    KmsInstanceClient::isRetryable);
-            outcome = "success";
-            return result;
-        } catch (RuntimeException e) {
-            SealerException translated = translate(apiName, e);
-            outcome = translated.errorCode().code();
-            throw translated;
-        } finally {
-            observer.called(apiName, outcome, System.nanoTime() - start, attempts[0]);
-        }
+        return calls.call(apiName, operation);
     }
 
     static boolean isRetryable(RuntimeException failure) {
         return KmsTransportFailures.isRetryable(failure, KmsInstanceClient::isBadAnswer);
-    }
-
-    private SealerException translate(String apiName, RuntimeException failure) {
-        return KmsTransportFailures.translate(
-                apiName,
-                failure,
-                endpoint,
-                retries.policy().callTimeout(),
-                KmsInstanceClient::isBadAnswer,
-                "protobuf message");
     }
 
     private static boolean isBadAnswer(Throwable cause) {

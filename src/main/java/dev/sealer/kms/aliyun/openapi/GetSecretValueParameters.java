@@ -1,5 +1,6 @@
 package dev.sealer.kms.aliyun.openapi;
 
+import dev.sealer.credentials.ram.RamCredentials;
 import dev.sealer.kms.aliyun.common.AliyunVault;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.sealer.kms.aliyun.openapi;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.sealer.credentials.ram.RamCredentialSource;
 import dev.sealer.kms.KmsCallObserver;
 import dev.sealer.kms.RetryLoop;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;

@@ -1,16 +1,16 @@
 package dev.sealer.kms.aliyun.openapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
-import dev.sealer.SealerException;
+import dev.sealer.credentials.ram.RamCredentialSource;
+import dev.sealer.credentials.ram.RamCredentials;
 import dev.sealer.kms.KmsCallObserver;
-import dev.sealer.kms.KmsClient;
 import dev.sealer.kms.KmsFailureException;
 import dev.sealer.kms.RetryLoop;
-import dev.sealer.kms.WrappedKey;
+import dev.sealer.kms.SecretGetter;
 import dev.sealer.kms.aliyun.common.AliyunKmsAnswers;
 import dev.sealer.kms.aliyun.common.AliyunVault;
+import dev.sealer.kms.aliyun.common.KmsCalls;
 import dev.sealer.kms.aliyun.common.KmsTransportFailures;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -23,16 +23,17 @@ import java.util.Map;
 
 /**
  * One region of the KMS OpenAPI reached with RAM credentials (client types {@code ecs_ram_role} and
- * {@code sts_token}), behind the provider-neutral {@link KmsClient} interfaces. Mirrors the CDH: such
- * clients only read vault secrets ({@code GetSecretValue}); {@link #encrypt} and {@link #decrypt} are
- * refused with {@code unsupported_client_type}, before any credential is touched.
+ * {@code sts_token}), behind the provider-neutral {@link SecretGetter} interface. Mirrors the CDH: such
+ * clients only read vault secrets ({@code GetSecretValue}), so they have no envelope part at all (the provider
+ * refuses an envelope for their client type, with {@code unsupported_client_type}, before any credential is
+ * touched).
  *
  * <p>Each call takes the credentials of its source, signs a fresh request per attempt (new timestamp
- * and nonce) and runs in a {@link RetryLoop} (throttling, 5xx answers and connection failures are
+ * and nonce) and runs in a {@link RetryLoop} by {@link KmsCalls} (throttling, 5xx answers and connection failures are
  * retried; the whole call is bounded in time); error answers are judged by {@link AliyunKmsAnswers}.
  * Secret: the credentials and {@code SecretData}; neither is logged or put into a message.
  */
-public final class OpenApiKmsClient implements KmsClient {
+public final class OpenApiKmsClient implements SecretGetter {
 
     public static final String USER_AGENT = "aliyun-kms-sealer/0.1 (kms-openapi-2016-01-20)";
     private static final String API = "GetSecretValue";
@@ -42,8 +43,7 @@ public final class OpenApiKmsClient implements KmsClient {
     private final URI endpoint;
     private final String regionId;
     private final RamCredentialSource credentials;
-    private final RetryLoop retries;
-    private final KmsCallObserver observer;
+    private final KmsCalls calls;
     private final Clock clock;
 
     /**
@@ -62,72 +62,32 @@ public final class OpenApiKmsClient implements KmsClient {
         this.endpoint = endpoint;
         this.regionId = regionId;
         this.credentials = credentials;
-        this.retries = retries;
-        this.observer = observer;
+        this.calls = new KmsCalls(endpoint, retries, observer, OpenApiKmsClient::isBadAnswer, "JSON answer");
         this.clock = clock;
-    }
-
-    @Override
-    public WrappedKey encrypt(String keyId, byte[] plaintext) {
-        throw envelopeRefused();
-    }
-
-    @Override
-    public byte[] decrypt(String keyId, byte[] ciphertext, Map<String, String> annotations) {
-        throw envelopeRefused();
-    }
-
-    /** The CDH's rule: RAM credentials open vault secrets only; envelopes need a client key. */
-    public static CallerFaultException envelopeRefused() {
-        return new CallerFaultException(
-                ErrorCode.UNSUPPORTED_CLIENT_TYPE,
-                "field 'provider_settings.client_type': "
-                        + "ecs_ram_role and sts_token read vault secrets only; an envelope secret needs client_key (as in the CDH)");
     }
 
     @Override
     public byte[] getSecret(String name, Map<String, String> annotations) {
         AliyunVault.Reference reference = AliyunVault.reference(name, annotations);
-        long start = System.nanoTime();
-        String outcome = ErrorCode.INTERNAL_ERROR.code();
-        int[] attempts = {0};
-        try {
-            RamCredentials current = credentials.credentials();
-            GetSecretValueAnswer answer = retries.run(
-                    remaining -> {
-                        attempts[0]++;
-                        return api.getSecretValue(form(GetSecretValueParameters.signed(
-                                        current, regionId, reference, clock.instant(), nonce())))
-                                .await()
-                                .atMost(remaining);
-                    },
-                    OpenApiKmsClient::isRetryable);
-            if (answer.secretData() == null) {
-                throw new KmsFailureException(
-                        ErrorCode.KMS_BAD_RESPONSE,
-                        "the KMS answered GetSecretValue without SecretData",
-                        null,
-                        answer.requestId(),
-                        "KMS OpenAPI at " + endpoint,
-                        null);
-            }
-            outcome = "success";
-            return answer.secretData().getBytes(StandardCharsets.UTF_8);
-        } catch (RuntimeException e) {
-            SealerException translated = e instanceof SealerException sealer
-                    ? sealer
-                    : KmsTransportFailures.translate(
-                            API,
-                            e,
-                            endpoint,
-                            retries.policy().callTimeout(),
-                            OpenApiKmsClient::isBadAnswer,
-                            "JSON answer");
-            outcome = translated.errorCode().code();
-            throw translated;
-        } finally {
-            observer.called(API, outcome, System.nanoTime() - start, attempts[0]);
-        }
+        return calls.call(
+                API,
+                () -> {
+                    RamCredentials current = credentials.credentials();
+                    return () -> api.getSecretValue(form(
+                            GetSecretValueParameters.signed(current, regionId, reference, clock.instant(), nonce())));
+                },
+                answer -> {
+                    if (answer.secretData() == null) {
+                        throw new KmsFailureException(
+                                ErrorCode.KMS_BAD_RESPONSE,
+                                "the KMS answered GetSecretValue without SecretData",
+                                null,
+                                answer.requestId(),
+                                "KMS OpenAPI at " + endpoint,
+                                null);
+                    }
+                    return answer.secretData().getBytes(StandardCharsets.UTF_8);
+                });
     }
 
     public URI endpoint() {

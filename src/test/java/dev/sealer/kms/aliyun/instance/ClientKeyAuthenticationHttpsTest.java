@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.sealer.ErrorCode;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.credentials.DirectoryCredentialStore;
+import dev.sealer.emulator.CredentialWriter;
 import dev.sealer.emulator.EmulatorPki;
 import dev.sealer.emulator.KmsEmulator;
 import dev.sealer.kms.KmsFailureException;

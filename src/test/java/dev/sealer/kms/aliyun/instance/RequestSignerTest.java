@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealer.credentials.ClientKey;
 import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.CredentialWriter;
 import dev.sealer.credentials.TestClientKeys;
+import dev.sealer.emulator.CredentialWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;

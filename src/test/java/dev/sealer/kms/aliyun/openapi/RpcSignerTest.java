@@ -2,6 +2,7 @@ package dev.sealer.kms.aliyun.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealer.credentials.ram.RamCredentials;
 import dev.sealer.kms.aliyun.common.AliyunVault;
 import java.time.Instant;
 import java.util.HashMap;

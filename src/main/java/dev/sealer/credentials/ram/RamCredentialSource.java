@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.credentials.ram;
 
 /**
  * Where one client type gets its RAM credentials (the metadata service, a token file, Function

@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.credentials.ram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +8,6 @@ import dev.sealer.FileStamp;
 import dev.sealer.Json;
 import dev.sealer.SafeIds;
 import dev.sealer.ServiceFaultException;
-import dev.sealer.kms.aliyun.common.AliyunRegions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,16 +1,14 @@
-package dev.sealer.credentials;
+package dev.sealer.emulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.Json;
+import dev.sealer.credentials.CredentialFiles;
+import dev.sealer.credentials.SecretFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -40,7 +38,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
 
 /**
  * Writes credential files in exactly the formats Alibaba Cloud hands out (docs/FORMAT.md, "Credential files"), for the
- * embedded emulator and for tests. The PKCS#12 uses the console's legacy encryption: certificate
+ * embedded emulator and for tests (production code writes no credential but its own generated signing key, with
+ * {@link SecretFiles}). The PKCS#12 uses the console's legacy encryption: certificate
  * bag under pbeWithSHAAnd40BitRC2-CBC, key bag under pbeWithSHAAnd3-KeyTripleDES-CBC, both with 2048
  * iterations, and a SHA-1 MAC with 1 iteration. Files holding secrets are created owner-only.
  */
@@ -125,10 +124,9 @@ public final class CredentialWriter {
 
     /** Writes {@code PrivateKmsCA_<instance>.pem} with the given certificates, in order (root first). */
     public static void writeCaBundle(Path directory, String instanceId, List<X509Certificate> certificates) {
-        writeFile(
+        SecretFiles.writePublic(
                 directory.resolve(CredentialFiles.caFileName(instanceId)),
-                pem(certificates.toArray()).getBytes(StandardCharsets.US_ASCII),
-                false);
+                pem(certificates.toArray()).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** PEM text of certificates or keys, in order. */
@@ -144,34 +142,9 @@ public final class CredentialWriter {
         return text.toString();
     }
 
-    /** Writes a file atomically (temporary file then rename), owner-read/write only. */
+    /** Writes a file atomically, owner-read/write only ({@link SecretFiles}). */
     public static void writeSecretFile(Path file, byte[] content) {
-        writeFile(file, content, true);
-    }
-
-    private static void writeFile(Path file, byte[] content, boolean ownerOnly) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-", ".part");
-            try {
-                try {
-                    Files.setPosixFilePermissions(
-                            temporary, PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: keep the default permissions
-                }
-                Files.write(temporary, content);
-                try {
-                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        SecretFiles.writeOwnerOnly(file, content);
     }
 
     private static String json(Object value) {

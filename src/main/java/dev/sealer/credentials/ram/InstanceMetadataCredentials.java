@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.credentials.ram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

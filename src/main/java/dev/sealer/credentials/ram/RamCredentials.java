@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.credentials.ram;
 
 import java.time.Instant;
 import java.util.Objects;

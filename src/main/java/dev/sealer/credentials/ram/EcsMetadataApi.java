@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.openapi;
+package dev.sealer.credentials.ram;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

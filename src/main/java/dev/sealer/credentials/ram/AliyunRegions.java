@@ -1,4 +1,4 @@
-package dev.sealer.kms.aliyun.common;
+package dev.sealer.credentials.ram;
 
 import dev.sealer.CallerFaultException;
 import dev.sealer.ErrorCode;
