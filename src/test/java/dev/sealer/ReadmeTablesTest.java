@@ -26,15 +26,19 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's tables against the code, so that they cannot drift apart: every property the
- * configuration tables name is accepted by the application's configuration (set on its own, it
- * builds; a property the mappings do not declare is an error, as it is at start), and every default
- * the README states is the default the application has; the error table lists every stable code with
- * its status, and nothing else.
+ * The README's tables against the code, so that they cannot drift apart, in both directions: every
+ * property the configuration tables (the README's and docs/CLIENT-TYPES.md's) name is accepted by the
+ * application's configuration (set on its own, it builds; a property the mappings do not declare is an
+ * error, as it is at start), and every default the README states is the default the application has;
+ * every property the mappings declare has a row; the error table lists every stable code with its
+ * status, and nothing else.
  */
 class ReadmeTablesTest {
 
     private static final Path README = Path.of("README.md");
+    /** The RAM client types' settings: the README links there rather than repeating them. */
+    private static final Path CLIENT_TYPES = Path.of("docs/CLIENT-TYPES.md");
+
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
     /** A README row: one property and the default the README states for it (null when it states none). */
@@ -42,7 +46,9 @@ class ReadmeTablesTest {
 
     private static List<Row> configurationRows() throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(README, StandardCharsets.UTF_8)) {
+        List<String> lines = new ArrayList<>(Files.readAllLines(README, StandardCharsets.UTF_8));
+        lines.addAll(Files.readAllLines(CLIENT_TYPES, StandardCharsets.UTF_8));
+        for (String line : lines) {
             String[] cells = line.split("\\|", -1);
             if (cells.length < 4 || !cells[1].trim().startsWith("`") || !cells[1].contains(".")) {
                 continue;
@@ -110,6 +116,27 @@ class ReadmeTablesTest {
                         .isEqualTo(row.stated());
             }
         }
+    }
+
+    @Test
+    void everyDeclaredProperty_hasAReadmeRow() throws IOException {
+        List<String> documented =
+                configurationRows().stream().map(Row::property).toList();
+        List<String> undocumented = new ArrayList<>();
+        for (Map.Entry<String, Type> declared : declaredProperties().entrySet()) {
+            String property = declared.getKey();
+            boolean isMap = declared.getValue() instanceof ParameterizedType parameterized
+                    && parameterized.getRawType() == Map.class;
+            boolean inTable = isMap
+                    ? documented.stream().anyMatch(row -> row.startsWith(property + "."))
+                    : documented.contains(property);
+            if (!inTable) {
+                undocumented.add(property);
+            }
+        }
+        assertThat(undocumented)
+                .as("properties the configuration mappings declare that no README table row names")
+                .isEmpty();
     }
 
     @Test
@@ -209,6 +236,12 @@ class ReadmeTablesTest {
         }
         if (raw == io.quarkus.runtime.configuration.MemorySize.class) {
             return "64M";
+        }
+        if (raw instanceof Class<?> enumType && enumType.isEnum()) {
+            return enumType.getEnumConstants()[0]
+                    .toString()
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '-');
         }
         return "sample-value";
     }

@@ -2,8 +2,6 @@ package dev.sealer.emulator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sealer.credentials.ClientKey;
-import dev.sealer.credentials.CredentialFiles;
-import dev.sealer.credentials.ram.StsTokenFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +10,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,7 +79,7 @@ public final class EmulatorServer implements AutoCloseable {
      * The {@code sts_token} file the emulator writes at each start ({@code AK:SK:STS}), in the token folder
      * the service uses by default when the emulator's folder is its credential folder.
      */
-    public static final String TOKEN_FILE = "emulator-sts-token";
+    public static final String TOKEN_FILE = EmulatorFiles.TOKEN_FILE;
 
     private final Settings settings;
     private final EmulatorFaults faults;
@@ -123,21 +120,21 @@ public final class EmulatorServer implements AutoCloseable {
                 settings.clientKeyId(),
                 state.clientKey().issued().key(),
                 state.clientKey().issued().certificate());
-        writeCredentialFiles(directory, state, ownKey);
+        EmulatorFiles.writeCredentialFiles(directory, settings.instanceId(), state, ownKey);
 
         // Its own small Vert.x: the emulator is another server, not part of the application's
         // event loops or metrics.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
         TrustedClientKeys clientKeys = new TrustedClientKeys(directory, ownKey, ticker);
+        FaultInjection faultInjection = new FaultInjection(vertx, faults);
         EmulatorHandler handler = new EmulatorHandler(
-                vertx,
-                new EmulatorKeys(state.keys()),
-                settings.secrets(),
-                clientKeys,
-                faults,
-                settings.maxClockSkew(),
-                clock,
-                new OpenApiEmulator(settings.secrets(), roles, settings.maxClockSkew(), clock));
+                new ProtocolRouter(
+                        new InstanceApi(
+                                new InstanceAuth(clientKeys, settings.maxClockSkew(), clock),
+                                new InstanceOperations(
+                                        new EmulatorKeys(state.keys()), settings.secrets(), clock.instant())),
+                        new OpenApiEmulator(settings.secrets(), roles, settings.maxClockSkew(), clock)),
+                faultInjection);
         EmulatorPki.Issued serverPair = state.server().issued();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
@@ -159,7 +156,7 @@ public final class EmulatorServer implements AutoCloseable {
                     .get(30, TimeUnit.SECONDS);
             metadata = vertx.createHttpServer(
                             new HttpServerOptions().setHost(settings.host()).setPort(0))
-                    .requestHandler(new MetadataHandler(vertx, roles, faults, clock))
+                    .requestHandler(new MetadataHandler(roles, faultInjection, clock))
                     .listen()
                     .toCompletionStage()
                     .toCompletableFuture()
@@ -175,7 +172,7 @@ public final class EmulatorServer implements AutoCloseable {
         endpoint = URI.create("https://" + host + ":" + server.actualPort());
         metadataEndpoint =
                 URI.create("http://" + (host.equals("localhost") ? "127.0.0.1" : host) + ":" + metadata.actualPort());
-        writeRamFiles(directory);
+        EmulatorFiles.writeRamFiles(directory, ram.roleName(), ram.regionId(), ram.tokenFileTtl(), roles);
         LOG.infof(
                 "KMS emulator (a development tool, no security value) listening on %s: instance %s, client key %s, "
                         + "keys %s, credentials in %s; KMS OpenAPI on the same port, metadata service on %s (RAM role %s)",
@@ -203,83 +200,6 @@ public final class EmulatorServer implements AutoCloseable {
             withKeys.save(stateFile);
         }
         return withKeys;
-    }
-
-    /**
-     * Writes the files a client needs, unless they are there already. A file of the same name that the
-     * emulator did not write (it does not match its state) is never overwritten: the start fails, so
-     * that a real client key or CA can never be replaced by the emulator's.
-     */
-    private void writeCredentialFiles(Path directory, EmulatorState state, ClientKey ownKey) {
-        List<java.security.cert.X509Certificate> bundle = List.of(
-                state.rootCa().issued().certificate(), state.subCa().issued().certificate());
-        Path caFile = directory.resolve(CredentialFiles.caFileName(settings.instanceId()));
-        if (!Files.exists(caFile)) {
-            CredentialWriter.writeCaBundle(directory, settings.instanceId(), bundle);
-        } else if (!CredentialWriter.pem(bundle.toArray()).equals(readOrNull(caFile))) {
-            throw notOurs(caFile);
-        }
-        Path clientKeyFile = directory.resolve(CredentialFiles.clientKeyFileName(ownKey.id()));
-        Path passwordFile = directory.resolve(CredentialFiles.passwordFileName(ownKey.id()));
-        if (!Files.exists(clientKeyFile) && !Files.exists(passwordFile)) {
-            CredentialWriter.writeClientKey(
-                    directory,
-                    ownKey.id(),
-                    ownKey.privateKey(),
-                    ownKey.certificate(),
-                    state.clientKeyPassword().toCharArray(),
-                    CredentialWriter.PasswordFormat.BARE);
-        } else if (!(state.clientKeyPassword() + "\n").equals(readOrNull(passwordFile))) {
-            throw notOurs(passwordFile);
-        } else if (!matches(clientKeyFile, ownKey, state.clientKeyPassword())) {
-            throw notOurs(clientKeyFile);
-        }
-    }
-
-    /**
-     * {@code ecsRamRole.json} naming the emulator's role and region (unless the folder has one), and a
-     * fresh {@link #TOKEN_FILE} of credentials valid for the configured time: so that dev mode can open
-     * {@code ecs_ram_role} and {@code sts_token} vault secrets without set-up.
-     */
-    private void writeRamFiles(Path directory) {
-        Path roleFile = directory.resolve("ecsRamRole.json");
-        if (!Files.exists(roleFile)) {
-            CredentialWriter.writeSecretFile(
-                    roleFile,
-                    ("{\"ecs_ram_role_name\": \"" + ram.roleName() + "\", \"region_id\": \"" + ram.regionId() + "\"}\n")
-                            .getBytes(StandardCharsets.UTF_8));
-        }
-        CredentialWriter.writeSecretFile(
-                directory.resolve(StsTokenFiles.DEFAULT_FOLDER).resolve(TOKEN_FILE),
-                roles.issue(ram.tokenFileTtl()).tokenFile().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String readOrNull(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private static IllegalStateException notOurs(Path file) {
-        return new IllegalStateException(
-                "the KMS emulator will not overwrite " + file + ": it did not write it (it does "
-                        + "not match the emulator's state). Give the emulator a folder of its own (aliyun.kms.emulator.directory)");
-    }
-
-    private static boolean matches(Path clientKeyFile, ClientKey ownKey, String password) {
-        try {
-            return CredentialFiles.parseClientKey(
-                            CredentialFiles.read(clientKeyFile),
-                            (password + "\n").getBytes(StandardCharsets.UTF_8),
-                            ownKey.id(),
-                            "emulator client key")
-                    .certificate()
-                    .equals(ownKey.certificate());
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     public URI endpoint() {

@@ -3,11 +3,11 @@ package dev.sealer.emulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealer.Json;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,13 +25,18 @@ final class MetadataHandler implements Handler<HttpServerRequest> {
     static final String PREFIX = "/latest/meta-data/ram/security-credentials/";
     private static final ObjectMapper JSON = Json.MAPPER;
 
-    private final Vertx vertx;
+    private static final EmulatedCall.Reply NOT_FOUND = new EmulatedCall.Reply(
+            404,
+            "text/html",
+            null,
+            null,
+            "<html><body><h1>404 Not Found</h1></body></html>".getBytes(StandardCharsets.UTF_8));
+
     private final EmulatorRoles roles;
-    private final EmulatorFaults faults;
+    private final FaultInjection faults;
     private final Clock clock;
 
-    MetadataHandler(Vertx vertx, EmulatorRoles roles, EmulatorFaults faults, Clock clock) {
-        this.vertx = vertx;
+    MetadataHandler(EmulatorRoles roles, FaultInjection faults, Clock clock) {
         this.roles = roles;
         this.faults = faults;
         this.clock = clock;
@@ -39,30 +44,36 @@ final class MetadataHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        EmulatorFaults.Action action = faults.next(EmulatorFaults.METADATA);
-        later(() -> {
-            switch (action) {
-                case DROP -> request.connection().close();
-                case THROTTLE, FAIL -> request.response().setStatusCode(500).end("Internal Server Error");
-                case SERVE -> serve(request);
+        faults.answer(request, new EmulatedCall() {
+            @Override
+            public String countedName() {
+                return EmulatorFaults.METADATA;
+            }
+
+            @Override
+            public Reply serve() {
+                return MetadataHandler.this.serve(request);
+            }
+
+            @Override
+            public Reply refuse(Refusal refusal) {
+                // the metadata service answers every failure alike
+                return new Reply(500, null, null, null, "Internal Server Error".getBytes(StandardCharsets.UTF_8));
             }
         });
     }
 
-    private void serve(HttpServerRequest request) {
+    private EmulatedCall.Reply serve(HttpServerRequest request) {
         String path = request.path();
         if (request.method() != HttpMethod.GET || path == null || !path.startsWith(PREFIX)) {
-            notFound(request);
-            return;
+            return NOT_FOUND;
         }
         String role = path.substring(PREFIX.length());
         if (role.isEmpty()) {
-            request.response().putHeader("content-type", "text/plain").end(roles.roleName());
-            return;
+            return text(roles.roleName());
         }
         if (!role.equals(roles.roleName())) {
-            notFound(request);
-            return;
+            return NOT_FOUND;
         }
         EmulatorRoles.Issued issued = roles.roleCredentials();
         Map<String, String> body = new LinkedHashMap<>();
@@ -77,25 +88,13 @@ final class MetadataHandler implements Handler<HttpServerRequest> {
                         .toString());
         body.put("Code", "Success");
         try {
-            request.response().putHeader("content-type", "text/plain").end(JSON.writeValueAsString(body));
+            return text(JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void notFound(HttpServerRequest request) {
-        request.response()
-                .setStatusCode(404)
-                .putHeader("content-type", "text/html")
-                .end("<html><body><h1>404 Not Found</h1></body></html>");
-    }
-
-    private void later(Runnable action) {
-        long millis = faults.latency().toMillis();
-        if (millis <= 0) {
-            action.run();
-        } else {
-            vertx.setTimer(millis, id -> action.run());
-        }
+    private static EmulatedCall.Reply text(String body) {
+        return new EmulatedCall.Reply(200, "text/plain", null, null, body.getBytes(StandardCharsets.UTF_8));
     }
 }

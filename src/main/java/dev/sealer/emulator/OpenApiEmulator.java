@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sealer.Json;
 import dev.sealer.kms.aliyun.openapi.GetSecretValueParameters;
 import dev.sealer.kms.aliyun.openapi.RpcSigner;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -34,10 +37,8 @@ import java.util.UUID;
  */
 final class OpenApiEmulator {
 
-    /** An answer: HTTP status and JSON body. */
-    record Answer(int status, byte[] json, String requestId) {}
-
     private static final ObjectMapper JSON = Json.MAPPER;
+    private static final String FORM = "application/x-www-form-urlencoded";
     private static final String CURRENT_STAGE = "ACSCurrent";
     private static final String CURRENT_VERSION = "v1";
     private static final List<String> REQUIRED = List.of(
@@ -68,30 +69,74 @@ final class OpenApiEmulator {
         this.createTime = clock.instant();
     }
 
-    /** The API name a request is counted under. */
-    static String countedName(Map<String, String> parameters) {
-        return GetSecretValueParameters.ACTION.equals(parameters.get("Action"))
-                ? EmulatorFaults.OPENAPI_GET_SECRET_VALUE
-                : "other";
-    }
-
-    Answer answer(String method, String host, Map<String, String> parameters) {
-        String requestId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
-        try {
-            return new Answer(200, json(process(method, parameters, requestId)), requestId);
-        } catch (Refusal refusal) {
-            return error(refusal.status, refusal.code, refusal.getMessage(), host, requestId);
+    /** A request of this API, read whole: its parameters from the query string and a form body alike. */
+    EmulatedCall call(HttpServerRequest request, byte[] body) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        request.params().forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
+        if (isForm(request) && body.length > 0) {
+            new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8, false)
+                    .parameters()
+                    .forEach((name, values) -> parameters.put(name, values.get(values.size() - 1)));
         }
+        String host = request.authority() == null ? null : request.authority().host();
+        String method = request.method().name();
+        return new EmulatedCall() {
+            @Override
+            public String countedName() {
+                return GetSecretValueParameters.ACTION.equals(parameters.get("Action"))
+                        ? EmulatorFaults.OPENAPI_GET_SECRET_VALUE
+                        : "other";
+            }
+
+            @Override
+            public Reply serve() {
+                String requestId = newRequestId();
+                try {
+                    return reply(200, process(method, parameters, requestId), requestId);
+                } catch (Refusal refusal) {
+                    return error(refusal, host, requestId);
+                }
+            }
+
+            @Override
+            public Reply refuse(Refusal refusal) {
+                return error(refusal, host, UUID.randomUUID().toString());
+            }
+
+            @Override
+            public Refusal throttled() {
+                return new Refusal(429, "Rejected.Throttling", "Request was denied due to request throttling.");
+            }
+
+            @Override
+            public Refusal unavailable() {
+                return new Refusal(503, "ServiceUnavailableTemporary", "The service is temporarily unavailable.");
+            }
+        };
     }
 
-    static Answer error(int status, String code, String message, String host, String requestId) {
+    static boolean isForm(HttpServerRequest request) {
+        String contentType = request.getHeader("content-type");
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM);
+    }
+
+    private static String newRequestId() {
+        return UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+    }
+
+    private static EmulatedCall.Reply error(Refusal refusal, String host, String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("RequestId", requestId);
         body.put("HostId", host == null ? "localhost" : host);
-        body.put("Code", code);
-        body.put("Message", message);
-        body.put("Recommend", "https://api.aliyun.com/troubleshoot?q=" + code);
-        return new Answer(status, json(body), requestId);
+        body.put("Code", refusal.code);
+        body.put("Message", refusal.getMessage());
+        body.put("Recommend", "https://api.aliyun.com/troubleshoot?q=" + refusal.code);
+        return reply(refusal.status, body, requestId);
+    }
+
+    private static EmulatedCall.Reply reply(int status, Map<String, Object> body, String requestId) {
+        return new EmulatedCall.Reply(
+                status, "application/json;charset=utf-8", "x-acs-request-id", requestId, json(body));
     }
 
     private Map<String, Object> process(String method, Map<String, String> parameters, String requestId)
@@ -164,7 +209,7 @@ final class OpenApiEmulator {
         if (name.isEmpty()) {
             throw new Refusal(400, "MissingSecretName", "SecretName is mandatory for this action.");
         }
-        String value = secrets.get(EmulatorHandler.withoutArn(name, "secret"));
+        String value = secrets.get(ResourceNames.withoutArn(name, "secret"));
         String stage = parameters.getOrDefault("VersionStage", "");
         String version = parameters.getOrDefault("VersionId", "");
         if (value == null

@@ -3,10 +3,19 @@ package dev.sealer.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -162,5 +171,45 @@ class LayeringTest {
     @Test
     void packages_haveNoCycles() {
         slices().matching("dev.sealer.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    /**
+     * Inside the emulator, no two classes use each other (nested classes count as their outer class):
+     * framing, routing, fault injection, authentication and the operations each depend only onwards.
+     */
+    @Test
+    void emulatorClasses_haveNoTwoWayLoops() {
+        Map<String, Set<String>> uses = new TreeMap<>();
+        for (JavaClass type : classes) {
+            if (!type.getPackageName().equals("dev.sealer.emulator")) {
+                continue;
+            }
+            String from = outermost(type).getName();
+            for (Dependency dependency : type.getDirectDependenciesFromSelf()) {
+                JavaClass target = dependency.getTargetClass();
+                if (target.getPackageName().equals("dev.sealer.emulator")) {
+                    String to = outermost(target).getName();
+                    if (!to.equals(from)) {
+                        uses.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+                    }
+                }
+            }
+        }
+        List<String> loops = new ArrayList<>();
+        uses.forEach((from, targets) -> targets.forEach(to -> {
+            if (from.compareTo(to) < 0 && uses.getOrDefault(to, Set.of()).contains(from)) {
+                loops.add(from + " <-> " + to);
+            }
+        }));
+        assertThat(uses).as("the emulator's classes were found").hasSizeGreaterThan(5);
+        assertThat(loops).as("two-way class loops in dev.sealer.emulator").isEmpty();
+    }
+
+    private static JavaClass outermost(JavaClass type) {
+        JavaClass outer = type;
+        while (outer.getEnclosingClass().isPresent()) {
+            outer = outer.getEnclosingClass().get();
+        }
+        return outer;
     }
 }

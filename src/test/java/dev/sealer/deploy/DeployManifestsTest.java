@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sealer.functions.runtime.SealedSecretConfig;
 import dev.sealer.functions.runtime.SigningKeyLoader;
@@ -35,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every file under deploy/ checked against the application itself and against the platforms' rules
- * that bite (SPEC section 4), so that manifests and code cannot drift apart and the defects of issue 12
- * cannot come back: ports, probe paths, routes, environment variable names, profiles, mount paths,
+ * that bite, so that manifests and code cannot drift apart: ports, probe paths, routes, environment variable names, profiles, mount paths,
  * CloudEvent types; readiness probes without periodSeconds; a "restricted" securityContext; file
  * variables in optional mounts only where the application starts without the file; Triggers with a
  * dead-letter sink and an OIDC audience the service checks; confidential pods whose Secrets are sealed
@@ -551,50 +551,89 @@ class DeployManifestsTest {
         }
     }
 
-    @Test
-    void functionComputeChecks_failOnEachDefectOfIssue12() throws IOException {
+    /** The shipped {@code seal} function of s.yaml, the base each defect below is added to. */
+    private record ShippedFunction(JsonNode props, SmallRyeConfig config) {
+        ObjectNode copy() {
+            return props.deepCopy();
+        }
+    }
+
+    private static ShippedFunction shippedSealFunction() throws IOException {
         JsonNode s = documents(FC).get(0);
         JsonNode good = resolveVars(s, s.at("/resources/seal/props"));
         Map<String, String> env = new LinkedHashMap<>();
         fields(good.path("environmentVariables"))
                 .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-        SmallRyeConfig config = appConfig("fc", env);
-        assertThat(functionComputeDefects(good, config)).isEmpty();
+        return new ShippedFunction(good, appConfig("fc", env));
+    }
 
+    @Test
+    void functionComputeChecks_passTheShippedFunction() throws IOException {
+        ShippedFunction good = shippedSealFunction();
+        assertThat(functionComputeDefects(good.props(), good.config())).isEmpty();
+    }
+
+    @Test
+    void functionComputeChecks_refuseAFunctionWithoutVpcLogOrNasConfig() throws IOException {
+        ShippedFunction good = shippedSealFunction();
         for (String field : List.of("vpcConfig", "logConfig", "nasConfig")) {
-            com.fasterxml.jackson.databind.node.ObjectNode bad = good.deepCopy();
+            ObjectNode bad = good.copy();
             bad.remove(field);
-            assertThat(functionComputeDefects(bad, config))
+            assertThat(functionComputeDefects(bad, good.config()))
                     .as("without " + field)
                     .isNotEmpty();
         }
+    }
+
+    @Test
+    void functionComputeChecks_acceptNoExecutionRole_andOneOnlyAsAFullArn() throws IOException {
         // no execution role is fine (none is needed but for ecs_ram_role vault secrets); one must be a full ARN
-        assertThat(good.has("role")).isFalse();
-        com.fasterxml.jackson.databind.node.ObjectNode role = good.deepCopy();
+        ShippedFunction good = shippedSealFunction();
+        assertThat(good.props().has("role")).isFalse();
+        ObjectNode role = good.copy();
         role.put("role", "acs:ram::123456789012:role/aliyun-kms-sealer-fc");
-        assertThat(functionComputeDefects(role, config)).isEmpty();
+        assertThat(functionComputeDefects(role, good.config())).isEmpty();
         role.put("role", "aliyun-kms-sealer-fc");
-        assertThat(functionComputeDefects(role, config)).isNotEmpty();
+        assertThat(functionComputeDefects(role, good.config())).isNotEmpty();
+    }
+
+    @Test
+    void functionComputeChecks_refuseRootAsTheNasIdentity() throws IOException {
         // root on the NAS mount owns the credential files: it could change them
+        ShippedFunction good = shippedSealFunction();
         for (String id : List.of("userId", "groupId")) {
-            com.fasterxml.jackson.databind.node.ObjectNode root = good.deepCopy();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("nasConfig")).put(id, 0);
-            assertThat(functionComputeDefects(root, config)).as(id + " 0").isNotEmpty();
+            ObjectNode root = good.copy();
+            ((ObjectNode) root.path("nasConfig")).put(id, 0);
+            assertThat(functionComputeDefects(root, good.config()))
+                    .as(id + " 0")
+                    .isNotEmpty();
         }
-        com.fasterxml.jackson.databind.node.ObjectNode anonymous = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) anonymous.at("/triggers/0/triggerConfig"))
-                .put("authType", "anonymous");
-        assertThat(functionComputeDefects(anonymous, config)).isNotEmpty();
-        com.fasterxml.jackson.databind.node.ObjectNode credentials = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) credentials.path("environmentVariables"))
+    }
+
+    @Test
+    void functionComputeChecks_refuseAnAnonymousTrigger() throws IOException {
+        ShippedFunction good = shippedSealFunction();
+        ObjectNode anonymous = good.copy();
+        ((ObjectNode) anonymous.at("/triggers/0/triggerConfig")).put("authType", "anonymous");
+        assertThat(functionComputeDefects(anonymous, good.config())).isNotEmpty();
+    }
+
+    @Test
+    void functionComputeChecks_refuseCredentialValues_andEnvironmentsOver4KB() throws IOException {
+        ShippedFunction good = shippedSealFunction();
+        ObjectNode credentials = good.copy();
+        ((ObjectNode) credentials.path("environmentVariables"))
                 .put("ALIYUN_KMS_CLIENT_KEY_JSON", "{\"KeyId\":\"KAAP.x\",\"PrivateKeyData\":\"MII...\"}");
-        assertThat(functionComputeDefects(credentials, config)).isNotEmpty();
-        com.fasterxml.jackson.databind.node.ObjectNode large = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) large.path("environmentVariables"))
-                .put("ALIYUN_KMS_KEY_ID", "k".repeat(4000));
-        assertThat(functionComputeDefects(large, config)).isNotEmpty();
-        com.fasterxml.jackson.databind.node.ObjectNode unmounted = good.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) unmounted.path("environmentVariables"))
+        assertThat(functionComputeDefects(credentials, good.config())).isNotEmpty();
+        ObjectNode large = good.copy();
+        ((ObjectNode) large.path("environmentVariables")).put("ALIYUN_KMS_KEY_ID", "k".repeat(4000));
+        assertThat(functionComputeDefects(large, good.config())).isNotEmpty();
+    }
+
+    @Test
+    void functionComputeChecks_refuseAFileVariableOutsideTheNasMount() throws IOException {
+        ObjectNode unmounted = shippedSealFunction().copy();
+        ((ObjectNode) unmounted.path("environmentVariables"))
                 .put("SEALED_SECRET_SIGNING_JWK_FILE", "/code/signing-key.jwk");
         assertThat(functionComputeDefects(
                         unmounted, appConfig("fc", Map.of("SEALED_SECRET_SIGNING_JWK_FILE", "/code/signing-key.jwk"))))
@@ -637,7 +676,7 @@ class DeployManifestsTest {
         }
     }
 
-    /** What FC 3.0 and devsapp/fc3 need for this application (SPEC section 4), as a list of defects. */
+    /** What FC 3.0 and devsapp/fc3 need for this application, as a list of defects (each says why). */
     static List<String> functionComputeDefects(JsonNode props, SmallRyeConfig config) {
         List<String> defects = new ArrayList<>();
         JsonNode vpc = props.path("vpcConfig");

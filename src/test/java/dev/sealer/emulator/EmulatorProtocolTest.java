@@ -116,6 +116,15 @@ class EmulatorProtocolTest {
     }
 
     @Test
+    void missingApiName_isRefusedInvalidApiName() throws Exception {
+        // neither an instance-API name nor an OpenAPI form: the instance API refuses it (it used to get no answer)
+        Map<String, String> headers = signed();
+        headers.remove(RequestSigner.HEADER_API_NAME);
+
+        assertRefused(https.post(RawKmsHttps.resign(headers, clientKey.privateKey()), body), 400, "InvalidApiName");
+    }
+
+    @Test
     void missingAccessKeyId_isRefusedMissingParameter() throws Exception {
         Map<String, String> headers = signed();
         headers.remove(RequestSigner.HEADER_ACCESS_KEY_ID);

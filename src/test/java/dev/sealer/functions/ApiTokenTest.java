@@ -3,11 +3,11 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.ApiTokenProfile;
 import dev.sealer.testsupport.AuditLines;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
@@ -19,23 +19,10 @@ import org.junit.jupiter.api.Test;
  * exist for callers with the token, and is refused like everything else to callers without it.
  */
 @QuarkusTest
-@TestProfile(ApiTokenTest.WithToken.class)
+@TestProfile(ApiTokenProfile.class)
 class ApiTokenTest {
 
-    static final String TOKEN = "test-token-5b1f9c";
-
-    public static class WithToken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "sealer.api-token",
-                    TOKEN,
-                    "sealer.allow-unauthenticated",
-                    "false",
-                    "sealer.function-compute.enabled",
-                    "false");
-        }
-    }
+    static final String TOKEN = ApiTokenProfile.TOKEN;
 
     @Test
     void http_withoutOrWithWrongToken_isUnauthorized() {
@@ -48,25 +35,11 @@ class ApiTokenTest {
                 .header("www-authenticate", "Bearer")
                 .body("error", equalTo("unauthorized"))
                 .body("message", equalTo("missing or wrong API token"));
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN + "x")
-                .body(Map.of("sealed", "x"))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", "Bearer " + TOKEN + "x"), "x")
                 .then()
                 .statusCode(401);
-        given().contentType(ContentType.JSON)
-                .header("Authorization", TOKEN)
-                .body(Map.of("sealed", "x"))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(401);
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer ")
-                .body(Map.of("sealed", "x"))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", TOKEN), "x").then().statusCode(401);
+        SealerHttp.unseal(given().header("Authorization", "Bearer "), "x")
                 .then()
                 .statusCode(401);
         given().contentType(ContentType.JSON)
@@ -93,21 +66,8 @@ class ApiTokenTest {
 
     @Test
     void http_withToken_works() {
-        String sealed = given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("text", "guarded"))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .body("sealed", startsWith("sealed."))
-                .extract()
-                .path("sealed");
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "bearer " + TOKEN)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        String sealed = SealerHttp.seal(given().header("Authorization", "Bearer " + TOKEN), Map.of("text", "guarded"));
+        SealerHttp.unseal(given().header("Authorization", "bearer " + TOKEN), sealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("guarded"));
@@ -123,22 +83,14 @@ class ApiTokenTest {
 
     @Test
     void cloudEvent_withoutToken_isUnauthorized() {
-        given().contentType(ContentType.JSON)
-                .header("ce-id", "1")
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/t")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.seal", "1", "/t")
                 .body(Map.of("text", "x"))
                 .when()
                 .post("/")
                 .then()
                 .statusCode(401)
                 .body("error", equalTo("unauthorized"));
-        given().contentType(ContentType.JSON)
-                .header("ce-id", "1")
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/t")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.seal", "1", "/t")
                 .header("Authorization", "Bearer " + TOKEN)
                 .body(Map.of("text", "x"))
                 .when()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sealer.testsupport.AuditLines;
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -108,11 +109,7 @@ class AuditTrailTest {
         // the KMS refuses: an unknown key
         post("/seal", Map.of("text", SECRET, "key_id", "key-unknown-to-kms"), 400);
         // refused by the entry point: unseal over CloudEvents is off here
-        given().contentType(ContentType.JSON)
-                .header("ce-id", "audit-1")
-                .header("ce-type", "dev.sealer.unseal")
-                .header("ce-source", "/tests/audit")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.unseal", "audit-1", "/tests/audit")
                 .body(Map.of("sealed", sealed))
                 .when()
                 .post("/")

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -330,11 +331,7 @@ class BatchAndResealTest {
 
     @Test
     void batch_overCloudEvents_answersTheMapInTheResultEvent() {
-        Response answer = given().contentType(ContentType.JSON)
-                .header("ce-id", "batch-1")
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/test")
-                .header("ce-specversion", "1.0")
+        Response answer = SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.seal", "batch-1", "/test")
                 .body(Map.of("secrets", envFile()))
                 .when()
                 .post("/");
@@ -435,14 +432,11 @@ class BatchAndResealTest {
         Function<Response, String> resealedOf =
                 response -> response.then().statusCode(200).extract().path("sealed");
 
-        String viaEvent = resealedOf.apply(given().contentType(ContentType.JSON)
-                .header("ce-id", "r-1")
-                .header("ce-type", "dev.sealer.reseal")
-                .header("ce-source", "/test")
-                .header("ce-specversion", "1.0")
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/"));
+        String viaEvent = resealedOf.apply(
+                SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.reseal", "r-1", "/test")
+                        .body(Map.of("sealed", sealed))
+                        .when()
+                        .post("/"));
         String viaFc = resealedOf.apply(given().contentType("application/octet-stream")
                 .header("x-fc-request-id", "r-2")
                 .header("x-fc-function-handler", "reseal")

@@ -1,6 +1,5 @@
 package dev.sealer.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -20,8 +19,8 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.sealer.emulator.KmsEmulator;
 import dev.sealer.testsupport.OfficialSdk;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,37 +108,18 @@ class CdhInteropTest {
     @Test
     void unseal_secretSealedIndependently_opens() throws Exception {
         String sealed = independentSeal("made by the CDH's way".getBytes(StandardCharsets.UTF_8), "A256GCM");
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("made by the CDH's way"));
+        SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("made by the CDH's way"));
     }
 
     @Test
     void unseal_a256ctrSecretSealedIndependently_opens() throws Exception {
         String sealed = independentSeal("older tools wrote CTR".getBytes(StandardCharsets.UTF_8), "A256CTR");
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("older tools wrote CTR"));
+        SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("older tools wrote CTR"));
     }
 
     @Test
     void seal_outputOpensIndependently() throws Exception {
-        String sealed = given().contentType(ContentType.JSON)
-                .body(Map.of("text", "opened by the other side"))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
+        String sealed = SealerHttp.sealText("opened by the other side");
 
         assertThat(sealed).startsWith("sealed.");
         String jwsText = sealed.substring("sealed.".length());
@@ -193,10 +173,7 @@ class CdhInteropTest {
                         .build(),
                 original.getPayload());
         withTyp.sign(new ECDSASigner(signingKey));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", "sealed." + withTyp.serialize()))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal("sealed." + withTyp.serialize())
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("x"));

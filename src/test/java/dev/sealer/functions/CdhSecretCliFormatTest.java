@@ -1,6 +1,5 @@
 package dev.sealer.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -10,8 +9,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,11 +97,7 @@ class CdhSecretCliFormatTest {
     }
 
     private static io.restassured.response.ValidatableResponse unseal(String sealed) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then();
+        return SealerHttp.unseal(sealed).then();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -25,11 +26,7 @@ class CloudEventsTest {
     static final String UNSEAL_TYPE = "dev.sealer.unseal";
 
     private static RequestSpecification binary(String type, String id) {
-        return given().contentType(ContentType.JSON)
-                .header("ce-id", id)
-                .header("ce-type", type)
-                .header("ce-source", "/tests/cloudevents")
-                .header("ce-specversion", "1.0");
+        return SealerHttp.event(given().contentType(ContentType.JSON), type, id, "/tests/cloudevents");
     }
 
     private static Map<String, Object> structured(String type, Object data) {
@@ -71,13 +68,7 @@ class CloudEventsTest {
                 .body("error", equalTo("forbidden"))
                 .body(not(org.hamcrest.Matchers.containsString("binary-mode-secret-3a1")));
         // plain HTTP unseal is not affected
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed.path("sealed")))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("binary-mode-secret-3a1"));
+        SealerHttp.unseal(sealed.path("sealed")).then().statusCode(200).body("text", equalTo("binary-mode-secret-3a1"));
     }
 
     @Test
@@ -132,11 +123,7 @@ class CloudEventsTest {
 
     @Test
     void binaryEvent_nonJsonData_isUnsupportedMediaType() {
-        given().contentType("text/plain")
-                .header("ce-id", "b-5")
-                .header("ce-type", SEAL_TYPE)
-                .header("ce-source", "/t")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType("text/plain"), SEAL_TYPE, "b-5", "/t")
                 .body("hello")
                 .when()
                 .post("/")

@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import dev.sealer.testsupport.ExternalEmulatorResource;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +33,7 @@ class CredentialsFromValuesTest {
     @Test
     void sealThenUnseal_withCredentialsFromValues_roundTrips() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "no files mounted"));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("no files mounted"));
+        SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("no files mounted"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.sealer.testsupport.AuditLines;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -178,11 +179,11 @@ class EventingOidcHttpTest {
     }
 
     private static RequestSpecification sealEvent(String authorization, String id) {
-        RequestSpecification request = given().contentType(ContentType.JSON)
-                .header("ce-id", id)
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test")
-                .header("ce-specversion", "1.0");
+        RequestSpecification request = SealerHttp.event(
+                given().contentType(ContentType.JSON),
+                "dev.sealer.seal",
+                id,
+                "/apis/v1/namespaces/sealer/pingsources/test");
         return authorization == null ? request : request.header("Authorization", authorization);
     }
 
@@ -199,11 +200,7 @@ class EventingOidcHttpTest {
                 .extract()
                 .path("sealed");
         // a direct HTTP caller with the static token opens it
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", "Bearer " + TOKEN), sealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("delivered-by-the-broker-41c"));
@@ -279,24 +276,15 @@ class EventingOidcHttpTest {
     }
 
     private static String sealedByTheApiToken(String text) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("text", text))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
+        return SealerHttp.seal(given().header("Authorization", "Bearer " + TOKEN), Map.of("text", text));
     }
 
     private static RequestSpecification event(String authorization, String type, String id) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", authorization)
-                .header("ce-id", id)
-                .header("ce-type", type)
-                .header("ce-source", "/apis/v1/namespaces/sealer/pingsources/test")
-                .header("ce-specversion", "1.0");
+        return SealerHttp.event(
+                given().contentType(ContentType.JSON).header("Authorization", authorization),
+                type,
+                id,
+                "/apis/v1/namespaces/sealer/pingsources/test");
     }
 
     /**
@@ -353,11 +341,7 @@ class EventingOidcHttpTest {
         String sealed = sealedByTheApiToken("audited-refusal-2d8");
         String token = token(key("key-1.json"), AUDIENCE, SEAL_TRIGGER);
         try (AuditLines audit = AuditLines.listen()) {
-            given().contentType(ContentType.JSON)
-                    .header("Authorization", "Bearer " + token)
-                    .body(Map.of("sealed", sealed))
-                    .when()
-                    .post("/unseal")
+            SealerHttp.unseal(given().header("Authorization", "Bearer " + token), sealed)
                     .then()
                     .statusCode(403);
             event("Bearer " + token, "dev.sealer.reseal", "audit-scope-1")
@@ -457,11 +441,7 @@ class EventingOidcHttpTest {
                 .post("/")
                 .then()
                 .statusCode(401);
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("sealed", resealed))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", "Bearer " + TOKEN), resealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("scoped-by-subject-31f"));
@@ -611,11 +591,7 @@ class EventingOidcHttpTest {
                 .body("sealed", startsWith("sealed."))
                 .extract()
                 .path("sealed");
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", "Bearer " + TOKEN), sealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo(big));

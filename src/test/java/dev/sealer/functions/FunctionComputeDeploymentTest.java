@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.sealer.secret.SecretSealer;
 import dev.sealer.testsupport.AuditLines;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -66,11 +67,7 @@ class FunctionComputeDeploymentTest {
     }
 
     private static ValidatableResponse event(String type, Object data) {
-        return given().contentType(ContentType.JSON)
-                .header("ce-id", "fn-" + type)
-                .header("ce-type", type)
-                .header("ce-source", "/ci")
-                .header("ce-specversion", "1.0")
+        return SealerHttp.event(given().contentType(ContentType.JSON), type, "fn-" + type, "/ci")
                 .body(data)
                 .when()
                 .post("/")
@@ -130,12 +127,7 @@ class FunctionComputeDeploymentTest {
         String sealed = sealer.sealEnvelope(
                 "fc-audited-not-found-4e0".getBytes(StandardCharsets.UTF_8), "aliyun", null, Map.of());
         try (AuditLines audit = AuditLines.listen()) {
-            given().contentType(ContentType.JSON)
-                    .body(Map.of("sealed", sealed))
-                    .when()
-                    .post("/unseal")
-                    .then()
-                    .statusCode(404);
+            SealerHttp.unseal(sealed).then().statusCode(404);
             event("dev.sealer.unseal", Map.of("sealed", sealed)).statusCode(404);
 
             assertThat(audit.records())

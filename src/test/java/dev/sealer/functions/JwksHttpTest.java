@@ -13,10 +13,10 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -117,13 +117,7 @@ class JwksHttpTest {
 
             // stored as the KBS resource the kid names (the test's local mirror of KBS)
             storeAsKbsResource(kid, published.toJSONString());
-            given().contentType(ContentType.JSON)
-                    .body(Map.of("sealed", sealed))
-                    .when()
-                    .post("/unseal")
-                    .then()
-                    .statusCode(200)
-                    .body("text", equalTo("jwks-secret-8e41"));
+            SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("jwks-secret-8e41"));
         }
     }
 

@@ -6,11 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.nimbusds.jose.jwk.ECKey;
 import dev.sealer.testsupport.GuestResourceServer;
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +76,7 @@ class KbsResourceKidTest {
     }
 
     private static io.restassured.response.ValidatableResponse unseal(String sealed) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then();
+        return SealerHttp.unseal(sealed).then();
     }
 
     private static String sealedWithKid(String kid) {
@@ -102,14 +98,7 @@ class KbsResourceKidTest {
 
     @Test
     void uriKid_isFetchedThroughTheGuestApi_once_thenCached() {
-        String sealed = given().contentType(ContentType.JSON)
-                .body(Map.of("text", "kid-from-kbs-5d1e"))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
+        String sealed = SealerHttp.sealText("kid-from-kbs-5d1e");
         assertThat(TestSigner.headerOf(sealed).get("kid")).isEqualTo("kbs:///" + KID_PATH);
 
         unseal(sealed).statusCode(200).body("text", equalTo("kid-from-kbs-5d1e"));

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.sealer.emulator.EmulatorFaults.Action;
 import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -79,13 +80,7 @@ class KmsFaultsTest {
 
     private void assertRecovers() {
         String sealed = seal("after the storm").then().statusCode(200).extract().path("sealed");
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("after the storm"));
+        SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("after the storm"));
     }
 
     @Test
@@ -119,13 +114,7 @@ class KmsFaultsTest {
                             Action.SERVE);
             String sealed =
                     seal("retry-secret-" + i).then().statusCode(200).extract().path("sealed");
-            given().contentType(ContentType.JSON)
-                    .body(Map.of("sealed", sealed))
-                    .when()
-                    .post("/unseal")
-                    .then()
-                    .statusCode(200)
-                    .body("text", equalTo("retry-secret-" + i));
+            SealerHttp.unseal(sealed).then().statusCode(200).body("text", equalTo("retry-secret-" + i));
         }
         assertThat(emulator.faults().requests("Encrypt")).isEqualTo(5 * ATTEMPTS);
         assertThat(emulator.faults().requests("Decrypt")).isEqualTo(5 * ATTEMPTS);

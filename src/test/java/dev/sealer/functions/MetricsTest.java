@@ -3,6 +3,7 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
@@ -19,12 +20,7 @@ class MetricsTest {
     void metrics_countFunctionsAndKmsCallsByOutcome_withoutIds() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", SECRET));
         SealUnsealHttpTest.unseal(sealed).then().statusCode(200);
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", "not-sealed"))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(400);
+        SealerHttp.unseal("not-sealed").then().statusCode(400);
         given().contentType(ContentType.JSON)
                 .body(Map.of("text", "x", "key_id", "key-unknown-to-kms"))
                 .when()

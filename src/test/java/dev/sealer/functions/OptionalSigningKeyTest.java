@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -63,11 +64,6 @@ class OptionalSigningKeyTest {
                 .statusCode(500)
                 .body("error", equalTo("not_configured"));
         // unseal runs (a malformed secret is the caller's fault, not a missing capability)
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", "sealed.a.b.c"))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(400);
+        SealerHttp.unseal("sealed.a.b.c").then().statusCode(400);
     }
 }

@@ -1,16 +1,15 @@
 package dev.sealer.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealer.emulator.EmulatorFaults;
 import dev.sealer.emulator.EmulatorRoles;
 import dev.sealer.emulator.KmsEmulator;
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.SecretRecorder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -219,10 +218,7 @@ class RamCredentialErrorsTest {
     }
 
     private static Response unseal(String sealed) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal");
+        return SealerHttp.unseal(sealed);
     }
 
     private static void assertError(Response response, int status, String error) {

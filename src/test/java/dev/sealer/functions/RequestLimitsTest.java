@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.sealer.secret.SecretLimits;
+import dev.sealer.testsupport.ApiTokenProfile;
 import dev.sealer.testsupport.AuditLines;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -31,29 +32,14 @@ import org.junit.jupiter.api.Test;
  * only; bounded connections and time.
  */
 @QuarkusTest
-@TestProfile(RequestLimitsTest.Limits.class)
+@TestProfile(ApiTokenProfile.class)
 class RequestLimitsTest {
 
-    static final String TOKEN = "limits-token-4e8d2c";
+    static final String TOKEN = ApiTokenProfile.TOKEN;
     private static final int ATTACKERS = 60;
     private static final int DECLARED = 2_900_000;
     /** Far above any answer time here: only a service that stopped answering takes this long. */
     private static final int HANG_MILLIS = 30_000;
-
-    public static class Limits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "sealer.api-token",
-                    TOKEN,
-                    "sealer.allow-unauthenticated",
-                    "false",
-                    "sealer.limits.in-flight-bytes",
-                    "4M",
-                    "sealer.limits.body-read-timeout",
-                    "1s");
-        }
-    }
 
     @TestHTTPResource("/")
     URL root;
@@ -210,11 +196,7 @@ class RequestLimitsTest {
             Thread.onSpinWait();
         }
         assertThat(memory.held()).isZero();
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + TOKEN)
-                .body(Map.of("sealed", "x"))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(given().header("Authorization", "Bearer " + TOKEN), "x")
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("malformed_sealed_secret"));

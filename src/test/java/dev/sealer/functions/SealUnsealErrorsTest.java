@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -54,12 +55,7 @@ class SealUnsealErrorsTest {
     }
 
     private static ValidatableResponse unseal(String sealedSecret) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealedSecret))
-                .when()
-                .post("/unseal")
-                .then()
-                .body(not(containsString(SECRET)));
+        return SealerHttp.unseal(sealedSecret).then().body(not(containsString(SECRET)));
     }
 
     private static ValidatableResponse expectError(ValidatableResponse response, int status, String code) {

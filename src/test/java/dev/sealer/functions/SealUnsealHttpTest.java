@@ -3,8 +3,8 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -18,22 +18,11 @@ import org.junit.jupiter.api.Test;
 class SealUnsealHttpTest {
 
     static String seal(Map<String, Object> request) {
-        return given().contentType(ContentType.JSON)
-                .body(request)
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .body("sealed", startsWith("sealed."))
-                .extract()
-                .path("sealed");
+        return SealerHttp.seal(request);
     }
 
     static Response unseal(String sealed) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal");
+        return SealerHttp.unseal(sealed);
     }
 
     @Test

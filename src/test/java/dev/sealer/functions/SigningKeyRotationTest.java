@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,14 +44,7 @@ class SigningKeyRotationTest {
 
     @Test
     void reseal_withTheNewKey_thenTheOldKeyIsNoLongerNeeded() throws Exception {
-        String current = given().contentType(ContentType.JSON)
-                .body(Map.of("text", "rotation-secret-5c7a"))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
+        String current = SealerHttp.sealText("rotation-secret-5c7a");
         TestSigner oldKey = TestSigner.random(OLD_KID); // the key the service signed with before the rotation
         Files.createDirectories(OLD_PUBLIC.getParent());
         Files.writeString(OLD_PUBLIC, oldKey.key().toPublicJWK().toJSONString());
@@ -68,19 +62,7 @@ class SigningKeyRotationTest {
 
         Files.delete(OLD_PUBLIC); // the old key is withdrawn
 
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", resealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("rotation-secret-5c7a"));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", signedWithTheOldKey))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(400)
-                .body("error", equalTo("unknown_kid"));
+        SealerHttp.unseal(resealed).then().statusCode(200).body("text", equalTo("rotation-secret-5c7a"));
+        SealerHttp.unseal(signedWithTheOldKey).then().statusCode(400).body("error", equalTo("unknown_kid"));
     }
 }

@@ -3,9 +3,9 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.sealer.testsupport.SealerHttp;
 import dev.sealer.testsupport.TestSigner;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
@@ -16,27 +16,14 @@ import org.junit.jupiter.api.Test;
  * reseal turns it into a signed secret.
  */
 @QuarkusTest
-@TestProfile(SkipVerificationTest.Skip.class)
+@TestProfile(OptInFeaturesProfile.class)
 class SkipVerificationTest {
-
-    public static class Skip implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("sealed-secret.verification.skip", "true");
-        }
-    }
 
     @Test
     void unseal_legacyForm_opensWhenSkipIsSetOnPurpose() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "legacy"));
         String legacy = TestSigner.legacy(TestSigner.payloadOf(sealed));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", legacy))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("legacy"));
+        SealerHttp.unseal(legacy).then().statusCode(200).body("text", equalTo("legacy"));
     }
 
     @Test
@@ -58,25 +45,13 @@ class SkipVerificationTest {
                 .containsEntry("kid", "kbs:///default/sealed-secret/test-signing-key");
         org.assertj.core.api.Assertions.assertThat(TestSigner.payloadOf(resealed))
                 .containsEntry("wrap_type", "A256GCM");
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", resealed))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("legacy-to-signed-0e4d"));
+        SealerHttp.unseal(resealed).then().statusCode(200).body("text", equalTo("legacy-to-signed-0e4d"));
     }
 
     @Test
     void unseal_signedByAnUnknownKey_opensWhenSkipIsSetOnPurpose() {
         String sealed = SealUnsealHttpTest.seal(Map.of("text", "unverified"));
         String resigned = TestSigner.random("unknown-kid").sign(TestSigner.payloadOf(sealed));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", resigned))
-                .when()
-                .post("/unseal")
-                .then()
-                .statusCode(200)
-                .body("text", equalTo("unverified"));
+        SealerHttp.unseal(resigned).then().statusCode(200).body("text", equalTo("unverified"));
     }
 }

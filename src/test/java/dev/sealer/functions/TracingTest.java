@@ -3,6 +3,7 @@ package dev.sealer.functions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanId;
@@ -13,7 +14,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.enterprise.inject.Produces;
@@ -35,23 +35,13 @@ import org.junit.jupiter.api.Test;
  * a path, a host or a secret.
  */
 @QuarkusTest
-@TestProfile(TracingTest.Traced.class)
+@TestProfile(OptInFeaturesProfile.class)
 class TracingTest {
 
     private static final String SECRET = "traced-secret-41be9";
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PARENT_ID = "00f067aa0ba902b7";
     private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_ID + "-01";
-
-    public static class Traced implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.otel.sdk.disabled", "false",
-                    // the in-memory exporter below only: no collector runs here
-                    "quarkus.otel.exporter.otlp.enabled", "false");
-        }
-    }
 
     /** The exporter the SDK finds among the application's beans (Quarkus's default {@code cdi} exporter). */
     @Singleton
@@ -77,20 +67,8 @@ class TracingTest {
 
     @Test
     void httpCalls_continueTheCallersTrace_withAKmsSpanBelowEachFunctionSpan() {
-        String sealed = given().contentType(ContentType.JSON)
-                .header("traceparent", TRACEPARENT)
-                .body(Map.of("text", SECRET))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
-        given().contentType(ContentType.JSON)
-                .header("traceparent", TRACEPARENT)
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        String sealed = SealerHttp.seal(given().header("traceparent", TRACEPARENT), Map.of("text", SECRET));
+        SealerHttp.unseal(given().header("traceparent", TRACEPARENT), sealed)
                 .then()
                 .statusCode(200);
 
@@ -130,11 +108,7 @@ class TracingTest {
     @Test
     void cloudEvents_continueTheTraceOfTheirDelivery_orOfTheEventItself() {
         // binary mode, as Knative Eventing's dispatcher sends it: traceparent as an HTTP header
-        given().contentType(ContentType.JSON)
-                .header("ce-id", "trace-1")
-                .header("ce-type", "dev.sealer.seal")
-                .header("ce-source", "/tests/tracing")
-                .header("ce-specversion", "1.0")
+        SealerHttp.event(given().contentType(ContentType.JSON), "dev.sealer.seal", "trace-1", "/tests/tracing")
                 .header("traceparent", TRACEPARENT)
                 .body(Map.of("text", SECRET))
                 .when()

@@ -11,8 +11,8 @@ import com.nimbusds.jose.crypto.ECDHDecrypter;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -31,21 +31,10 @@ import org.junit.jupiter.api.Test;
  * {@code text}, in binary and structured mode. Plain HTTP unseal still answers in clear.
  */
 @QuarkusTest
-@TestProfile(UnsealOverEventsTest.Enabled.class)
+@TestProfile(OptInFeaturesProfile.class)
 class UnsealOverEventsTest {
 
     static final Path RECIPIENT = Path.of("target/test-state/events/recipient-private.jwk");
-
-    public static class Enabled implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "sealer.events.unseal.enabled",
-                    "true",
-                    "sealer.events.unseal.recipient-jwk",
-                    recipient().toPublicJWK().toJSONString());
-        }
-    }
 
     /** The recipient's key pair, made once and kept in a file (the profile and the test may load in different class loaders). */
     static synchronized ECKey recipient() {
@@ -68,14 +57,7 @@ class UnsealOverEventsTest {
     }
 
     private static String seal(String text) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("text", text))
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("sealed");
+        return SealerHttp.sealText(text);
     }
 
     private static JWEObject opened(String jwe) throws Exception {
@@ -87,11 +69,8 @@ class UnsealOverEventsTest {
     @Test
     void binaryEvent_unseal_answersOnlyAJweToTheRecipient() throws Exception {
         String secret = "answer-over-the-broker-9e4";
-        Response answer = given().contentType(ContentType.JSON)
-                .header("ce-id", "unseal-evt-1")
-                .header("ce-type", "dev.sealer.unseal")
-                .header("ce-source", "/tests/events")
-                .header("ce-specversion", "1.0")
+        Response answer = SealerHttp.event(
+                        given().contentType(ContentType.JSON), "dev.sealer.unseal", "unseal-evt-1", "/tests/events")
                 .body(Map.of("sealed", seal(secret)))
                 .when()
                 .post("/");
@@ -143,11 +122,8 @@ class UnsealOverEventsTest {
 
     @Test
     void answer_cannotBeOpenedWithAnotherKey() throws Exception {
-        String jwe = given().contentType(ContentType.JSON)
-                .header("ce-id", "unseal-evt-3")
-                .header("ce-type", "dev.sealer.unseal")
-                .header("ce-source", "/tests/events")
-                .header("ce-specversion", "1.0")
+        String jwe = SealerHttp.event(
+                        given().contentType(ContentType.JSON), "dev.sealer.unseal", "unseal-evt-3", "/tests/events")
                 .body(Map.of("sealed", seal("not-for-you-3c1")))
                 .when()
                 .post("/")
@@ -162,10 +138,7 @@ class UnsealOverEventsTest {
 
     @Test
     void plainHttpUnseal_stillAnswersInClear() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of("sealed", seal("plain-http-answer-2d8")))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(seal("plain-http-answer-2d8"))
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("plain-http-answer-2d8"));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sealer.testsupport.SealerHttp;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
@@ -37,15 +38,7 @@ class PackagedSealUnsealIT {
     }
 
     private static String seal(Map<String, Object> request) {
-        return authorized()
-                .body(request)
-                .when()
-                .post("/seal")
-                .then()
-                .statusCode(200)
-                .body("sealed", startsWith("sealed."))
-                .extract()
-                .path("sealed");
+        return SealerHttp.seal(authorized(), request);
     }
 
     @Test
@@ -53,10 +46,7 @@ class PackagedSealUnsealIT {
         for (int i = 0; i < ROUNDS; i++) {
             String text = "packaged secret number " + i;
             String sealed = seal(Map.of("text", text));
-            authorized()
-                    .body(Map.of("sealed", sealed))
-                    .when()
-                    .post("/unseal")
+            SealerHttp.unseal(authorized(), sealed)
                     .then()
                     .statusCode(200)
                     .body("text", equalTo(text))
@@ -69,10 +59,7 @@ class PackagedSealUnsealIT {
     @Test
     void vaultSecret_unsealsFromTheKms() {
         String sealed = seal(Map.of("type", "vault", "name", PackagedAppKms.SECRET_NAME));
-        authorized()
-                .body(Map.of("sealed", sealed))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(authorized(), sealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo(PackagedAppKms.SECRET_VALUE));
@@ -89,10 +76,7 @@ class PackagedSealUnsealIT {
                 .statusCode(200)
                 .extract()
                 .path("sealed");
-        authorized()
-                .body(Map.of("sealed", resealed))
-                .when()
-                .post("/unseal")
+        SealerHttp.unseal(authorized(), resealed)
                 .then()
                 .statusCode(200)
                 .body("text", equalTo("resealed packaged secret"));
@@ -100,11 +84,11 @@ class PackagedSealUnsealIT {
 
     @Test
     void sealEvent_isAnsweredWithAResultEvent() {
-        given().header("Authorization", "Bearer " + PackagedAppKms.API_TOKEN)
-                .header("ce-specversion", "1.0")
-                .header("ce-id", "packaged-1")
-                .header("ce-source", "/packaged-test")
-                .header("ce-type", "dev.sealer.seal")
+        SealerHttp.event(
+                        given().header("Authorization", "Bearer " + PackagedAppKms.API_TOKEN),
+                        "dev.sealer.seal",
+                        "packaged-1",
+                        "/packaged-test")
                 .contentType(ContentType.JSON)
                 .body(Map.of("text", "packaged event secret"))
                 .when()

@@ -1,8 +1,6 @@
 package dev.sealer.functions.http;
 
 import dev.sealer.ErrorCode;
-import dev.sealer.FileStamp;
-import dev.sealer.OutboundHttp;
 import dev.sealer.ServiceFaultException;
 import dev.sealer.functions.Caller;
 import dev.sealer.functions.Operation;
@@ -12,34 +10,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
@@ -47,7 +26,6 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
@@ -91,22 +69,14 @@ public class EventingOidc {
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
             AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
-    /** A cluster's JWKS holds a few keys (a few KB); far larger answers are not read. */
-    private static final int MAX_JWKS_BYTES = 256 * 1024;
     /** Tokens longer than this are refused unparsed (a service-account token is about 1 KB). */
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
-
-    /** The keys in use, with where they came from: the file's stamp, or when they were fetched. */
-    private record Keys(List<JsonWebKey> keys, String fileStamp, long fetchedAtNanos) {}
 
     @Inject
     SealerConfig config;
 
-    private final AtomicReference<Keys> keys = new AtomicReference<>();
-    private final AtomicReference<CompletableFuture<Keys>> fetching = new AtomicReference<>();
-    private volatile long lastFetchStartNanos;
-    private HttpClient client;
-    private ExecutorService fetchExecutor;
+    /** The issuer's keys, once the configuration is checked (with OIDC on). */
+    private volatile OidcJwks jwks;
 
     /** True when Eventing OIDC tokens are accepted. */
     public boolean enabled() {
@@ -149,22 +119,7 @@ public class EventingOidc {
         if (sources != 1) {
             throw refused("set exactly one of sealer.auth.oidc.jwks, jwks-file and jwks-url");
         }
-        if (oidc.jwks().isPresent()) {
-            keys.set(new Keys(parse(oidc.jwks().get(), "sealer.auth.oidc.jwks"), null, 0));
-        } else if (oidc.jwksFile().isPresent()) {
-            Keys loaded = loadFile(oidc.jwksFile().get());
-            if (loaded == null) {
-                throw refused("sealer.auth.oidc.jwks-file names a file that is missing, unreadable or not a JWKS");
-            }
-            keys.set(loaded);
-        } else {
-            URI url = oidc.jwksUrl().get();
-            if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
-                throw refused("sealer.auth.oidc.jwks-url must be an http(s) URL");
-            }
-            client = httpClient(oidc);
-            refresh();
-        }
+        jwks = OidcJwks.start(oidc);
         LOG.infof(
                 "Knative Eventing OIDC tokens accepted over CloudEvents: issuer %s, audience %s, subjects for seal %d, "
                         + "unseal %d, reseal %d, check %d",
@@ -214,20 +169,24 @@ public class EventingOidc {
         if (!enabled() || token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
             return CompletableFuture.completedFuture(Caller.NONE);
         }
-        Keys current = currentKeys();
+        OidcJwks source = jwks;
+        if (source == null) {
+            return CompletableFuture.completedFuture(Caller.NONE); // the configuration was never checked
+        }
+        OidcJwks.Keys current = source.current();
         if (current == null) {
             // a URL whose first fetch has not answered (or failed): wait for the fetch under way, or start one
-            if (fetching.get() == null && !mayFetchAgain()) {
+            if (!source.fetching() && !source.mayFetchAgain()) {
                 return CompletableFuture.completedFuture(Caller.NONE);
             }
-            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
+            return source.refresh()
+                    .thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
-        refreshIfStale(current);
+        source.refreshIfStale(current);
         Checked checked = check(token, current);
-        if (checked.result() == Result.UNKNOWN_KEY
-                && config.auth().oidc().jwksUrl().isPresent()
-                && mayFetchAgain()) {
-            return refresh().thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
+        if (checked.result() == Result.UNKNOWN_KEY && source.fromUrl() && source.mayFetchAgain()) {
+            return source.refresh()
+                    .thenApply(fetched -> fetched == null ? Caller.NONE : callerOf(check(token, fetched)));
         }
         return CompletableFuture.completedFuture(callerOf(checked));
     }
@@ -251,7 +210,7 @@ public class EventingOidc {
                 : Caller.NONE;
     }
 
-    private Checked check(String token, Keys current) {
+    private Checked check(String token, OidcJwks.Keys current) {
         SealerConfig.Oidc oidc = config.auth().oidc();
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
@@ -282,165 +241,10 @@ public class EventingOidc {
         }
     }
 
-    private Keys currentKeys() {
-        Optional<Path> file = config.auth().oidc().jwksFile();
-        if (file.isEmpty()) {
-            return keys.get();
-        }
-        Keys current = keys.get();
-        if (current != null && current.fileStamp().equals(FileStamp.of(file.get()))) {
-            return current;
-        }
-        Keys loaded = loadFile(file.get());
-        if (loaded == null) {
-            // unreadable now: keep using the keys read before (logged once per change)
-            return current;
-        }
-        keys.set(loaded);
-        return loaded;
-    }
-
-    private Keys loadFile(Path file) {
-        String stamp = FileStamp.of(file);
-        try {
-            return new Keys(
-                    parse(Files.readString(file, StandardCharsets.UTF_8), "sealer.auth.oidc.jwks-file"), stamp, 0);
-        } catch (IOException | ServiceFaultException e) {
-            LOG.warnf("the OIDC JWKS file cannot be used: %s", e.getMessage());
-            return null;
-        }
-    }
-
-    private boolean mayFetchAgain() {
-        return System.nanoTime() - lastFetchStartNanos
-                >= config.auth().oidc().jwksMinRefresh().toNanos();
-    }
-
-    /** One fetch at a time; callers that arrive during a fetch share it. Completes with null on failure. */
-    private CompletableFuture<Keys> refresh() {
-        CompletableFuture<Keys> running = fetching.get();
-        if (running != null) {
-            return running;
-        }
-        CompletableFuture<Keys> mine = new CompletableFuture<>();
-        if (!fetching.compareAndSet(null, mine)) {
-            return fetching.get();
-        }
-        lastFetchStartNanos = System.nanoTime();
-        SealerConfig.Oidc oidc = config.auth().oidc();
-        HttpRequest.Builder request = HttpRequest.newBuilder(oidc.jwksUrl().get())
-                .timeout(oidc.jwksTimeout())
-                .header("accept", "application/json");
-        try {
-            if (oidc.jwksUrlTokenFile().isPresent()) {
-                request.header(
-                        "authorization",
-                        "Bearer "
-                                + Files.readString(oidc.jwksUrlTokenFile().get(), StandardCharsets.UTF_8)
-                                        .trim());
-            }
-        } catch (IOException e) {
-            LOG.warn("the OIDC JWKS request token file cannot be read; fetching without it");
-        }
-        // the timeout bounds the whole exchange, body included: a URL that stalls mid-answer ends this fetch
-        // at its deadline, and the next one may start (requests waiting for keys are answered by then)
-        OutboundHttp.send(client, request.build(), OutboundHttp.atMost(MAX_JWKS_BYTES), oidc.jwksTimeout())
-                .handle((response, failure) -> {
-                    Keys fetched = null;
-                    if (failure != null) {
-                        LOG.warnf(
-                                "the OIDC JWKS could not be fetched: %s",
-                                OutboundHttp.passedDeadline(failure)
-                                        ? "no complete answer within "
-                                                + oidc.jwksTimeout().toMillis() + " ms"
-                                        : OutboundHttp.cause(failure).getClass().getSimpleName());
-                    } else if (response.statusCode() != 200) {
-                        LOG.warnf("the OIDC JWKS could not be fetched: HTTP %d", response.statusCode());
-                    } else {
-                        try {
-                            fetched = new Keys(
-                                    parse(new String(response.body(), StandardCharsets.UTF_8), "the JWKS URL's answer"),
-                                    null,
-                                    System.nanoTime());
-                            keys.set(fetched);
-                        } catch (ServiceFaultException e) {
-                            LOG.warn(e.getMessage());
-                        }
-                    }
-                    fetching.set(null);
-                    mine.complete(fetched);
-                    return null;
-                });
-        return mine;
-    }
-
-    /** Keys fetched from the URL are fetched again after jwks-refresh, in the background (they stay in use meanwhile). */
-    private void refreshIfStale(Keys current) {
-        if (client != null
-                && System.nanoTime() - current.fetchedAtNanos()
-                        >= config.auth().oidc().jwksRefresh().toNanos()
-                && mayFetchAgain()) {
-            refresh();
-        }
-    }
-
-    private HttpClient httpClient(SealerConfig.Oidc oidc) {
-        fetchExecutor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sealer-oidc-jwks");
-            thread.setDaemon(true);
-            return thread;
-        });
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(oidc.jwksTimeout())
-                .executor(fetchExecutor)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (oidc.jwksUrlCaFile().isPresent()) {
-            builder.sslContext(trusting(oidc.jwksUrlCaFile().get()));
-        }
-        return builder.build();
-    }
-
     void stop(@Observes ShutdownEvent event) {
-        if (fetchExecutor != null) {
-            fetchExecutor.shutdownNow();
-        }
-    }
-
-    private static SSLContext trusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, certificate);
-            }
-            if (i == 0) {
-                throw refused("sealer.auth.oidc.jwks-url-ca-file holds no certificate");
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ServiceFaultException(
-                    ErrorCode.NOT_CONFIGURED, "sealer.auth.oidc.jwks-url-ca-file cannot be used", caFile.toString(), e);
-        }
-    }
-
-    private static List<JsonWebKey> parse(String json, String where) {
-        try {
-            List<JsonWebKey> parsed = new JsonWebKeySet(json).getJsonWebKeys();
-            if (parsed.isEmpty()) {
-                throw refused(where + " holds no key");
-            }
-            return List.copyOf(parsed);
-        } catch (JoseException | RuntimeException e) {
-            if (e instanceof ServiceFaultException fault) {
-                throw fault;
-            }
-            throw refused(where + " is not a JWKS ({\"keys\": [...]})");
+        OidcJwks source = jwks;
+        if (source != null) {
+            source.stop();
         }
     }
 
