@@ -388,7 +388,8 @@ public final class Benchmark {
                     }
                     throw new IllegalStateException(
                             function + " answered " + response.statusCode() + ": " + response.body());
-                } catch (java.net.ConnectException e) {
+                } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                    // not listening yet (on a loaded machine a connect can also time out before the port is open)
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the application died; see " + work.resolve("cold.log"));
                     }
