@@ -33,7 +33,9 @@ class SdkFunctionsIT {
                     .extract()
                     .jsonPath();
             given().contentType("application/json")
-                    .body(Map.of("ciphertextBlob", ciphertext.getString("ciphertextBlob"), "iv", ciphertext.getString("iv")))
+                    .body(Map.of(
+                            "ciphertextBlob", ciphertext.getString("ciphertextBlob"),
+                            "iv", ciphertext.getString("iv")))
                     .when()
                     .post("/decrypt")
                     .then()
