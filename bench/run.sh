@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reproduces BENCHMARKS.md: builds the application and the empty Funqy app twice (default build on
-# JDK 17; AOT build on JDK 25, each with the AOT cache its own @QuarkusIntegrationTest trains), runs
-# the side-by-side benchmark (dev.sealer.bench.Benchmark) against one KMS emulator process, and
+# Reproduces BENCHMARKS.md: builds the application, the empty Funqy app and the hand-written SDK
+# function (bench/sdk-funqy) twice (default build on JDK 17; AOT build on JDK 25, each with the AOT
+# cache its own @QuarkusIntegrationTest trains; sdk-funqy's trains against the emulator of the sealer
+# just built), runs the side-by-side benchmark (dev.sealer.bench.Benchmark) against one KMS emulator process, and
 # writes the fresh results into BENCHMARKS.md between its "results" markers.
 #   bench/run.sh                         about 25 minutes on the 2-core machine
 #   BENCH_OPTS="-Dbench.rounds=1 -Dbench.cold-rounds=1 -Dbench.seconds=3 -Dbench.warmup=300" bench/run.sh   a quick look
@@ -18,10 +19,14 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   copy target/quarkus-app "$APPS/sealer-jdk17"
   ./mvnw -B -q -f bench/empty-funqy/pom.xml package -DskipTests
   copy bench/empty-funqy/target/quarkus-app "$APPS/empty-jdk17"
+  ./mvnw -B -q -f bench/sdk-funqy/pom.xml package -DskipTests
+  copy bench/sdk-funqy/target/quarkus-app "$APPS/sdk-jdk17"
   JAVA_HOME="$JDK25" ./mvnw -B -q verify -Paot
   copy target/quarkus-app "$APPS/sealer-aot"
   JAVA_HOME="$JDK25" ./mvnw -B -q -f bench/empty-funqy/pom.xml verify -Paot
   copy bench/empty-funqy/target/quarkus-app "$APPS/empty-aot"
+  JAVA_HOME="$JDK25" ./mvnw -B -q -f bench/sdk-funqy/pom.xml verify -Paot   # needs target/quarkus-app (above)
+  copy bench/sdk-funqy/target/quarkus-app "$APPS/sdk-aot"
 fi
 ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 rm -f target/bench/results.md

@@ -40,7 +40,10 @@ import okhttp3.Response;
  *   <li>{@code sdk <endpoint> <credential-dir> <instance> <client-key> <key>}: Alibaba's official SDK
  *       calling the KMS directly ({@code Decrypt} of one data key, {@code Encrypt} of 32 bytes), the floor;
  *   <li>{@code function <base-uri> <token> <sealed>}: the sealer's functions called over HTTP with OkHttp,
- *       the client the SDK itself uses ({@code unseal} of one sealed secret, {@code seal} of a short text).
+ *       the client the SDK itself uses ({@code unseal} of one sealed secret, {@code seal} of a short text);
+ *   <li>{@code handwritten <base-uri>}: the hand-written comparator ({@code bench/sdk-funqy}: the SDK in a
+ *       Funqy function) called the same way ({@code decrypt} of one data key that its own {@code encrypt}
+ *       made at start, {@code encrypt} of 32 bytes, as the SDK side).
  * </ul>
  *
  * Commands on stdin, one answer line each on stdout: {@code warmup <open|close> <calls>},
@@ -65,7 +68,8 @@ public final class LoadDriver {
         LoadDriver driver = switch (args[0]) {
             case "sdk" -> sdk(URI.create(args[1]), Path.of(args[2]), args[3], args[4], args[5]);
             case "function" -> function(URI.create(args[1]), args[2], args[3]);
-            default -> throw new IllegalArgumentException("sdk or function, not " + args[0]);
+            case "handwritten" -> handwritten(URI.create(args[1]));
+            default -> throw new IllegalArgumentException("sdk, function or handwritten, not " + args[0]);
         };
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready");
@@ -116,12 +120,26 @@ public final class LoadDriver {
                         .setAlgorithm("AES_GCM")));
     }
 
-    private static LoadDriver function(URI base, String token, String sealed) throws IOException {
-        OkHttpClient http = new OkHttpClient.Builder()
+    private static OkHttpClient okHttp() {
+        return new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(30))
                 .build();
+    }
+
+    private static LoadDriver handwritten(URI base) throws IOException {
+        OkHttpClient http = okHttp();
+        byte[] encrypt = JSON.writeValueAsBytes(Map.of("plaintext", new byte[32]));
+        // the data key that every decrypt opens: made once by the function's own encrypt
+        byte[] decrypt = post(http, base.resolve("encrypt"), null, encrypt);
+        return new LoadDriver(
+                () -> post(http, base.resolve("decrypt"), null, decrypt),
+                () -> post(http, base.resolve("encrypt"), null, encrypt));
+    }
+
+    private static LoadDriver function(URI base, String token, String sealed) throws IOException {
+        OkHttpClient http = okHttp();
         byte[] unseal = JSON.writeValueAsBytes(Map.of("sealed", sealed));
         byte[] seal = JSON.writeValueAsBytes(Map.of("text", "benchmark secret"));
         return new LoadDriver(
@@ -130,12 +148,11 @@ public final class LoadDriver {
     }
 
     private static byte[] post(OkHttpClient http, URI uri, String token, byte[] body) throws IOException {
-        Request request = new Request.Builder()
-                .url(uri.toString())
-                .header("Authorization", "Bearer " + token)
-                .post(RequestBody.create(body, JSON_TYPE))
-                .build();
-        try (Response response = http.newCall(request).execute()) {
+        Request.Builder request = new Request.Builder().url(uri.toString()).post(RequestBody.create(body, JSON_TYPE));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try (Response response = http.newCall(request.build()).execute()) {
             byte[] bytes = response.body().bytes();
             if (response.code() != 200) {
                 throw new IllegalStateException(
