@@ -28,6 +28,9 @@ public class WarmUp {
     @Inject
     KmsProviders providers;
 
+    @Inject
+    NativeCrypto nativeCrypto;
+
     private final AtomicReference<CompletableFuture<Void>> run = new AtomicReference<>();
 
     void onStart(@Observes StartupEvent event) {
@@ -50,6 +53,7 @@ public class WarmUp {
                 () -> {
                     long start = System.nanoTime();
                     try {
+                        nativeCrypto.checkHealth();
                         CoreWarmUp.run();
                         LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
                         providers.all().forEach(provider -> provider.warmUp());

@@ -2,6 +2,7 @@ package dev.sealer.kms.aliyun.instance;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -124,6 +125,19 @@ public final class RequestSigner {
         kmsHeaders.forEach(
                 (name, value) -> text.append(name).append(':').append(value).append('\n'));
         return text.append('/').toString();
+    }
+
+    /**
+     * The key as the object of the provider that will sign with it (the first one serving RSA keys), translated
+     * once: a provider handed another provider's key object converts it at every signature (AWS-LC's does,
+     * {@code sealer.crypto-provider=accp}). The key itself is returned when it cannot be translated.
+     */
+    public static PrivateKey preferredKey(PrivateKey key) {
+        try {
+            return (PrivateKey) KeyFactory.getInstance(key.getAlgorithm()).translateKey(key);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
     }
 
     /** Standard base64 of SHA256withRSA (PKCS#1 v1.5) over the UTF-8 string to sign. */

@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.Map;
 
@@ -19,10 +20,14 @@ import java.util.Map;
 final class SigningFilter implements ClientRequestFilter {
 
     private final ClientKey clientKey;
+    /** The client key's private key as the first JCA provider's own key object, translated once. */
+    private final PrivateKey signingKey;
+
     private final Clock clock;
 
     SigningFilter(ClientKey clientKey, Clock clock) {
         this.clientKey = clientKey;
+        this.signingKey = RequestSigner.preferredKey(clientKey.privateKey());
         this.clock = clock;
     }
 
@@ -32,8 +37,8 @@ final class SigningFilter implements ClientRequestFilter {
             throw new IllegalStateException("KMS requests carry a protobuf message");
         }
         String apiName = request.getHeaderString(RequestSigner.HEADER_API_NAME);
-        Map<String, String> headers = RequestSigner.headers(
-                apiName, clientKey.id(), message.toByteArray(), clock.instant(), clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers(apiName, clientKey.id(), message.toByteArray(), clock.instant(), signingKey);
         headers.forEach((name, value) -> request.getHeaders().putSingle(name, value));
     }
 }
