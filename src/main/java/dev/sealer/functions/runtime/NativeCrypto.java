@@ -1,6 +1,7 @@
 package dev.sealer.functions.runtime;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import dev.sealer.secret.Es256Verification;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -14,8 +15,8 @@ import org.jboss.logging.Logger;
  * With {@code sealer.crypto-provider=accp} (the default), puts Amazon Corretto Crypto Provider (AWS-LC, native code) first
  * among the JCA providers as the application starts, before any bean signs a KMS request, opens a TLS
  * connection or seals a data key: the KMS request signature (RSA), TLS (ECDHE, AES-GCM, the client key's
- * handshake signature) and the data cipher (AES-GCM) then run in AWS-LC. Sealed-secret signatures (ES256) stay
- * on Bouncy Castle's arithmetic, which does not go through the JCA.
+ * handshake signature), the data cipher (AES-GCM) and the verification of sealed secrets' ES256 signatures
+ * ({@link Es256Verification}) then run in AWS-LC. Signing sealed secrets stays on Bouncy Castle (RFC 6979 nonces).
  *
  * <p>Never a reason not to start: where its native library does not load (a platform other than Linux x86-64),
  * or its self-tests fail (checked by the warm-up, off the request path: {@link #checkHealth}), the provider is
@@ -44,6 +45,7 @@ public class NativeCrypto {
             return;
         }
         AmazonCorrettoCryptoProvider.install();
+        Es256Verification.useProvider(accp);
         installed = true;
         LOG.infof("crypto provider: %s first (AWS-LC)", accp.getName() + " " + accp.getVersionStr());
     }
@@ -51,8 +53,7 @@ public class NativeCrypto {
     /** What it put in at start it takes out at stop (the providers are the JVM's, which may host another start). */
     void onStop(@Observes ShutdownEvent event) {
         if (installed) {
-            Security.removeProvider(AmazonCorrettoCryptoProvider.INSTANCE.getName());
-            installed = false;
+            remove();
         }
     }
 
@@ -68,10 +69,15 @@ public class NativeCrypto {
         try {
             AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
         } catch (RuntimeException e) {
-            Security.removeProvider(AmazonCorrettoCryptoProvider.INSTANCE.getName());
-            installed = false;
+            remove();
             LOG.warn("sealer.crypto-provider=accp: its self-tests failed; removed, the JDK's crypto serves", e);
         }
+    }
+
+    private void remove() {
+        Es256Verification.useProvider(null);
+        Security.removeProvider(AmazonCorrettoCryptoProvider.INSTANCE.getName());
+        installed = false;
     }
 
     /** Whether AWS-LC serves the JCA now. */
