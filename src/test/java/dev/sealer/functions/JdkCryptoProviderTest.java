@@ -10,6 +10,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.security.Security;
 import java.security.Signature;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ class JdkCryptoProviderTest {
 
     @Test
     void jdk_addsNoProvider_andSealAndUnsealWork() throws Exception {
+        nativeCrypto.awaitInstall(Duration.ofSeconds(30));
         assertThat(nativeCrypto.installed()).isFalse();
         assertThat(Security.getProvider("AmazonCorrettoCryptoProvider")).isNull();
         assertThat(Signature.getInstance("SHA256withRSA").getProvider().getName())

@@ -2,7 +2,6 @@ package dev.sealer.kms.aliyun.instance;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -54,6 +53,11 @@ public final class RequestSigner {
      */
     public static Map<String, String> headers(
             String apiName, String accessKeyId, byte[] body, Instant now, PrivateKey key) {
+        return headers(apiName, accessKeyId, body, now, new ProviderKey(key));
+    }
+
+    /** As above, with the key kept per signing provider across calls ({@link SigningFilter}). */
+    static Map<String, String> headers(String apiName, String accessKeyId, byte[] body, Instant now, ProviderKey key) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("accept", CONTENT_TYPE);
         headers.put("content-type", CONTENT_TYPE);
@@ -127,24 +131,16 @@ public final class RequestSigner {
         return text.append('/').toString();
     }
 
-    /**
-     * The key as the object of the provider that will sign with it (the first one serving RSA keys), translated
-     * once: a provider handed another provider's key object converts it at every signature (AWS-LC's does,
-     * {@code sealer.crypto-provider=accp}). The key itself is returned when it cannot be translated.
-     */
-    public static PrivateKey preferredKey(PrivateKey key) {
-        try {
-            return (PrivateKey) KeyFactory.getInstance(key.getAlgorithm()).translateKey(key);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return key;
-        }
-    }
-
     /** Standard base64 of SHA256withRSA (PKCS#1 v1.5) over the UTF-8 string to sign. */
     public static String sign(String stringToSign, PrivateKey key) {
+        return sign(stringToSign, new ProviderKey(key));
+    }
+
+    private static String sign(String stringToSign, ProviderKey key) {
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
+            // getProvider() settles on the first provider serving SHA256withRSA; the key is then its own object
+            signature.initSign(key.forProvider(signature.getProvider()));
             signature.update(stringToSign.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {

@@ -4,7 +4,6 @@ import com.google.protobuf.Message;
 import dev.sealer.credentials.ClientKey;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
-import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.Map;
 
@@ -20,14 +19,14 @@ import java.util.Map;
 final class SigningFilter implements ClientRequestFilter {
 
     private final ClientKey clientKey;
-    /** The client key's private key as the first JCA provider's own key object, translated once. */
-    private final PrivateKey signingKey;
+    /** The client key's private key as the signing provider's own key object, translated once per provider. */
+    private final ProviderKey signingKey;
 
     private final Clock clock;
 
     SigningFilter(ClientKey clientKey, Clock clock) {
         this.clientKey = clientKey;
-        this.signingKey = RequestSigner.preferredKey(clientKey.privateKey());
+        this.signingKey = new ProviderKey(clientKey.privateKey());
         this.clock = clock;
     }
 
