@@ -232,9 +232,18 @@ public final class Benchmark {
                 String.join(" ", image));
         line("");
 
-        coldStarts(List.of(readme17, readmeAot, imageAot), sealed, ciphertext);
-        warm(image17, sealed);
-        warm(imageAot, sealed);
+        // -Dbench.parts=cold,jdk17,aot (the default: all three) measures a part alone, e.g. to compare a lever
+        List<String> parts =
+                List.of(System.getProperty("bench.parts", "cold,jdk17,aot").split(","));
+        if (parts.contains("cold")) {
+            coldStarts(List.of(readme17, readmeAot, imageAot), sealed, ciphertext);
+        }
+        if (parts.contains("jdk17")) {
+            warm(image17, sealed);
+        }
+        if (parts.contains("aot")) {
+            warm(imageAot, sealed);
+        }
 
         StringBuilder out = new StringBuilder();
         out.append("### Targets (issue 25)\n\n"

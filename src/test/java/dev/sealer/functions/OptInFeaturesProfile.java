@@ -4,7 +4,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
 /**
- * One application boot for three opt-in features whose paths do not cross, each tested on its own:
+ * One application boot for the JDK's own crypto instead of AWS-LC ({@code sealer.crypto-provider=jdk}, the
+ * fallback where AWS-LC does not load: {@link JdkCryptoProviderTest}; every test of this profile runs on it) and
+ * three opt-in features whose paths do not cross, each tested on its own:
  * traces (the SDK on, an in-memory exporter only: {@link TracingTest}), the legacy unsigned form accepted
  * ({@code sealed-secret.verification.skip}: {@link SkipVerificationTest}), and unseal over CloudEvents
  * answering a JWE to a recipient ({@link UnsealOverEventsTest}). No test of the three sends what another
@@ -26,6 +28,8 @@ public class OptInFeaturesProfile implements QuarkusTestProfile {
                 "sealer.events.unseal.enabled",
                 "true",
                 "sealer.events.unseal.recipient-jwk",
-                UnsealOverEventsTest.recipient().toPublicJWK().toJSONString());
+                UnsealOverEventsTest.recipient().toPublicJWK().toJSONString(),
+                "sealer.crypto-provider",
+                "jdk");
     }
 }

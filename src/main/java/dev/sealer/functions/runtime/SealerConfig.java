@@ -31,6 +31,20 @@ public interface SealerConfig {
     boolean warmUp();
 
     /**
+     * The JCA provider put first at start, before anything signs, verifies or opens a TLS connection: {@code accp}
+     * (Amazon Corretto Crypto Provider, AWS-LC; {@link NativeCrypto}; where it does not load, the JDK's serves) or
+     * {@code jdk} (the JDK's own, nothing added). BENCHMARKS.md measures both.
+     */
+    @WithDefault("accp")
+    CryptoProvider cryptoProvider();
+
+    /** See {@link #cryptoProvider()}. */
+    enum CryptoProvider {
+        JDK,
+        ACCP
+    }
+
+    /**
      * When set, every entry point requires {@code Authorization: Bearer <token>}. Secret; never
      * logged. An empty or blank value stops the start.
      */

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -27,6 +28,12 @@ public class WarmUp {
 
     @Inject
     KmsProviders providers;
+
+    @Inject
+    NativeCrypto nativeCrypto;
+
+    /** Far more than loading AWS-LC takes (about half a second here); past it the warm-up goes on without it. */
+    private static final Duration NATIVE_CRYPTO_WAIT = Duration.ofSeconds(10);
 
     private final AtomicReference<CompletableFuture<Void>> run = new AtomicReference<>();
 
@@ -50,6 +57,9 @@ public class WarmUp {
                 () -> {
                     long start = System.nanoTime();
                     try {
+                        // the KMS client built below then signs and connects on AWS-LC from its first call
+                        nativeCrypto.awaitInstall(NATIVE_CRYPTO_WAIT);
+                        nativeCrypto.checkHealth();
                         CoreWarmUp.run();
                         LOG.debugf("warm-up: local crypto in %d ms", (System.nanoTime() - start) / 1_000_000);
                         providers.all().forEach(provider -> provider.warmUp());

@@ -53,6 +53,11 @@ public final class RequestSigner {
      */
     public static Map<String, String> headers(
             String apiName, String accessKeyId, byte[] body, Instant now, PrivateKey key) {
+        return headers(apiName, accessKeyId, body, now, new ProviderKey(key));
+    }
+
+    /** As above, with the key kept per signing provider across calls ({@link SigningFilter}). */
+    static Map<String, String> headers(String apiName, String accessKeyId, byte[] body, Instant now, ProviderKey key) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("accept", CONTENT_TYPE);
         headers.put("content-type", CONTENT_TYPE);
@@ -128,9 +133,14 @@ public final class RequestSigner {
 
     /** Standard base64 of SHA256withRSA (PKCS#1 v1.5) over the UTF-8 string to sign. */
     public static String sign(String stringToSign, PrivateKey key) {
+        return sign(stringToSign, new ProviderKey(key));
+    }
+
+    private static String sign(String stringToSign, ProviderKey key) {
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
+            // getProvider() settles on the first provider serving SHA256withRSA; the key is then its own object
+            signature.initSign(key.forProvider(signature.getProvider()));
             signature.update(stringToSign.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signature.sign());
         } catch (GeneralSecurityException e) {

@@ -19,10 +19,14 @@ import java.util.Map;
 final class SigningFilter implements ClientRequestFilter {
 
     private final ClientKey clientKey;
+    /** The client key's private key as the signing provider's own key object, translated once per provider. */
+    private final ProviderKey signingKey;
+
     private final Clock clock;
 
     SigningFilter(ClientKey clientKey, Clock clock) {
         this.clientKey = clientKey;
+        this.signingKey = new ProviderKey(clientKey.privateKey());
         this.clock = clock;
     }
 
@@ -32,8 +36,8 @@ final class SigningFilter implements ClientRequestFilter {
             throw new IllegalStateException("KMS requests carry a protobuf message");
         }
         String apiName = request.getHeaderString(RequestSigner.HEADER_API_NAME);
-        Map<String, String> headers = RequestSigner.headers(
-                apiName, clientKey.id(), message.toByteArray(), clock.instant(), clientKey.privateKey());
+        Map<String, String> headers =
+                RequestSigner.headers(apiName, clientKey.id(), message.toByteArray(), clock.instant(), signingKey);
         headers.forEach((name, value) -> request.getHeaders().putSingle(name, value));
     }
 }
