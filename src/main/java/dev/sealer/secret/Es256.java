@@ -47,6 +47,8 @@ final class Es256 {
     private static final ECDomainParameters DOMAIN =
             new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
     private static final BigInteger HALF_N = DOMAIN.getN().shiftRight(1);
+    /** ES256 in the JCA: raw R || S, as in a JWS. */
+    private static final String JCA_ALGORITHM = "SHA256withECDSAinP1363Format";
 
     private static final Map<ECPublicKey, VerificationKey> PUBLIC_KEYS = new WeakHashMap<>();
 
@@ -117,16 +119,16 @@ final class Es256 {
         return bouncyCastle.verifySignature(sha256(signingInput), r, s);
     }
 
-    private static final String JCA_ALGORITHM = "SHA256withECDSAinP1363Format";
-
     /** A validated public key as Bouncy Castle's point (with its tables) and, once asked, a provider's key object. */
     private static final class VerificationKey {
         /** Not the key object itself: it is the weak key of {@link #PUBLIC_KEYS}, which this value must not hold. */
         private final ECPublicKeySpec spec;
 
         private final ECPublicKeyParameters parameters;
-        private volatile PublicKey jcaKey;
-        private volatile Provider jcaProvider;
+        /** The provider's key object and its provider, read and written together. */
+        private volatile ProviderKey providerKey;
+
+        private record ProviderKey(Provider provider, PublicKey key) {}
 
         VerificationKey(ECPublicKey key, ECPublicKeyParameters parameters) {
             this.spec = new ECPublicKeySpec(key.getW(), key.getParams());
@@ -137,15 +139,15 @@ final class Es256 {
             return parameters;
         }
 
-        /** The key as the provider's own object, made once: a foreign key object is converted at every use. */
+        /** The key as the provider's own object, made once per provider: a foreign key object is converted at every use. */
         PublicKey jcaKey(Provider provider) throws GeneralSecurityException {
-            PublicKey made = jcaKey;
-            if (made == null || jcaProvider != provider) {
-                made = KeyFactory.getInstance("EC", provider).generatePublic(spec);
-                jcaKey = made;
-                jcaProvider = provider;
+            ProviderKey current = providerKey;
+            if (current == null || current.provider() != provider) {
+                current = new ProviderKey(
+                        provider, KeyFactory.getInstance("EC", provider).generatePublic(spec));
+                providerKey = current;
             }
-            return made;
+            return current.key();
         }
     }
 

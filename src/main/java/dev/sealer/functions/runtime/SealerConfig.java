@@ -31,9 +31,9 @@ public interface SealerConfig {
     boolean warmUp();
 
     /**
-     * The JCA provider put first at start, before anything signs, verifies or opens a TLS connection: {@code accp}
-     * (Amazon Corretto Crypto Provider, AWS-LC; {@link NativeCrypto}; where it does not load, the JDK's serves) or
-     * {@code jdk} (the JDK's own, nothing added). BENCHMARKS.md measures both.
+     * The JCA provider put first as the application starts: {@code accp} (Amazon Corretto Crypto Provider, AWS-LC,
+     * loaded in the background, the JDK's serving until it is in and wherever it does not load; {@link NativeCrypto})
+     * or {@code jdk} (the JDK's own, nothing added). BENCHMARKS.md measures both.
      */
     @WithDefault("accp")
     CryptoProvider cryptoProvider();
